@@ -1,0 +1,1 @@
+"""CLI commands of this area (registered on api.cli.common.app)."""

@@ -1,0 +1,166 @@
+"""A real Neo4j 5.26 for the whole test session, and helpers every test module shares.
+
+Where the server comes from, in this order: ``NEO4J_URI`` if set (its database is wiped
+by the tests!); else testcontainers' Neo4j when a Docker engine answers; else turva's
+managed local server in a temporary home on a free port, started once per session.
+A developer's own local server (``TURVA_HOME``) is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver, GraphDatabase
+
+from graph.files import read_document_data
+from graph.load import load_document
+from graph.local_server import LocalServer
+from graph.schema import apply_schema
+from graph.settings import Settings, default_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET_2021 = ROOT / "data" / "2021.yaml"
+TURVA = Path(sys.executable).parent / "turva"
+
+
+@dataclass(frozen=True)
+class Neo4jTarget:
+    uri: str
+    user: str
+    password: str
+    database: str = "neo4j"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "NEO4J_URI": self.uri,
+            "NEO4J_USER": self.user,
+            "NEO4J_PASSWORD": self.password,
+            "NEO4J_DATABASE": self.database,
+        }
+
+    def settings(self, **extra: Any) -> Settings:
+        return Settings(**self.env(), **extra)  # type: ignore[arg-type]
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "no engine here"
+        return False
+
+
+@pytest.fixture(scope="session")
+def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jTarget]:
+    """Connection details of the session's real Neo4j server."""
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jTarget(
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD", ""),
+            os.environ.get("NEO4J_DATABASE", "neo4j"),
+        )
+        return
+    if _docker_answers():
+        from testcontainers.neo4j import Neo4jContainer  # type: ignore[import-untyped]
+
+        with Neo4jContainer("neo4j:5.26-community") as container:
+            yield Neo4jTarget(
+                container.get_connection_url(), "neo4j", container.password  # type: ignore[attr-defined]
+            )
+        return
+    server = LocalServer(
+        tmp_path_factory.mktemp("neo4j-home"), default_cache(), heap="1g"
+    )
+    server.start()
+    try:
+        yield Neo4jTarget(server.uri, server.user, server.password)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_target: Neo4jTarget) -> Iterator[Driver]:
+    with GraphDatabase.driver(
+        neo4j_target.uri,
+        auth=(neo4j_target.user, neo4j_target.password),
+        notifications_min_severity="OFF",
+    ) as drv:
+        drv.verify_connectivity()
+        apply_schema(drv, neo4j_target.database)
+        yield drv
+
+
+def wipe(driver: Driver) -> None:
+    """Remove every node: tests share one server, so each starts from an empty graph."""
+    with driver.session() as session:
+        session.run(
+            "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+
+
+@pytest.fixture
+def empty_graph(driver: Driver) -> Driver:
+    """The session driver on an empty graph."""
+    wipe(driver)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def dataset_2021() -> dict[str, Any]:
+    return read_document_data(DATASET_2021)
+
+
+@pytest.fixture
+def graph_2021(empty_graph: Driver, dataset_2021: dict[str, Any]) -> Driver:
+    """The session driver on a graph holding exactly the 2021 dataset."""
+    load_document(empty_graph, dataset_2021)
+    return empty_graph
+
+
+def count_nodes(driver: Driver) -> int:
+    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    return int(records[0]["n"])
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def turva(neo4j_target: Neo4jTarget, tmp_path: Path):
+    """Run the real ``turva`` command against the test server; returns a CliResult."""
+
+    def run(
+        *args: str, env: dict[str, str | None] | None = None, timeout: float = 300
+    ) -> CliResult:
+        full_env: dict[str, str | None] = {
+            **os.environ,
+            **neo4j_target.env(),
+            "TURVA_HOME": str(tmp_path / "turva-home"),
+            "COLUMNS": "200",
+            **(env or {}),
+        }
+        proc = subprocess.run(
+            [str(TURVA), *args],
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in full_env.items() if v is not None},
+            timeout=timeout,
+            cwd=tmp_path,
+        )
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run

@@ -63,6 +63,8 @@ def check_connection(
 ) -> None:
     """Raise :class:`DatabaseUnavailable` with the fix if Neo4j does not answer."""
     try:
+        # verify_connectivity fails at once; a query alone would retry for 30 s first
+        driver.verify_connectivity()
         driver.execute_query("RETURN 1", database_=database)
     except AuthError as e:
         raise DatabaseUnavailable(

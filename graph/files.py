@@ -24,7 +24,7 @@ def read_document_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str,
         raise DataFileError(f"Cannot read {path}: {e.strerror}. Check the path.") from e
     if size > max_bytes:
         raise DataFileError(
-            f"{path} is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
+            f"{path} is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit for one "
             "document. Split it into several files and load them one after another."
         )
     try:

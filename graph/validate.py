@@ -41,6 +41,8 @@ def _friendly(error: Mapping[str, Any]) -> str:
             f"invalid id {error.get('input')!r}: use 1-64 of A-Z a-z 0-9 . _ -, "
             "starting with a letter or digit"
         )
+    if kind == "value_error" and error.get("ctx", {}).get("error") is not None:
+        return str(error["ctx"]["error"])
     message = str(error["msg"])
     return message[0].lower() + message[1:] if message else kind
 

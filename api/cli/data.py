@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from api.cli.common import app, driver_session, settings, stderr, stdout
 from graph.export import export_document
 from graph.files import dump_document, read_document_data
-from graph.load import LoadReport, check_document, load_document
+from graph.load import BATCH_SIZE, LoadReport, check_document, load_document
 from graph.schema import apply_schema
 
 
@@ -22,6 +22,12 @@ def _summary(report: LoadReport, dry_run: bool) -> str:
     text = f"{verb} {created + updated} records ({created} new, {updated} updated"
     text += f", {deleted} deleted)" if deleted else ")"
     return text + f" and {report.relationships} relationships"
+
+
+def _plain_progress(done: int, total: int) -> None:
+    # without a terminal, one line per written batch, and none for small files
+    if total > BATCH_SIZE:
+        print(f"loading: {done}/{total}", file=sys.stderr, flush=True)
 
 
 @app.command()
@@ -75,9 +81,7 @@ def load(
                 data,
                 replace=replace,
                 database=config.neo4j_database,
-                progress=lambda done, total: print(
-                    f"loading: {done}/{total}", file=sys.stderr, flush=True
-                ),
+                progress=_plain_progress,
             )
     stdout.print(f"{file}: " + _summary(report, dry_run=False))
 

@@ -1,0 +1,176 @@
+"""Loading and exporting turva/1 documents against the real Neo4j, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from graph.export import export_document
+from graph.files import read_document_data
+from graph.load import load_document
+from tests.conftest import DATASET_2021, ROOT, TURVA, count_nodes, wipe
+
+SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
+
+
+def count_relationships(driver) -> int:
+    records, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n")
+    return int(records[0]["n"])
+
+
+def test_load_writes_records_and_their_relationships(empty_graph, turva):
+    result = turva("load", str(SMALL))
+    assert result.code == 0, result.stderr
+    assert "loaded 15 records (15 new, 0 updated)" in result.stdout
+    records, _, _ = empty_graph.execute_query(
+        """
+        MATCH (o:Organisation {id: 'POHA'})-[:BELONGS_TO]->(b:AdministrativeBranch)
+        MATCH (o)-[r:RESPONSIBLE_FOR]->(m:Measure {id: 'm-campaign'})-[:ADDRESSES]->(p:Phenomenon)
+        MATCH (p)-[:PART_OF]->(broader:Phenomenon)
+        RETURN b.id AS branch, r.role AS role, p.id AS phenomenon, broader.id AS broader,
+               m.title_fi AS title, m.resources_eur AS eur, m.start AS start
+        """
+    )
+    row = records[0]
+    assert (row["branch"], row["role"], row["phenomenon"], row["broader"]) == (
+        "SM",
+        "lead",
+        "online-fraud",
+        "cybercrime",
+    )
+    assert row["title"] == "Huijausvaroituskampanja"
+    assert row["eur"] == 120000
+    assert row["start"].iso_format() == "2021-03-01"
+
+
+def test_loading_the_same_file_twice_changes_nothing(empty_graph, turva):
+    assert turva("load", str(DATASET_2021)).code == 0
+    first = export_document(empty_graph)
+    nodes, rels = count_nodes(empty_graph), count_relationships(empty_graph)
+
+    again = turva("load", str(DATASET_2021))
+
+    assert again.code == 0, again.stderr
+    assert "(0 new, " in again.stdout
+    assert export_document(empty_graph) == first
+    assert (count_nodes(empty_graph), count_relationships(empty_graph)) == (nodes, rels)
+
+
+def test_a_record_replaces_its_properties_and_owned_relationships(empty_graph, tmp_path):
+    load_document(empty_graph, read_document_data(SMALL))
+    update = {
+        "format": "turva/1",
+        "measures": [
+            {
+                "id": "m-campaign",
+                "title": {"fi": "Uusi nimi"},
+                "status": "done",
+                "responsible": [{"organisation": "SPR", "role": "lead"}],
+                "addresses": ["harassment"],
+            }
+        ],
+    }
+    report = load_document(empty_graph, update)
+
+    assert report.updated["measures"] == 1 and report.created["measures"] == 0
+    exported = {m["id"]: m for m in export_document(empty_graph)["measures"]}
+    assert exported["m-campaign"] == {
+        "id": "m-campaign",
+        "title": {"fi": "Uusi nimi"},
+        "status": "done",
+        "responsible": [{"organisation": "SPR", "role": "lead"}],
+        "addresses": ["harassment"],
+    }
+    # the other measure and the records the update refers to are untouched
+    assert exported["m-mediation"]["responsible"] == [{"organisation": "OM", "role": "lead"}]
+    goals = export_document(empty_graph)["goals"]
+    assert [g["id"] for g in goals] == ["g-fraud"]
+
+
+def test_replace_makes_the_graph_equal_to_the_file(empty_graph, turva):
+    assert turva("load", str(DATASET_2021)).code == 0
+
+    result = turva("load", str(SMALL), "--replace")
+
+    assert result.code == 0, result.stderr
+    assert "deleted)" in result.stdout
+    replaced = export_document(empty_graph)
+    wipe(empty_graph)
+    load_document(empty_graph, read_document_data(SMALL))
+    assert replaced == export_document(empty_graph)
+    assert {o["id"] for o in replaced["organisations"]} == {"SM", "OM", "POHA", "SPR"}
+
+
+def test_export_round_trip_gives_identical_files(empty_graph, turva, tmp_path):
+    assert turva("load", str(DATASET_2021)).code == 0
+    for suffix in ("yaml", "json"):
+        first, second = tmp_path / f"first.{suffix}", tmp_path / f"second.{suffix}"
+        assert turva("export", str(first)).code == 0
+        assert turva("load", str(first), "--replace").code == 0
+        empty_graph.execute_query("MATCH (n) DETACH DELETE n")
+        assert count_nodes(empty_graph) == 0
+        assert turva("load", str(first)).code == 0
+        assert turva("export", str(second)).code == 0
+        assert first.read_bytes() == second.read_bytes()
+    # and the export holds what the dataset holds
+    exported = json.loads((tmp_path / "first.json").read_text())
+    source = yaml.safe_load(DATASET_2021.read_text())
+    for section in ("phenomena", "organisations", "measures", "goals", "priority_groups"):
+        assert sorted(r["id"] for r in exported[section]) == sorted(r["id"] for r in source[section])
+
+
+def _big_document(count: int) -> dict:
+    phenomena = [
+        {"id": f"big-{i}", "name": {"fi": f"ilmiö {i}"}, **({"parent": f"big-{i // 2}"} if i else {})}
+        for i in range(count)
+    ]
+    return {"format": "turva/1", "phenomena": phenomena}
+
+
+def test_a_load_killed_mid_way_leaves_the_graph_unchanged(graph_2021, neo4j_target, tmp_path):
+    before = export_document(graph_2021)
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(_big_document(60_000)))
+    env = {**os.environ, **neo4j_target.env(), "TURVA_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen(
+        [str(TURVA), "load", str(big)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    # the first batch has been written inside the open transaction: kill it now
+    assert line.startswith("loading: "), line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    assert export_document(graph_2021) == before
+    records, _, _ = graph_2021.execute_query(
+        "MATCH (p:Phenomenon) WHERE p.id STARTS WITH 'big-' RETURN count(p) AS n"
+    )
+    assert records[0]["n"] == 0
+
+
+def test_a_complete_big_load_is_all_there(empty_graph, tmp_path, turva):
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(_big_document(12_000)))
+    result = turva("load", str(big))
+    assert result.code == 0, result.stderr
+    records, _, _ = empty_graph.execute_query(
+        "MATCH (p:Phenomenon) RETURN count(p) AS n, count{ (:Phenomenon)-[:PART_OF]->() } AS links"
+    )
+    assert (records[0]["n"], records[0]["links"]) == (12_000, 11_999)
+
+
+def test_export_refuses_an_unknown_extension(graph_2021, turva, tmp_path: Path):
+    result = turva("export", str(tmp_path / "out.xml"))
+    assert result.code != 0
+    assert "use a .yaml, .yml or .json file name" in result.stderr
+    assert "Traceback" not in result.stderr

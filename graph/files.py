@@ -34,13 +34,16 @@ def read_document_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str,
     return parse_document_text(raw, name=str(path), as_json=path.suffix.lower() == ".json")
 
 
-def parse_document_text(raw: bytes, name: str = "document", as_json: bool = False) -> dict[str, Any]:
+def parse_document_text(
+    raw: bytes, name: str = "document", as_json: bool = False
+) -> dict[str, Any]:
     """Parse YAML (a superset of JSON) or strict JSON; the top level must be a mapping."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DataFileError(
-            f"{name} is not UTF-8 text (byte {e.start} is not valid). Save it as UTF-8 YAML or JSON."
+            f"{name} is not UTF-8 text (byte {e.start} is not valid). "
+            "Save it as UTF-8 YAML or JSON."
         ) from e
     if "\x00" in text:
         raise DataFileError(f"{name} contains NUL bytes: it is not a YAML or JSON text file.")

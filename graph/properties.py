@@ -68,7 +68,9 @@ def to_properties(record: model.Record, nt: NodeType) -> dict[str, Any]:
 
 def _entry_props(entry: Any) -> dict[str, Any]:
     if isinstance(entry, BaseModel):
-        return {k: v for k, v in entry.model_dump().items() if k != "organisation" and v is not None}
+        return {
+            k: v for k, v in entry.model_dump().items() if k != "organisation" and v is not None
+        }
     return {}
 
 

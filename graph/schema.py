@@ -71,7 +71,9 @@ NODE_TYPES: tuple[NodeType, ...] = (
 )
 
 REL_TYPES: tuple[RelType, ...] = (
-    RelType("HAS_MINISTRY", "AdministrativeBranch", "Organisation", "AdministrativeBranch", "ministry"),
+    RelType(
+        "HAS_MINISTRY", "AdministrativeBranch", "Organisation", "AdministrativeBranch", "ministry"
+    ),
     RelType("BELONGS_TO", "Organisation", "AdministrativeBranch", "Organisation", "branch"),
     RelType("PART_OF", "Organisation", "Organisation", "Organisation", "parent"),
     RelType("PART_OF", "Phenomenon", "Phenomenon", "Phenomenon", "parent"),

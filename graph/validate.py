@@ -47,7 +47,9 @@ def _friendly(error: Mapping[str, Any]) -> str:
     return message[0].lower() + message[1:] if message else kind
 
 
-def issues_from(error: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[ValidationIssue]:
+def issues_from(
+    error: ValidationError, prefix: tuple[str | int, ...] = ()
+) -> list[ValidationIssue]:
     """The pydantic errors as issues with paths."""
     issues = []
     for item in error.errors():
@@ -99,7 +101,8 @@ def reference_issues(doc: Document, known: KnownGraph | None = None) -> list[Val
                 issues.append(
                     ValidationIssue(
                         (section, i, "id"),
-                        f"duplicate {nt.noun} id {record.id!r} (first at {section}[{first[record.id]}])",
+                        f"duplicate {nt.noun} id {record.id!r} "
+                        f"(first at {section}[{first[record.id]}])",
                     )
                 )
             else:
@@ -115,9 +118,13 @@ def reference_issues(doc: Document, known: KnownGraph | None = None) -> list[Val
             for j, ref in _referenced_ids(getattr(record, rel.field)):
                 loc: tuple[str | int, ...] = (owner.section, i, rel.field)
                 if j is not None:
-                    loc += (j,) if isinstance(getattr(record, rel.field)[j], str) else (
-                        j,
-                        "organisation",
+                    loc += (
+                        (j,)
+                        if isinstance(getattr(record, rel.field)[j], str)
+                        else (
+                            j,
+                            "organisation",
+                        )
                     )
                 if ref not in ids[target]:
                     issues.append(ValidationIssue(loc, f"unknown {noun} {ref!r}"))
@@ -167,4 +174,3 @@ def validate_document(data: Any, known: KnownGraph | None = None) -> Document:
     if issues:
         raise ValidationFailed(issues)
     return doc
-

@@ -47,7 +47,9 @@ def _parse(path: Path) -> Query:
         if declared_match and declared_match.group(1).strip() not in ("", "none", "-")
         else frozenset()
     )
-    used = frozenset(_PARAM.findall("\n".join(l for l in text.splitlines() if not l.startswith("//"))))
+    used = frozenset(
+        _PARAM.findall("\n".join(line for line in text.splitlines() if not line.startswith("//")))
+    )
     if used != declared:
         raise RuntimeError(
             f"{path.name}: the header's '// params:' line ({sorted(declared)}) must list "

@@ -75,12 +75,12 @@ def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jTarg
 
         with Neo4jContainer("neo4j:5.26-community") as container:
             yield Neo4jTarget(
-                container.get_connection_url(), "neo4j", container.password  # type: ignore[attr-defined]
+                container.get_connection_url(),
+                "neo4j",
+                container.password,  # type: ignore[attr-defined]
             )
         return
-    server = LocalServer(
-        tmp_path_factory.mktemp("neo4j-home"), default_cache(), heap="1g"
-    )
+    server = LocalServer(tmp_path_factory.mktemp("neo4j-home"), default_cache(), heap="1g")
     server.start()
     try:
         yield Neo4jTarget(server.uri, server.user, server.password)

@@ -121,12 +121,18 @@ def test_export_round_trip_gives_identical_files(empty_graph, turva, tmp_path):
     exported = json.loads((tmp_path / "first.json").read_text())
     source = yaml.safe_load(DATASET_2021.read_text())
     for section in ("phenomena", "organisations", "measures", "goals", "priority_groups"):
-        assert sorted(r["id"] for r in exported[section]) == sorted(r["id"] for r in source[section])
+        assert sorted(r["id"] for r in exported[section]) == sorted(
+            r["id"] for r in source[section]
+        )
 
 
 def _big_document(count: int) -> dict:
     phenomena = [
-        {"id": f"big-{i}", "name": {"fi": f"ilmiö {i}"}, **({"parent": f"big-{i // 2}"} if i else {})}
+        {
+            "id": f"big-{i}",
+            "name": {"fi": f"ilmiö {i}"},
+            **({"parent": f"big-{i // 2}"} if i else {}),
+        }
         for i in range(count)
     ]
     return {"format": "turva/1", "phenomena": phenomena}

@@ -84,7 +84,11 @@ def test_missing_java_is_named_with_the_fix(turva, tmp_path: Path):
     result = turva(
         "neo4j",
         "start",
-        env={**LOCAL, "TURVA_HOME": str(tmp_path / "home"), "PATH": str(Path(sys.executable).parent)},
+        env={
+            **LOCAL,
+            "TURVA_HOME": str(tmp_path / "home"),
+            "PATH": str(Path(sys.executable).parent),
+        },
     )
     assert result.code == 1
     assert "Java is not installed" in result.stderr

@@ -68,7 +68,9 @@ def _breaks(doc: dict, case: str) -> None:
 EXPECTED = {
     "unknown key": "measures[0].budget: unknown key 'budget'",
     "dangling reference": "measures[1].addresses[0]: unknown phenomenon 'kyber'",
-    "duplicate id": "organisations[4].id: duplicate organisation id 'POHA' (first at organisations[2])",
+    "duplicate id": (
+        "organisations[4].id: duplicate organisation id 'POHA' (first at organisations[2])"
+    ),
     "parent cycle": "parent cycle: cybercrime -> online-fraud -> cybercrime",
     "bad enum": "measures[0].status: input should be 'planned', 'ongoing', 'done' or 'cancelled'",
     "bad date": "measures[0].end: expected a date YYYY-MM-DD, got '2026-13-45'",
@@ -79,7 +81,9 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_each_validation_error_is_named_and_nothing_is_written(case, loaded, small, turva, tmp_path):
+def test_each_validation_error_is_named_and_nothing_is_written(
+    case, loaded, small, turva, tmp_path
+):
     driver, before = loaded
     bad = copy.deepcopy(small)
     # a valid new record too, to prove that the valid part is not written either
@@ -119,7 +123,9 @@ def test_a_merge_may_refer_to_records_already_in_the_graph(loaded, turva, tmp_pa
     assert result.code == 0, result.stderr
     # but --replace needs a document that stands on its own
     other = {**measure, "id": "m-other"}
-    replace = turva("load", _write(tmp_path, {"format": "turva/1", "measures": [other]}), "--replace")
+    replace = turva(
+        "load", _write(tmp_path, {"format": "turva/1", "measures": [other]}), "--replace"
+    )
     assert replace.code != 0
     assert "measures[0].responsible[0].organisation: unknown organisation 'POHA'" in replace.stderr
     assert {m["id"] for m in export_document(driver)["measures"]} == {
@@ -136,7 +142,10 @@ def test_a_parent_cycle_through_the_graph_is_refused(loaded, turva, tmp_path):
     }
     result = turva("load", _write(tmp_path, flipped))
     assert result.code != 0
-    assert "phenomena[0].parent: parent cycle: cybercrime -> online-fraud -> cybercrime" in result.stderr
+    assert (
+        "phenomena[0].parent: parent cycle: cybercrime -> online-fraud -> cybercrime"
+        in result.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ __all__ = ["app", "stderr", "stdout", "settings", "driver_session", "announce_st
 
 app = typer.Typer(
     name="turva",
-    help="turva: the knowledge graph of Finland's national cooperation model for internal security.",
+    help="turva: the knowledge graph of Finland's national cooperation model "
+    "for internal security.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

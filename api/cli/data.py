@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from api.cli.common import app, driver_session, settings, stderr, stdout
+from graph.errors import DataFileError
 from graph.export import export_document
 from graph.files import dump_document, read_document_data
 from graph.load import BATCH_SIZE, LoadReport, check_document, load_document
@@ -32,7 +34,7 @@ def _plain_progress(done: int, total: int) -> None:
 
 @app.command()
 def load(
-    file: Path = typer.Argument(..., help="A turva/1 document (.yaml, .yml or .json)."),
+    file: Annotated[Path, typer.Argument(help="A turva/1 document (.yaml, .yml or .json).")],
     replace: bool = typer.Option(False, "--replace", help="Make the graph equal to the file."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; write nothing."),
     if_empty: bool = typer.Option(
@@ -88,9 +90,11 @@ def load(
 
 @app.command()
 def export(
-    file: Path = typer.Argument(..., help="Where to write: .yaml, .yml or .json."),
+    file: Annotated[Path, typer.Argument(help="Where to write: .yaml, .yml or .json.")],
 ) -> None:
     """Write the whole graph as a sorted turva/1 document."""
+    if file.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise DataFileError(f"Cannot export to {file}: use a .yaml, .yml or .json file name.")
     config = settings()
     with driver_session(config) as driver:
         data = export_document(driver, config.neo4j_database)

@@ -14,6 +14,8 @@ from graph.errors import DataFileError
 __all__ = ["read_document_data", "parse_document_text", "dump_document", "MAX_FILE_BYTES"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# libyaml's safe loader parses about 4x faster than the pure-Python one, and is as safe
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_document_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
@@ -48,7 +50,7 @@ def parse_document_text(
     if "\x00" in text:
         raise DataFileError(f"{name} contains NUL bytes: it is not a YAML or JSON text file.")
     try:
-        data = json.loads(text) if as_json else yaml.safe_load(text)
+        data = json.loads(text) if as_json else yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506
     except json.JSONDecodeError as e:
         raise DataFileError(
             f"{name} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}."

@@ -67,10 +67,9 @@ def to_properties(record: model.Record, nt: NodeType) -> dict[str, Any]:
 
 
 def _entry_props(entry: Any) -> dict[str, Any]:
+    # membership and responsibility entries carry role and source onto the relationship
     if isinstance(entry, BaseModel):
-        return {
-            k: v for k, v in entry.model_dump().items() if k != "organisation" and v is not None
-        }
+        return {k: getattr(entry, k) for k in ("role", "source") if getattr(entry, k) is not None}
     return {}
 
 

@@ -1,0 +1,60 @@
+"""The analyses of the graph: one Cypher file each, run by :mod:`queries.runner`.
+
+:class:`Analyses` is the entry point; the results are the models of :mod:`queries.results`.
+"""
+
+from queries.analyses import Analyses
+from queries.results import (
+    Actor,
+    AnalysisResult,
+    BusyOrganisation,
+    Connection,
+    Coverage,
+    CoverageRow,
+    Gaps,
+    GroupChange,
+    GroupOverlap,
+    GroupRef,
+    IdRef,
+    MissingStakeholder,
+    MultiBranchPhenomenon,
+    OverdueMeasure,
+    Overlaps,
+    PathNode,
+    PeriodChanges,
+    PhenomenonBranches,
+    Profile,
+    ProfileBody,
+    ProfileGroup,
+    ProfileMeasure,
+    UncoordinatedPair,
+    WhoAddresses,
+)
+
+__all__ = [
+    "Analyses",
+    "AnalysisResult",
+    "Actor",
+    "WhoAddresses",
+    "IdRef",
+    "PhenomenonBranches",
+    "OverdueMeasure",
+    "MissingStakeholder",
+    "Gaps",
+    "MultiBranchPhenomenon",
+    "UncoordinatedPair",
+    "GroupOverlap",
+    "BusyOrganisation",
+    "Overlaps",
+    "CoverageRow",
+    "Coverage",
+    "ProfileGroup",
+    "ProfileBody",
+    "ProfileMeasure",
+    "Profile",
+    "PathNode",
+    "Connection",
+    "GroupRef",
+    "GroupChange",
+    "PeriodChanges",
+]

@@ -1,0 +1,368 @@
+"""A second, independent implementation of the analyses: plain Python and networkx.
+
+It reads the turva/1 document (never Neo4j) and follows the wording of
+``docs/analyses.md`` as literally as possible, without caring about speed. The
+differential tests require the Cypher analyses to give exactly the same JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graph.model import ACTIVE_STATUSES
+
+__all__ = ["Oracle"]
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _round_half_up(numerator: int, denominator: int) -> float:
+    # exact: round(n / d, 3) with halves going up
+    return ((2000 * numerator + denominator) // (2 * denominator)) / 1000
+
+
+class Oracle:
+    """The analyses over one turva/1 document (a dict as loaded from YAML/JSON)."""
+
+    def __init__(self, doc: dict[str, Any]):
+        self.orgs = {o["id"]: o for o in doc.get("organisations", [])}
+        self.phenomena = {p["id"]: p for p in doc.get("phenomena", [])}
+        self.groups = {g["id"]: g for g in doc.get("priority_groups", [])}
+        self.bodies = {b["id"]: b for b in doc.get("bodies", [])}
+        self.goals = {g["id"]: g for g in doc.get("goals", [])}
+        self.measures = {m["id"]: m for m in doc.get("measures", [])}
+        self.branch_ids = sorted(b["id"] for b in doc.get("branches", []))
+        # child -> parent edges: the descendants of p are the nodes that reach p
+        self.hierarchy = nx.DiGraph()
+        self.hierarchy.add_nodes_from(self.phenomena)
+        for p in self.phenomena.values():
+            if p.get("parent"):
+                self.hierarchy.add_edge(p["id"], p["parent"])
+
+    # --- building blocks, in the words of the definitions ------------------------------
+
+    def active(self, m: dict[str, Any]) -> bool:
+        return m["status"] in ACTIVE_STATUSES
+
+    def active_measures(self) -> list[dict[str, Any]]:
+        return [m for m in self.measures.values() if self.active(m)]
+
+    def descendants(self, p: str) -> set[str]:
+        return set(nx.ancestors(self.hierarchy, p))
+
+    def ancestors(self, p: str) -> set[str]:
+        return set(nx.descendants(self.hierarchy, p))
+
+    def with_descendants(self, p: str) -> set[str]:
+        return {p} | self.descendants(p)
+
+    def owners(self, m: dict[str, Any]) -> list[str]:
+        return [r["organisation"] for r in m.get("responsible", [])]
+
+    def branch(self, org: str) -> str | None:
+        return self.orgs[org].get("branch")
+
+    def addressing(self, p: str) -> list[dict[str, Any]]:
+        """Active measures on p or a descendant."""
+        scope = self.with_descendants(p)
+        return [m for m in self.active_measures() if scope & set(m.get("addresses", []))]
+
+    def addressed(self, p: str) -> bool:
+        return bool(self.addressing(p))
+
+    def branches(self, p: str) -> list[str]:
+        found = {self.branch(o) for m in self.addressing(p) for o in self.owners(m)}
+        return sorted(b for b in found if b is not None)
+
+    def periods(self) -> list[int]:
+        return sorted({g["period"] for g in self.groups.values()})
+
+    def period_or_latest(self, period: int | None) -> int | None:
+        if period is not None:
+            return period
+        return self.periods()[-1] if self.groups else None
+
+    def groups_of(self, period: int | None) -> list[dict[str, Any]]:
+        return [g for g in self.groups.values() if g["period"] == period]
+
+    def members(self, g: dict[str, Any]) -> set[str]:
+        return {m["organisation"] for m in g["members"]}
+
+    def scope(self, g: dict[str, Any]) -> set[str]:
+        out: set[str] = set()
+        for f in g["focuses_on"]:
+            out |= self.with_descendants(f)
+        return out
+
+    # --- the analyses -------------------------------------------------------------------
+
+    def who_addresses(self, phenomenon: str, period: int | None = None) -> dict[str, Any]:
+        period = self.period_or_latest(period)
+        scope = self.with_descendants(phenomenon)
+        actors = []
+        for org in sorted(self.orgs):
+            measures = sorted(m["id"] for m in self.addressing(phenomenon) if org in self.owners(m))
+            groups = sorted(
+                g["id"]
+                for g in self.groups_of(period)
+                if scope & set(g["focuses_on"]) and org in self.members(g)
+            )
+            if measures or groups:
+                actors.append(
+                    {
+                        "organisation": org,
+                        "branch": self.branch(org),
+                        "measures": measures,
+                        "groups": groups,
+                    }
+                )
+        return {"phenomenon": phenomenon, "actors": actors}
+
+    def gaps(self, period: int | None, as_of: dt.date) -> dict[str, Any]:
+        period = self.period_or_latest(period)
+        groups = self.groups_of(period)
+        phen = sorted(self.phenomena)
+        active = sorted(self.active_measures(), key=lambda m: m["id"])
+        missing = []
+        for g in sorted(groups, key=lambda g: g["id"]):
+            scope = self.scope(g)
+            by_org: dict[str, set[str]] = defaultdict(set)
+            for m in active:
+                for q in set(m.get("addresses", [])) & scope:
+                    for o in self.owners(m):
+                        if o not in self.members(g):
+                            by_org[o].add(q)
+            missing += [
+                {"group": g["id"], "organisation": o, "phenomena": sorted(qs)}
+                for o, qs in sorted(by_org.items())
+            ]
+
+        def near_a_group(p: str) -> bool:
+            near = {p} | self.ancestors(p) | self.descendants(p)
+            return any(near & set(g["focuses_on"]) for g in groups)
+
+        return {
+            "unaddressed_phenomena": [{"id": p} for p in phen if not self.addressed(p)],
+            "single_branch_phenomena": [
+                {"id": p, "branches": self.branches(p)}
+                for p in phen
+                if self.addressed(p) and len(self.branches(p)) <= 1
+            ],
+            "goals_without_measures": [
+                {"id": g}
+                for g in sorted(self.goals)
+                if not any(g in m.get("advances", []) for m in active)
+            ],
+            "measures_without_owner": [{"id": m["id"]} for m in active if not self.owners(m)],
+            "measures_without_resources": [
+                {"id": m["id"]} for m in active if m.get("resources") is None
+            ],
+            "overdue_measures": [
+                {"id": m["id"], "end": _day(m["end"]).isoformat()}
+                for m in active
+                if m.get("end") is not None and _day(m["end"]) < as_of
+            ],
+            "groups_missing_stakeholders": missing,
+            "phenomena_outside_groups": [
+                {"id": p} for p in phen if self.addressed(p) and not near_a_group(p)
+            ],
+        }
+
+    def overlaps(
+        self, period: int | None, min_branches: int = 3, min_groups: int = 3
+    ) -> dict[str, Any]:
+        period = self.period_or_latest(period)
+        groups = sorted(self.groups_of(period), key=lambda g: g["id"])
+        multi = [
+            {"id": p, "branches": self.branches(p), "count": len(self.branches(p))}
+            for p in self.phenomena
+            if self.addressed(p) and len(self.branches(p)) >= min_branches
+        ]
+        multi.sort(key=lambda r: (-r["count"], r["id"]))
+
+        def share_a_group(x: str, y: str) -> bool:
+            return any(x in self.members(g) and y in self.members(g) for g in groups)
+
+        pairs = []
+        active = sorted(self.active_measures(), key=lambda m: m["id"])
+        for i, a in enumerate(active):
+            for b in active[i + 1 :]:
+                oa, ob = set(self.owners(a)), set(self.owners(b))
+                if not oa or not ob or oa & ob:
+                    continue
+                if any(share_a_group(x, y) for x in oa for y in ob):
+                    continue
+                for p in set(a.get("addresses", [])) & set(b.get("addresses", [])):
+                    pairs.append({"phenomenon": p, "a": a["id"], "b": b["id"]})
+        pairs.sort(key=lambda r: (r["phenomenon"], r["a"], r["b"]))
+
+        group_pairs = []
+        for i, a in enumerate(groups):
+            for b in groups[i + 1 :]:
+                fa, fb = set(a["focuses_on"]), set(b["focuses_on"])
+                shared_p = sorted(fa & fb)
+                shared_m = sorted(self.members(a) & self.members(b))
+                if shared_p or shared_m:
+                    union = len(fa | fb)
+                    group_pairs.append(
+                        {
+                            "a": a["id"],
+                            "b": b["id"],
+                            "shared_phenomena": shared_p,
+                            "shared_members": shared_m,
+                            "jaccard": _round_half_up(len(shared_p), union) if union else 0.0,
+                        }
+                    )
+
+        busy = []
+        for org in self.orgs:
+            mine = sorted(g["id"] for g in groups if org in self.members(g))
+            if len(mine) >= min_groups:
+                busy.append({"id": org, "groups": mine, "count": len(mine)})
+        busy.sort(key=lambda r: (-r["count"], r["id"]))
+        return {
+            "multi_branch_phenomena": multi,
+            "uncoordinated_measures": pairs,
+            "group_overlaps": group_pairs,
+            "busy_organisations": busy,
+        }
+
+    def coverage(self) -> dict[str, Any]:
+        rows = []
+        for p in sorted(self.phenomena):
+            counts = {}
+            for b in self.branch_ids:
+                counts[b] = sum(
+                    1
+                    for m in self.addressing(p)
+                    if any(self.branch(o) == b for o in self.owners(m))
+                )
+            rows.append({"phenomenon": p, "counts": counts})
+        return {"branches": self.branch_ids, "rows": rows}
+
+    def profile(self, org: str) -> dict[str, Any]:
+        o = self.orgs[org]
+
+        def role_in(record: dict[str, Any]) -> str:
+            entry = next(m for m in record["members"] if m["organisation"] == org)
+            return entry.get("role", "member")
+
+        groups = [g for g in self.groups.values() if org in self.members(g)]
+        groups.sort(key=lambda g: (g["period"], g["id"]))
+        bodies = sorted(
+            (b for b in self.bodies.values() if org in self.members(b)), key=lambda b: b["id"]
+        )
+        measures = []
+        for m in sorted(self.measures.values(), key=lambda m: m["id"]):
+            for r in m.get("responsible", []):
+                if r["organisation"] == org:
+                    measures.append(
+                        {"id": m["id"], "status": m["status"], "role": r.get("role", "lead")}
+                    )
+        phenomena = sorted(
+            {
+                p
+                for m in self.active_measures()
+                if org in self.owners(m)
+                for p in m.get("addresses", [])
+            }
+        )
+        return {
+            "organisation": org,
+            "name": o["name"]["fi"],
+            "kind": o["kind"],
+            "branch": o.get("branch"),
+            "parent": o.get("parent"),
+            "groups": [
+                {"id": g["id"], "period": g["period"], "number": g["number"], "role": role_in(g)}
+                for g in groups
+            ],
+            "bodies": [{"id": b["id"], "kind": b["kind"], "role": role_in(b)} for b in bodies],
+            "measures": measures,
+            "phenomena": phenomena,
+        }
+
+    def path(self, a: str, b: str) -> dict[str, Any]:
+        g = nx.Graph()
+        names: dict[tuple[str, str], str] = {}
+        for oid, o in self.orgs.items():
+            names[("Organisation", oid)] = o["name"]["fi"]
+        for pid, p in self.phenomena.items():
+            names[("Phenomenon", pid)] = p["name"]["fi"]
+        for gid, grp in self.groups.items():
+            names[("PriorityGroup", gid)] = grp["name"]["fi"]
+            for member in self.members(grp):
+                g.add_edge(("Organisation", member), ("PriorityGroup", gid))
+            for f in grp["focuses_on"]:
+                g.add_edge(("PriorityGroup", gid), ("Phenomenon", f))
+        for m in self.active_measures():
+            names[("Measure", m["id"])] = m["title"]["fi"]
+            for o in self.owners(m):
+                g.add_edge(("Organisation", o), ("Measure", m["id"]))
+            for p in m.get("addresses", []):
+                g.add_edge(("Measure", m["id"]), ("Phenomenon", p))
+        start, end = ("Organisation", a), ("Organisation", b)
+        g.add_nodes_from([start, end])
+        try:
+            paths = list(nx.all_shortest_paths(g, start, end))
+        except nx.NetworkXNoPath:
+            return {"a": a, "b": b, "length": None, "path": []}
+        best = min(paths, key=lambda path: [[node_id, kind] for kind, node_id in path])
+        return {
+            "a": a,
+            "b": b,
+            "length": len(best) - 1,
+            "path": [
+                {"type": kind, "id": node_id, "name": names[(kind, node_id)]}
+                for kind, node_id in best
+            ],
+        }
+
+    def changes(self, from_period: int, to_period: int) -> dict[str, Any]:
+        before = sorted(self.groups_of(from_period), key=lambda g: g["id"])
+        after = sorted(self.groups_of(to_period), key=lambda g: g["id"])
+        numbers_before = {g["number"] for g in before}
+        numbers_after = {g["number"] for g in after}
+        focus_before = {p for g in before for p in g["focuses_on"]}
+        focus_after = {p for g in after for p in g["focuses_on"]}
+        matched = []
+        for f in before:
+            for t in after:
+                if f["number"] != t["number"]:
+                    continue
+                matched.append(
+                    {
+                        "number": f["number"],
+                        "from_group": f["id"],
+                        "to_group": t["id"],
+                        "entered_phenomena": sorted(set(t["focuses_on"]) - set(f["focuses_on"])),
+                        "left_phenomena": sorted(set(f["focuses_on"]) - set(t["focuses_on"])),
+                        "joined_members": sorted(self.members(t) - self.members(f)),
+                        "left_members": sorted(self.members(f) - self.members(t)),
+                    }
+                )
+        return {
+            "from_period": from_period,
+            "to_period": to_period,
+            "added_groups": [
+                {"id": g["id"], "number": g["number"]}
+                for g in after
+                if g["number"] not in numbers_before
+            ],
+            "removed_groups": [
+                {"id": g["id"], "number": g["number"]}
+                for g in before
+                if g["number"] not in numbers_after
+            ],
+            "entered_phenomena": sorted(focus_after - focus_before),
+            "left_phenomena": sorted(focus_before - focus_after),
+            "matched_groups": matched,
+        }

@@ -1,0 +1,153 @@
+"""The analysis commands as a user runs them: every command, every format, bad input.
+
+``--format json`` must print exactly the documented JSON, which the Python API gives
+(its answers are checked against the oracle and by hand in the other test modules).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from queries import Analyses
+
+AS_OF = "2025-07-01"
+
+# command line -> how the Python API computes the same result
+COMMANDS: dict[str, tuple[list[str], Any]] = {
+    "who-addresses": (
+        ["who-addresses", "money-laundering"],
+        lambda a: a.who_addresses("money-laundering"),
+    ),
+    "gaps": (["gaps", "--as-of", AS_OF], lambda a: a.gaps(as_of=dt.date(2025, 7, 1))),
+    "overlaps": (
+        ["overlaps", "--min-branches", "4", "--min-groups", "2"],
+        lambda a: a.overlaps(min_branches=4, min_groups=2),
+    ),
+    "coverage": (["coverage"], lambda a: a.coverage()),
+    "profile": (["profile", "FIU"], lambda a: a.profile("FIU")),
+    "path": (["path", "SM", "MLL"], lambda a: a.path("SM", "MLL")),
+    "changes": (["changes", "2021", "2021"], lambda a: a.changes(2021, 2021)),
+}
+
+
+@pytest.fixture(scope="module")
+def loaded(driver: Driver, dataset_2021: dict) -> Driver:
+    from graph.load import load_document
+
+    load_document(driver, dataset_2021, replace=True)
+    return driver
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_json_is_the_documented_json(command: str, loaded: Driver, turva) -> None:
+    args, compute = COMMANDS[command]
+    result = turva(*args, "--format", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout) == compute(Analyses(loaded)).model_dump(mode="json")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_csv_has_every_section_with_its_header(command: str, loaded: Driver, turva) -> None:
+    args, compute = COMMANDS[command]
+    expected = compute(Analyses(loaded))
+    result = turva(*args, "--format", "csv")
+    assert result.code == 0, result.stderr
+    columns = expected.columns()
+    blocks = result.stdout.split("\n\n") if len(columns) > 1 else [result.stdout]
+    assert len(blocks) == len(columns)
+    for block, (section, header) in zip(blocks, columns.items(), strict=True):
+        lines = block.strip("\n").split("\n")
+        if len(columns) > 1:
+            assert lines.pop(0) == f"# {section}"
+        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+        assert tuple(lines[0].split(",")) == header
+        assert len(rows) == len(expected.tables()[section])
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_markdown_has_a_table_per_section(command: str, loaded: Driver, turva) -> None:
+    args, compute = COMMANDS[command]
+    expected = compute(Analyses(loaded))
+    result = turva(*args, "--format", "md")
+    assert result.code == 0, result.stderr
+    for section, header in expected.columns().items():
+        assert f"## {section}" in result.stdout
+        if expected.tables()[section]:
+            assert "| " + " | ".join(header) + " |" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_table_is_the_default(command: str, loaded: Driver, turva) -> None:
+    args, _ = COMMANDS[command]
+    result = turva(*args)
+    assert result.code == 0, result.stderr
+    assert "┃" in result.stdout or "none" in result.stdout
+    assert not result.stdout.lstrip().startswith("{")
+
+
+def test_table_shows_what_the_yaml_says(loaded: Driver, turva) -> None:
+    who = turva("who-addresses", "money-laundering").stdout
+    fiu = next(line for line in who.splitlines() if " FIU " in line)
+    assert "M47" in fiu and "SM" in fiu
+    assert "period 2021" in who
+    gaps = turva("gaps", "--as-of", AS_OF, "--section", "measures_without_owner").stdout
+    assert "M26" in gaps and "M62" in gaps
+    assert "Overdue" not in gaps  # only the section asked for
+    path = turva("path", "SM", "MLL").stdout
+    assert "length 2" in path and "M12" in path
+
+
+def test_csv_section_is_plain_csv(loaded: Driver, turva) -> None:
+    result = turva("gaps", "--as-of", AS_OF, "--section", "overdue_measures", "-f", "csv")
+    assert result.code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"id": "M08", "end": "2025-06-30"} in rows
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["who-addresses", "no-such-phenomenon"], "unknown phenomenon 'no-such-phenomenon'"),
+        (["profile", "Nobody"], "unknown organisation 'Nobody'"),
+        (["path", "SM", "Nobody"], "unknown organisation 'Nobody'"),
+        (
+            ["gaps", "--period", "2019"],
+            "no priority groups for period 2019; periods in the graph: 2021",
+        ),
+        (["who-addresses", "money-laundering", "--period", "1999"], "period 1999"),
+        (["changes", "2021", "2023"], "period 2023"),
+        (["gaps", "--as-of", "2025-13-01"], "--as-of must be a date YYYY-MM-DD"),
+        (["gaps", "--as-of", "tomorrow"], "--as-of must be a date YYYY-MM-DD"),
+        (["overlaps", "--section", "nope"], "unknown section 'nope'"),
+    ],
+)
+def test_bad_arguments_give_a_clear_error(
+    args: list[str], message: str, loaded: Driver, turva
+) -> None:
+    result = turva(*args)
+    assert result.code == 1
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["overlaps", "--min-branches", "0"],
+        ["gaps", "--period", "abc"],
+        ["coverage", "--format", "xml"],
+    ],
+)
+def test_malformed_options_are_usage_errors(args: list[str], loaded: Driver, turva) -> None:
+    result = turva(*args)
+    assert result.code == 2
+    assert "Invalid value" in result.stderr
+    assert "Traceback" not in result.stderr

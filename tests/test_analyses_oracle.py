@@ -1,0 +1,124 @@
+"""Differential tests: the Cypher analyses against the plain-Python oracle.
+
+Each case draws a random turva/1 document (tests/random_graphs.py), loads it into the
+real Neo4j with ``replace=True`` and requires every analysis, with several parameter
+choices drawn from the same seed, to give exactly the oracle's JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graph.load import load_document
+from queries import Analyses
+from tests.oracle import Oracle
+from tests.random_graphs import random_document
+
+CASES = 200
+
+
+def _dump(result: Any) -> Any:
+    return result.model_dump(mode="json")
+
+
+@pytest.fixture(scope="module")
+def analyses(driver: Driver) -> Analyses:
+    return Analyses(driver)
+
+
+def _check(label: str, got: Any, want: Any) -> None:
+    assert got == want, f"{label} differs from the oracle"
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_analyses_equal_the_oracle(seed: int, driver: Driver, analyses: Analyses) -> None:
+    doc = random_document(seed)
+    load_document(driver, doc, replace=True)
+    oracle = Oracle(doc)
+    rng = random.Random(f"params-{seed}")
+    periods = oracle.periods()
+    assert analyses.periods() == periods
+
+    period_choices: list[int | None] = [None]
+    if periods:
+        period_choices.append(rng.choice(periods))
+
+    for period in period_choices:
+        as_of = dt.date(2018, 6, 1) + dt.timedelta(days=rng.randint(0, 13 * 365))
+        _check(
+            f"gaps(period={period}, as_of={as_of})",
+            _dump(analyses.gaps(period=period, as_of=as_of)),
+            oracle.gaps(period, as_of),
+        )
+        min_branches, min_groups = rng.randint(1, 4), rng.randint(1, 4)
+        _check(
+            f"overlaps(period={period}, {min_branches}, {min_groups})",
+            _dump(analyses.overlaps(period, min_branches, min_groups)),
+            oracle.overlaps(period, min_branches, min_groups),
+        )
+        for phenomenon in rng.sample(sorted(oracle.phenomena), 4):
+            _check(
+                f"who_addresses({phenomenon!r}, {period})",
+                _dump(analyses.who_addresses(phenomenon, period)),
+                oracle.who_addresses(phenomenon, period),
+            )
+
+    _check("coverage()", _dump(analyses.coverage()), oracle.coverage())
+
+    orgs = sorted(oracle.orgs)
+    for org in rng.sample(orgs, 3):
+        _check(f"profile({org!r})", _dump(analyses.profile(org)), oracle.profile(org))
+    pairs = [(rng.choice(orgs), rng.choice(orgs)) for _ in range(6)] + [(orgs[0], orgs[0])]
+    for a, b in pairs:
+        _check(f"path({a!r}, {b!r})", _dump(analyses.path(a, b)), oracle.path(a, b))
+
+    for before in periods:
+        for after in periods:
+            _check(
+                f"changes({before}, {after})",
+                _dump(analyses.changes(before, after)),
+                oracle.changes(before, after),
+            )
+
+
+def test_random_documents_cover_what_the_definitions_care_about() -> None:
+    """The generator really produces the cases the oracle test is meant to exercise."""
+    seen: dict[str, int] = dict.fromkeys(
+        (
+            "statuses",
+            "no owner",
+            "no branch",
+            "no resources",
+            "several periods",
+            "no groups",
+            "deep hierarchy",
+            "shared group number",
+            "uncoordinated pair",
+            "unreachable path",
+        ),
+        0,
+    )
+    statuses: set[str] = set()
+    for seed in range(CASES):
+        doc = random_document(seed)
+        oracle = Oracle(doc)
+        statuses |= {m["status"] for m in doc["measures"]}
+        seen["no owner"] += any(not m["responsible"] for m in doc["measures"])
+        seen["no branch"] += any("branch" not in o for o in doc["organisations"])
+        seen["no resources"] += any("resources" not in m for m in doc["measures"])
+        seen["several periods"] += len(oracle.periods()) > 1
+        seen["no groups"] += not doc["priority_groups"]
+        seen["deep hierarchy"] += any(len(oracle.ancestors(p)) >= 3 for p in oracle.phenomena)
+        numbers = [(g["period"], g["number"]) for g in doc["priority_groups"]]
+        seen["shared group number"] += len(numbers) != len(set(numbers))
+        if seed < 60:
+            seen["uncoordinated pair"] += bool(oracle.overlaps(None)["uncoordinated_measures"])
+            orgs = sorted(oracle.orgs)
+            seen["unreachable path"] += oracle.path(orgs[0], orgs[-1])["length"] is None
+    seen["statuses"] = len(statuses) == 4
+    assert all(seen.values()), seen

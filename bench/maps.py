@@ -7,7 +7,7 @@ overview map has about N nodes) is loaded into an empty graph, then for every vi
 
 - *read*: the view's subgraph from Neo4j into networkx (``read_map``), median seconds;
 - *render*: analytics (degree, betweenness, Louvain, brokers), the server-side layout
-  for maps above 1,000 nodes, and the standalone HTML (``render_html``), median seconds;
+  for maps above 300 nodes, and the standalone HTML (``render_html``), median seconds;
 - *HTML*: the file's size (vis-network, 458 KiB, is inlined in every file);
 - *stable*: from ``driver.get(file://...)`` until the map is still (vis-network's
   ``stabilized`` event; for large maps, drawn with physics off, the first drawing), in

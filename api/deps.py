@@ -12,11 +12,12 @@ from graph.settings import Settings
 __all__ = ["get_driver", "get_settings", "DriverDep", "SettingsDep"]
 
 
-def get_driver(request: Request) -> Driver:
+# async: a plain attribute read need not hop to the thread pool on every request
+async def get_driver(request: Request) -> Driver:
     return request.app.state.driver  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 

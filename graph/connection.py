@@ -7,6 +7,7 @@ API's lifespan, tests) open one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
@@ -28,11 +29,13 @@ def open_driver(
     *,
     on_local_start: Callable[[LocalServer], None] | None = None,
     verify: bool = True,
+    **driver_options: Any,
 ) -> Driver:
     """A driver for ``NEO4J_URI`` if set, else for the local server (started if needed).
 
     ``on_local_start`` is called when the local server had to be started, so an entry
-    point can tell the user.
+    point can tell the user. ``driver_options`` override the driver's configuration
+    (a service wants short time-outs, for example).
     """
     if settings.neo4j_uri:
         uri = settings.neo4j_uri
@@ -42,13 +45,13 @@ def open_driver(
         if server.start() and on_local_start is not None:
             on_local_start(server)
         uri, auth = server.uri, (server.user, server.password)
-    driver = GraphDatabase.driver(
-        uri,
-        auth=auth,
-        connection_acquisition_timeout=10.0,
+    options: dict[str, Any] = {
+        "connection_acquisition_timeout": 10.0,
         # schema warnings (an unused relationship type in an empty graph) are not news
-        notifications_min_severity="OFF",
-    )
+        "notifications_min_severity": "OFF",
+        **driver_options,
+    }
+    driver = GraphDatabase.driver(uri, auth=auth, **options)
     if verify:
         try:
             check_connection(driver, settings.neo4j_database, where=uri)

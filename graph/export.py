@@ -10,6 +10,7 @@ from typing import Any
 
 from neo4j import Driver, RoutingControl
 
+from graph.history import export_changes
 from graph.model import FORMAT
 from graph.properties import owned_rel_types, record_dict
 from graph.schema import NODE_TYPES, label, rel_type
@@ -21,8 +22,14 @@ def _sort_key(value: Any) -> Any:
     return value["organisation"] if isinstance(value, dict) else value
 
 
-def export_document(driver: Driver, database: str | None = None) -> dict[str, Any]:
-    """The graph's domain records as a ``turva/1`` mapping, every list sorted."""
+def export_document(
+    driver: Driver, database: str | None = None, *, history: bool = True
+) -> dict[str, Any]:
+    """The graph's domain records as a ``turva/1`` mapping, every list sorted.
+
+    With ``history`` (the default) the change history follows as a top-level
+    ``changes:`` list, oldest first, when there is any; loading the document restores it.
+    """
     out: dict[str, Any] = {"format": FORMAT}
     for nt in NODE_TYPES:
         nodes, _, _ = driver.execute_query(
@@ -53,6 +60,10 @@ def export_document(driver: Driver, database: str | None = None) -> dict[str, An
             rels = {k: sorted(v, key=_sort_key) for k, v in relations[props["id"]].items()}
             records.append(record_dict(nt, props, rels))
         out[nt.section] = records
+    if history:
+        changes = export_changes(driver, database)
+        if changes:
+            out["changes"] = changes
     return out
 
 

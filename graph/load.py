@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
 from graph.errors import ValidationFailed
+from graph.history import parse_changes, restore_changes
 from graph.model import SECTIONS, Document
 from graph.properties import owned_rel_types, relationship_rows, to_properties
 from graph.schema import NODE_TYPES, REL_TYPES, label, node_type, rel_type
@@ -37,6 +38,8 @@ class LoadReport:
     deleted: dict[str, int] = field(default_factory=dict)
     relationships: int = 0
     written: bool = False
+    #: entries of the document's ``changes:`` history (kept; never deleted by a load)
+    changes: int = 0
 
     @property
     def records(self) -> int:
@@ -70,6 +73,30 @@ def check_document(
 
     Raises :class:`~graph.errors.ValidationFailed` with every issue.
     """
+    doc, report, known, _ = _check(driver, data, replace=replace, database=database)
+    return doc, report, known
+
+
+def _split_history(data: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """The document without its optional ``changes:`` history, and that history parsed."""
+    if not isinstance(data, dict) or "changes" not in data:
+        return data, []
+    rest = {k: v for k, v in data.items() if k != "changes"}
+    try:
+        changes = parse_changes(data["changes"])
+    except ValidationFailed as history_error:
+        try:
+            parse_document(rest)
+        except ValidationFailed as e:
+            raise ValidationFailed(e.issues + history_error.issues) from e
+        raise
+    return rest, changes
+
+
+def _check(
+    driver: Driver, data: Any, *, replace: bool, database: str | None
+) -> tuple[Document, LoadReport, KnownGraph, list[dict[str, Any]]]:
+    data, changes = _split_history(data)
     doc = parse_document(data)
     known = known_graph(driver, database)
     # --replace makes the graph equal to the file, so the file must stand on its own
@@ -84,7 +111,8 @@ def check_document(
         report.created[section] = len(ids - existing)
         report.updated[section] = len(ids & existing)
         report.deleted[section] = len(existing - ids) if replace else 0
-    return doc, report, known
+    report.changes = len(changes)
+    return doc, report, known, changes
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -107,13 +135,17 @@ def load_document(
     ``in_transaction`` runs inside the same write transaction after the data, so that
     e.g. a change record commits or rolls back together with the data.
     """
-    doc, report, _ = check_document(driver, data, replace=replace, database=database)
+    doc, report, known, changes = _check(driver, data, replace=replace, database=database)
     node_rows = {
         section: [to_properties(r, node_type(section)) for r in getattr(doc, section)]
         for section in SECTIONS
     }
     rel_rows = {
-        i: [row for record in getattr(doc, node_type_section(rt.owner)) for row in relationship_rows(record, rt)]
+        i: [
+            row
+            for record in getattr(doc, node_type_section(rt.owner))
+            for row in relationship_rows(record, rt)
+        ]
         for i, rt in enumerate(REL_TYPES)
     }
     total = sum(len(v) for v in node_rows.values()) + sum(len(v) for v in rel_rows.values())
@@ -137,7 +169,10 @@ def load_document(
                     rows=batch,
                 ).consume()
                 # drop what these records owned before; their fields say what they own now
-                for rt in owned_rel_types(nt.label):
+                # (only records that existed can own anything: a fresh load skips this)
+                existing = known.ids.get(nt.label, set())
+                old_ids = [row["id"] for row in batch if row["id"] in existing]
+                for rt in owned_rel_types(nt.label) if old_ids else ():
                     pattern = (
                         f"-[r:{rel_type(rt.type)}]->(:{label(rt.end)})"
                         if rt.owner_is_start
@@ -146,22 +181,25 @@ def load_document(
                     tx.run(
                         f"UNWIND $ids AS id MATCH (n:{label(nt.label)} {{id: id}}){pattern} "
                         "DELETE r",
-                        ids=[row["id"] for row in batch],
+                        ids=old_ids,
                     ).consume()
                 done += len(batch)
                 if progress:
                     progress(done, total)
         for i, rt in enumerate(REL_TYPES):
+            with_props = any(row["props"] for row in rel_rows[i])
             for batch in _batches(rel_rows[i], batch_size):
                 tx.run(
                     f"UNWIND $rows AS row MATCH (a:{label(rt.start)} {{id: row.start}}) "
                     f"MATCH (b:{label(rt.end)} {{id: row.end}}) "
-                    f"CREATE (a)-[r:{rel_type(rt.type)}]->(b) SET r = row.props",
-                    rows=batch,
+                    f"CREATE (a)-[r:{rel_type(rt.type)}]->(b)"
+                    + (" SET r = row.props" if with_props else ""),
+                    rows=batch if with_props else [{**row, "props": None} for row in batch],
                 ).consume()
                 done += len(batch)
                 if progress:
                     progress(done, total)
+        restore_changes(tx, changes)
         if in_transaction is not None:
             in_transaction(tx)
 

@@ -18,9 +18,13 @@ from tests.conftest import DATASET_2021, ROOT, TURVA, count_nodes, wipe
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
 
 
-def count_relationships(driver) -> int:
-    records, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n")
-    return int(records[0]["n"])
+def data_counts(driver) -> tuple[int, int]:
+    """Domain nodes and relationships (the change history left out)."""
+    records, _, _ = driver.execute_query(
+        "MATCH (n) WHERE NOT n:Change AND NOT n:ApiToken "
+        "RETURN count(n) AS nodes, sum(COUNT { (n)-->() }) AS rels"
+    )
+    return int(records[0]["nodes"]), int(records[0]["rels"])
 
 
 def test_load_writes_records_and_their_relationships(empty_graph, turva):
@@ -50,15 +54,19 @@ def test_load_writes_records_and_their_relationships(empty_graph, turva):
 
 def test_loading_the_same_file_twice_changes_nothing(empty_graph, turva):
     assert turva("load", str(DATASET_2021)).code == 0
-    first = export_document(empty_graph)
-    nodes, rels = count_nodes(empty_graph), count_relationships(empty_graph)
+    first = export_document(empty_graph, history=False)
+    nodes, rels = data_counts(empty_graph)
 
     again = turva("load", str(DATASET_2021))
 
     assert again.code == 0, again.stderr
     assert "(0 new, " in again.stdout
-    assert export_document(empty_graph) == first
-    assert (count_nodes(empty_graph), count_relationships(empty_graph)) == (nodes, rels)
+    assert export_document(empty_graph, history=False) == first
+    assert data_counts(empty_graph) == (nodes, rels)
+    # the data is unchanged, but each load is on record
+    history = export_document(empty_graph)["changes"]
+    assert [c["action"] for c in history] == ["load-merge", "load-merge"]
+    assert all(c["who"].startswith("cli:") for c in history)
 
 
 def test_a_record_replaces_its_properties_and_owned_relationships(empty_graph, tmp_path):
@@ -99,10 +107,10 @@ def test_replace_makes_the_graph_equal_to_the_file(empty_graph, turva):
 
     assert result.code == 0, result.stderr
     assert "deleted)" in result.stdout
-    replaced = export_document(empty_graph)
+    replaced = export_document(empty_graph, history=False)
     wipe(empty_graph)
     load_document(empty_graph, read_document_data(SMALL))
-    assert replaced == export_document(empty_graph)
+    assert replaced == export_document(empty_graph, history=False)
     assert {o["id"] for o in replaced["organisations"]} == {"SM", "OM", "POHA", "SPR"}
 
 
@@ -110,12 +118,12 @@ def test_export_round_trip_gives_identical_files(empty_graph, turva, tmp_path):
     assert turva("load", str(DATASET_2021)).code == 0
     for suffix in ("yaml", "json"):
         first, second = tmp_path / f"first.{suffix}", tmp_path / f"second.{suffix}"
-        assert turva("export", str(first)).code == 0
+        assert turva("export", "--no-history", str(first)).code == 0
         assert turva("load", str(first), "--replace").code == 0
-        empty_graph.execute_query("MATCH (n) DETACH DELETE n")
+        wipe(empty_graph)
         assert count_nodes(empty_graph) == 0
         assert turva("load", str(first)).code == 0
-        assert turva("export", str(second)).code == 0
+        assert turva("export", "--no-history", str(second)).code == 0
         assert first.read_bytes() == second.read_bytes()
     # and the export holds what the dataset holds
     exported = json.loads((tmp_path / "first.json").read_text())
@@ -124,6 +132,23 @@ def test_export_round_trip_gives_identical_files(empty_graph, turva, tmp_path):
         assert sorted(r["id"] for r in exported[section]) == sorted(
             r["id"] for r in source[section]
         )
+
+
+def test_the_change_history_survives_export_and_import(empty_graph, turva, tmp_path):
+    assert turva("load", str(DATASET_2021)).code == 0
+    assert turva("load", str(SMALL)).code == 0
+    exported = tmp_path / "with-history.yaml"
+    assert turva("export", str(exported)).code == 0
+    history = yaml.safe_load(exported.read_text())["changes"]
+    assert [c["action"] for c in history] == ["load-merge", "load-merge"]
+
+    wipe(empty_graph)
+    assert turva("load", str(exported)).code == 0
+
+    again = export_document(empty_graph)["changes"]
+    # the old entries come back as they were, followed by this load's own entry
+    assert again[: len(history)] == history
+    assert [c["action"] for c in again[len(history) :]] == ["load-merge"]
 
 
 def _big_document(count: int) -> dict:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from neo4j import ManagedTransaction
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from api.cli.common import app, driver_session, settings, stderr, stdout
 from graph.errors import DataFileError
 from graph.export import export_document
 from graph.files import dump_document, read_document_data
+from graph.history import document_counts, record_load
 from graph.load import BATCH_SIZE, LoadReport, check_document, load_document
 from graph.schema import apply_schema
 
@@ -44,6 +47,12 @@ def load(
     """Validate a whole turva/1 file, then write it in one transaction (upsert by id)."""
     config = settings()
     data = read_document_data(file)
+    who = f"cli:{getpass.getuser()}"
+
+    def record(tx: ManagedTransaction) -> None:
+        # the load's own entry in the change history commits with the data
+        record_load(tx, who, document_counts(data), replace=replace)
+
     with driver_session(config) as driver:
         apply_schema(driver, config.neo4j_database)
         if if_empty:
@@ -76,6 +85,7 @@ def load(
                     replace=replace,
                     database=config.neo4j_database,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    in_transaction=record,
                 )
         else:
             report = load_document(
@@ -84,6 +94,7 @@ def load(
                 replace=replace,
                 database=config.neo4j_database,
                 progress=_plain_progress,
+                in_transaction=record,
             )
     stdout.print(f"{file}: " + _summary(report, dry_run=False))
 
@@ -91,13 +102,16 @@ def load(
 @app.command()
 def export(
     file: Annotated[Path, typer.Argument(help="Where to write: .yaml, .yml or .json.")],
+    history: bool = typer.Option(
+        True, "--history/--no-history", help="Include the change history (`changes:`)."
+    ),
 ) -> None:
     """Write the whole graph as a sorted turva/1 document."""
     if file.suffix.lower() not in (".yaml", ".yml", ".json"):
         raise DataFileError(f"Cannot export to {file}: use a .yaml, .yml or .json file name.")
     config = settings()
     with driver_session(config) as driver:
-        data = export_document(driver, config.neo4j_database)
+        data = export_document(driver, config.neo4j_database, history=history)
     dump_document(data, file)
-    count = sum(len(v) for v in data.values() if isinstance(v, list))
+    count = sum(len(v) for k, v in data.items() if isinstance(v, list) and k != "changes")
     stdout.print(f"exported {count} records to {file}")

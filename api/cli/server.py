@@ -61,10 +61,12 @@ def serve(
     from api.main import create_app
 
     config = settings()
+    # fail here, with the fix, if Neo4j is unreachable; the service then opens its own
+    # driver with short time-outs, so that an outage later gives quick 503s
     with driver_session(config) as driver:
         apply_schema(driver, config.neo4j_database)
-        stdout.print(f"turva: serving on http://{host}:{port} (Ctrl-C stops)")
-        uvicorn.run(create_app(config, driver=driver), host=host, port=port, log_level="warning")
+    stdout.print(f"turva: serving on http://{host}:{port} (Ctrl-C stops)")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
 
 
 @neo4j_app.command("fetch")

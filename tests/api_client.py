@@ -1,0 +1,72 @@
+"""Helpers the API, web and history tests share: the app on the test server, and tokens."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from neo4j import Driver
+
+from api.main import create_app
+from graph.settings import Settings
+from graph.tokens import create_token
+
+
+def client(driver: Driver, settings: Settings, **extra: Any) -> TestClient:
+    """A client of the real app on the test server (the driver is shared, not closed)."""
+    app = create_app(settings.model_copy(update=extra), driver=driver)
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def token(driver: Driver, role: str, *organisations: str, name: str | None = None) -> str:
+    """A new token's secret."""
+    _, secret = create_token(
+        driver,
+        name=name or f"{role} {' '.join(organisations)} {time.monotonic_ns()}",
+        role=role,
+        organisations=list(organisations),
+        who="test",
+    )
+    return secret
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a background thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    else:
+        raise RuntimeError("the test server did not start")
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,139 @@
+"""Every write records who, when, what, before and after; the history survives export/import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from neo4j import Driver
+
+from graph.export import export_document
+from graph.history import record_load
+from graph.load import load_document
+from tests.api_client import bearer, client, token
+from tests.conftest import wipe
+
+
+@pytest.fixture
+def api(graph_2021: Driver, neo4j_target):
+    with client(graph_2021, neo4j_target.settings()) as c:
+        yield c
+
+
+MEASURE = {
+    "id": "M-hist",
+    "title": {"fi": "Historiatesti"},
+    "status": "planned",
+    "responsible": [{"organisation": "POHA", "role": "lead"}],
+    "addresses": ["money-laundering"],
+}
+
+
+def test_create_replace_delete_are_recorded_with_before_and_after(api, graph_2021):
+    editor = bearer(token(graph_2021, "editor", "POHA", name="poha desk"))
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    assert api.post("/api/v1/measures", json=MEASURE, headers=editor).status_code == 201
+    done = {**MEASURE, "status": "done"}
+    assert api.put("/api/v1/measures/M-hist", json=done, headers=editor).status_code == 200
+    assert api.delete("/api/v1/measures/M-hist", headers=editor).status_code == 204
+
+    body = api.get("/api/v1/changes", params={"type": "measures", "id": "M-hist"}).json()
+    assert body["count"] == 3
+    deleted, replaced, created = body["data"]  # newest first
+    assert [c["action"] for c in (created, replaced, deleted)] == ["create", "replace", "delete"]
+    assert {c["who"] for c in body["data"]} == {"token:poha desk"}
+    assert created["before"] is None and created["after"]["status"] == "planned"
+    assert replaced["before"]["status"] == "planned" and replaced["after"]["status"] == "done"
+    assert deleted["before"]["status"] == "done" and deleted["after"] is None
+    for change in body["data"]:
+        assert dt.datetime.fromisoformat(change["at"]) >= start
+
+
+def test_refused_writes_record_nothing(api, graph_2021):
+    reader = bearer(token(graph_2021, "reader"))
+    admin = bearer(token(graph_2021, "admin"))
+    api.post("/api/v1/measures", json=MEASURE, headers=reader)
+    api.post("/api/v1/measures", json={**MEASURE, "addresses": ["nope"]}, headers=admin)
+    api.delete("/api/v1/phenomena/money-laundering", headers=admin)
+    assert api.get("/api/v1/changes", params={"type": "measures"}).json()["count"] == 0
+    assert api.get("/api/v1/changes", params={"type": "phenomena"}).json()["count"] == 0
+
+
+def test_changes_filter_by_since(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    assert api.post("/api/v1/measures", json=MEASURE, headers=admin).status_code == 201
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    assert api.get("/api/v1/changes", params={"since": future}).json()["count"] == 0
+    past = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    assert (
+        api.get("/api/v1/changes", params={"since": past, "type": "measures"}).json()["count"] == 1
+    )
+    bad = api.get("/api/v1/changes", params={"since": "yesterday"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["parameter"] == "since"
+
+
+def test_changes_log_command_shows_the_history(api, graph_2021, turva):
+    admin = bearer(token(graph_2021, "admin", name="the admin"))
+    assert api.post("/api/v1/measures", json=MEASURE, headers=admin).status_code == 201
+    result = turva("changes-log", "--type", "measures")
+    assert result.code == 0, result.stderr
+    assert "M-hist" in result.stdout and "token:the admin" in result.stdout
+    as_json = turva("changes-log", "--json", "--id", "M-hist")
+    assert '"action": "create"' in as_json.stdout
+
+
+def test_history_survives_export_and_import_into_a_fresh_graph(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    assert api.post("/api/v1/measures", json=MEASURE, headers=admin).status_code == 201
+    exported = api.get("/api/v1/export").json()
+    assert [c["id"] for c in exported["changes"] if c["type"] == "measures"] == ["M-hist"]
+
+    wipe(graph_2021)
+    fresh_admin = bearer(token(graph_2021, "admin"))
+    response = api.post("/api/v1/import", json=exported, headers=fresh_admin)
+    assert response.status_code == 200, response.text
+    body = api.get("/api/v1/changes", params={"type": "measures", "id": "M-hist"}).json()
+    assert body["count"] == 1 and body["data"][0]["after"]["title"] == {"fi": "Historiatesti"}
+    imports = api.get("/api/v1/changes", params={"type": "document"}).json()
+    assert imports["data"][0]["action"] == "load-merge"
+
+
+def test_import_replace_keeps_history_and_tokens(api, graph_2021, dataset_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    assert api.post("/api/v1/measures", json=MEASURE, headers=admin).status_code == 201
+    response = api.post(
+        "/api/v1/import",
+        params={"mode": "replace"},
+        content=json.dumps(dataset_2021, default=str),
+        headers={**admin, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["deleted"]["measures"] == 1
+    assert api.get("/api/v1/measures/M-hist").status_code == 404
+    history = api.get("/api/v1/changes", params={"id": "M-hist"}, headers=admin).json()
+    assert history["count"] == 1
+    assert api.get("/api/v1/whoami", headers=admin).json()["role"] == "admin"
+
+
+def test_load_export_load_export_is_identical_with_history(graph_2021, dataset_2021):
+    load_document(
+        graph_2021, dataset_2021, in_transaction=lambda tx: record_load(tx, "cli:test", {"n": 1})
+    )
+    first = export_document(graph_2021)
+    assert first["changes"][0]["who"] == "cli:test"
+    wipe(graph_2021)
+    load_document(graph_2021, first)
+    assert export_document(graph_2021) == first
+    # loading the same history again adds nothing
+    load_document(graph_2021, first)
+    assert export_document(graph_2021) == first
+
+
+def test_bad_history_in_a_document_is_reported_with_paths(graph_2021, dataset_2021):
+    from graph.errors import ValidationFailed
+
+    doc = {**dataset_2021, "changes": [{"change": "x", "who": "a", "type": "t", "action": "a"}]}
+    with pytest.raises(ValidationFailed) as info:
+        load_document(graph_2021, doc)
+    assert [i.pointer for i in info.value.issues] == ["/changes/0/at"]

@@ -1,0 +1,162 @@
+"""Headless Chromium draws the maps with no network, counts the nodes, follows a click.
+
+"No network": Chromium goes through a proxy that does not exist (127.0.0.1:9), so any
+request that is not to a local file (or, for the web UI, to the local test server) fails.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from neo4j import Driver
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from api.main import create_app
+from graph.load import load_document
+from tests.conftest import wipe
+from tests.test_maps_helpers import TINY
+from visualize import MapRequest, read_map, write_map
+
+pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def chromium(profile: Path, proxy_loopback: bool) -> Iterator[webdriver.Chrome]:
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.fail("Debian's chromium and chromium-driver are needed: `make browser`")
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--proxy-server=127.0.0.1:9",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    if proxy_loopback:
+        # loopback is exempt from proxies by default: send it to the dead proxy as well
+        options.add_argument("--proxy-bypass-list=<-loopback>")
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser.set_page_load_timeout(30)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def wait_until_stable(browser: webdriver.Chrome) -> None:
+    WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script("return !!(window.turvaMap && window.turvaMap.stable)")
+    )
+
+
+def distinct_colours(browser: webdriver.Chrome) -> int:
+    canvas = browser.find_element(By.CSS_SELECTOR, "#turva-map canvas")
+    image = Image.open(io.BytesIO(canvas.screenshot_as_png)).convert("RGB")
+    return len(image.getcolors(maxcolors=1 << 24) or [])
+
+
+def click_node(browser: webdriver.Chrome, node: str) -> None:
+    """Click where vis-network draws ``node`` (canvas position -> DOM position)."""
+    container = browser.find_element(By.ID, "turva-map")
+    # WebDriver offsets count from the centre of the element's *visible* part: show it all
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", container)
+    x, y = browser.execute_script(
+        "var n = window.turvaMap.network; var p = n.getPositions([arguments[0]])[arguments[0]];"
+        "var d = n.canvasToDOM(p); return [d.x, d.y];",
+        node,
+    )
+    size = container.size
+    ActionChains(browser).move_to_element_with_offset(
+        container, int(x - size["width"] / 2), int(y - size["height"] / 2)
+    ).click().perform()
+
+
+def test_offline_file_map_draws_counts_and_clicks_through(driver: Driver, tmp_path: Path):
+    wipe(driver)
+    load_document(driver, TINY)
+    site = tmp_path / "site"
+    (site / "organisations").mkdir(parents=True)
+    (site / "organisations" / "POHA.html").write_text("<h1>POHA page</h1>", encoding="utf-8")
+    graph = read_map(driver, MapRequest("who-works-on-what"))
+    page = tmp_path / "map.html"
+    write_map(graph, page, base_url=site.as_uri())
+    # the click opens <base>/organisations/POHA: give the file that name's .html twin
+    (site / "organisations" / "POHA").symlink_to(site / "organisations" / "POHA.html")
+
+    with chromium(tmp_path / "profile", proxy_loopback=True) as browser:
+        browser.get(page.as_uri())
+        wait_until_stable(browser)
+        assert browser.execute_script("return window.turvaMap.nodes.length") == 8
+        assert browser.execute_script("return window.turvaMap.edges.length") == 6
+        # a drawn map, not a blank canvas: node fills, borders, labels, edges, antialiasing
+        assert distinct_colours(browser) > 50
+        fetched = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(function (e) {return e.name;})"
+        )
+        assert all(name.startswith("file:") for name in fetched), fetched
+        click_node(browser, "organisation:POHA")
+        WebDriverWait(browser, 10).until(lambda b: "POHA" in b.current_url)
+        assert browser.current_url == (site / "organisations" / "POHA").as_uri()
+        assert "POHA page" in browser.page_source
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_web_map_of_2021_draws_and_opens_an_organisation_page(
+    graph_2021: Driver, neo4j_target, tmp_path: Path
+):
+    expected = read_map(graph_2021, MapRequest("who-works-on-what", period=2021))
+    app = create_app(neo4j_target.settings(), driver=graph_2021)
+    with running(app) as base, chromium(tmp_path / "profile", proxy_loopback=False) as browser:
+        browser.get(f"{base}/maps/who-works-on-what?period=2021")
+        wait_until_stable(browser)
+        assert browser.execute_script("return window.turvaMap.nodes.length") == len(expected)
+        assert distinct_colours(browser) > 50
+        legend = browser.find_element(By.CSS_SELECTOR, ".turva-map-legend").text
+        assert "Selite" in legend and "ilmiö" in legend
+        browser.save_screenshot(str(tmp_path / "who-works-on-what-2021.png"))
+        click_node(browser, "organisation:POHA")
+        WebDriverWait(browser, 10).until(lambda b: "/organisations/" in b.current_url)
+        assert browser.current_url == f"{base}/organisations/POHA"

@@ -3,58 +3,8 @@
 :class:`Analyses` is the entry point; the results are the models of :mod:`queries.results`.
 """
 
+from queries import results
 from queries.analyses import Analyses
-from queries.results import (
-    Actor,
-    AnalysisResult,
-    BusyOrganisation,
-    Connection,
-    Coverage,
-    CoverageRow,
-    Gaps,
-    GroupChange,
-    GroupOverlap,
-    GroupRef,
-    IdRef,
-    MissingStakeholder,
-    MultiBranchPhenomenon,
-    OverdueMeasure,
-    Overlaps,
-    PathNode,
-    PeriodChanges,
-    PhenomenonBranches,
-    Profile,
-    ProfileBody,
-    ProfileGroup,
-    ProfileMeasure,
-    UncoordinatedPair,
-    WhoAddresses,
-)
+from queries.results import *  # noqa: F403 - the result models are this package's API
 
-__all__ = [
-    "Analyses",
-    "AnalysisResult",
-    "Actor",
-    "WhoAddresses",
-    "IdRef",
-    "PhenomenonBranches",
-    "OverdueMeasure",
-    "MissingStakeholder",
-    "Gaps",
-    "MultiBranchPhenomenon",
-    "UncoordinatedPair",
-    "GroupOverlap",
-    "BusyOrganisation",
-    "Overlaps",
-    "CoverageRow",
-    "Coverage",
-    "ProfileGroup",
-    "ProfileBody",
-    "ProfileMeasure",
-    "Profile",
-    "PathNode",
-    "Connection",
-    "GroupRef",
-    "GroupChange",
-    "PeriodChanges",
-]
+__all__ = ["Analyses", *results.__all__]

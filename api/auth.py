@@ -50,6 +50,8 @@ class Principal:
 
     token: Token | None = None
     organisations: frozenset[str] = field(default_factory=frozenset)
+    #: the token came from the pages' login cookie, which may read but never write
+    via_cookie: bool = False
 
     @property
     def role(self) -> str:
@@ -68,7 +70,8 @@ class Principal:
 ANONYMOUS = Principal()
 
 
-def _secret(request: Request) -> str | None:
+def _secret(request: Request) -> tuple[str | None, bool]:
+    """The token secret of the request, and whether it came from the login cookie."""
     header = request.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
@@ -78,13 +81,13 @@ def _secret(request: Request) -> str | None:
                 "The Authorization header must be 'Bearer <token secret>'.",
                 headers=_CHALLENGE,
             )
-        return value.strip()
-    return request.cookies.get(COOKIE) or None
+        return value.strip(), False
+    return request.cookies.get(COOKIE) or None, True
 
 
 async def principal(request: Request, driver: DriverDep, settings: SettingsDep) -> Principal:
     """The caller of this request; a wrong or revoked token is an error (401)."""
-    secret = _secret(request)
+    secret, via_cookie = _secret(request)
     if secret is None:
         return ANONYMOUS  # no thread-pool hop for anonymous reads
     token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
@@ -94,7 +97,7 @@ async def principal(request: Request, driver: DriverDep, settings: SettingsDep) 
             "The token is unknown or revoked. Ask an admin for a new one (turva token create).",
             headers=_CHALLENGE,
         )
-    return Principal(token, frozenset(token.organisations))
+    return Principal(token, frozenset(token.organisations), via_cookie)
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]
@@ -111,7 +114,9 @@ async def reader(who: PrincipalDep, settings: SettingsDep) -> Principal:
 
 
 async def writer(who: PrincipalDep) -> Principal:
-    if who.token is None:
+    # a cookie rides along with any request a browser makes, so it never authorises a
+    # write (no cross-site request forgery); programs send the Authorization header
+    if who.token is None or who.via_cookie:
         raise ProblemError(
             401,
             "Writing needs a token: send 'Authorization: Bearer <secret>' "

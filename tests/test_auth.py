@@ -227,3 +227,18 @@ def test_cli_tokens_work_against_the_api(turva, api, graph_2021):
     assert api.get("/api/v1/whoami", headers=bearer(secret)).status_code == 401
     wrong = turva("token", "create", "--role", "boss", "--name", "x")
     assert wrong.code != 0 and "reader" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_the_login_cookie_reads_but_never_writes(graph_2021, neo4j_target):
+    secret = token(graph_2021, "admin")
+    theme = {"id": "cookie-theme", "name": {"fi": "keksi"}}
+    with client(graph_2021, neo4j_target.settings(), reads_require_token=True) as api:
+        api.cookies.set("turva_token", secret)
+        assert api.get("/api/v1/themes").status_code == 200
+        # a browser sends the cookie with any request, even one another site makes
+        refused = api.post("/api/v1/themes", json=theme)
+        assert refused.status_code == 401
+        assert api.get("/api/v1/themes/cookie-theme").status_code == 404
+        api.cookies.clear()
+        allowed = api.post("/api/v1/themes", json=theme, headers=bearer(secret))
+        assert allowed.status_code == 201

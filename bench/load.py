@@ -168,7 +168,8 @@ def _fresh(driver: Driver) -> None:
 
 def _count_graph(driver: Driver) -> tuple[int, int]:
     records, _, _ = driver.execute_query(
-        "MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels"
+        "MATCH (n) WHERE NOT n:Change WITH count(n) AS nodes "
+        "OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels"
     )
     return int(records[0]["nodes"]), int(records[0]["rels"])
 

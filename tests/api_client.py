@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from api.main import create_app
+from graph.local_server import free_port
 from graph.settings import Settings
 from graph.tokens import create_token
 
@@ -40,12 +40,6 @@ def token(driver: Driver, role: str, *organisations: str, name: str | None = Non
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -7,26 +7,22 @@ request that is not to a local file (or, for the web UI, to the local test serve
 from __future__ import annotations
 
 import io
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from neo4j import Driver
 from PIL import Image
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from api.main import create_app
 from graph.load import load_document
+from tests.api_client import serve
+from tests.browser import chromium
 from tests.conftest import wipe
 from tests.test_maps_helpers import TINY
 from visualize import MapRequest, read_map, write_map
@@ -35,33 +31,14 @@ pytestmark = pytest.mark.browser
 
 
 @contextmanager
-def chromium(profile: Path, proxy_loopback: bool) -> Iterator[webdriver.Chrome]:
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("Debian's chromium and chromium-driver are needed: `make browser`")
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
-        "--proxy-server=127.0.0.1:9",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
+def offline_chromium(profile: Path, proxy_loopback: bool) -> Iterator[webdriver.Chrome]:
+    """Chromium whose every remote request goes to a proxy that does not exist."""
+    flags = ["--window-size=1400,1000", "--proxy-server=127.0.0.1:9"]
     if proxy_loopback:
         # loopback is exempt from proxies by default: send it to the dead proxy as well
-        options.add_argument("--proxy-bypass-list=<-loopback>")
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    browser.set_page_load_timeout(30)
-    try:
+        flags.append("--proxy-bypass-list=<-loopback>")
+    with chromium(profile, *flags) as browser:
         yield browser
-    finally:
-        browser.quit()
 
 
 def wait_until_stable(browser: webdriver.Chrome) -> None:
@@ -104,7 +81,7 @@ def test_offline_file_map_draws_counts_and_clicks_through(driver: Driver, tmp_pa
     # the click opens <base>/organisations/POHA: give the file that name's .html twin
     (site / "organisations" / "POHA").symlink_to(site / "organisations" / "POHA.html")
 
-    with chromium(tmp_path / "profile", proxy_loopback=True) as browser:
+    with offline_chromium(tmp_path / "profile", proxy_loopback=True) as browser:
         browser.get(page.as_uri())
         wait_until_stable(browser)
         assert browser.execute_script("return window.turvaMap.nodes.length") == 8
@@ -121,35 +98,15 @@ def test_offline_file_map_draws_counts_and_clicks_through(driver: Driver, tmp_pa
         assert "POHA page" in browser.page_source
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def running(app) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 def test_web_map_of_2021_draws_and_opens_an_organisation_page(
     graph_2021: Driver, neo4j_target, tmp_path: Path
 ):
     expected = read_map(graph_2021, MapRequest("who-works-on-what", period=2021))
     app = create_app(neo4j_target.settings(), driver=graph_2021)
-    with running(app) as base, chromium(tmp_path / "profile", proxy_loopback=False) as browser:
+    with (
+        serve(app) as base,
+        offline_chromium(tmp_path / "profile", proxy_loopback=False) as browser,
+    ):
         browser.get(f"{base}/maps/who-works-on-what?period=2021")
         wait_until_stable(browser)
         assert browser.execute_script("return window.turvaMap.nodes.length") == len(expected)

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from neo4j import Driver
 
 from api.main import create_app
 from tests.api_client import serve
+from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
-
-webdriver = pytest.importorskip("selenium.webdriver")
 
 
 @pytest.fixture
 def browser(tmp_path):
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("Debian's chromium and chromium-driver are needed: `make browser`")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium(tmp_path / "chromium") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

@@ -1,0 +1,205 @@
+"""Who is asking, and what they may do.
+
+* Reads are open, unless ``TURVA_READS_REQUIRE_TOKEN=true``; then any valid token reads.
+* Every write needs a token. A **reader** token writes nothing. An **editor** token is
+  bound to organisations: it may write measures one of its organisations is responsible
+  for, and goals of priority groups one of its organisations is a member of; both
+  before and after the change, so an editor can never take over another's record. An
+  **admin** may do everything, including import and tokens.
+
+Web pages send the token as a cookie set by the login form (``/login``); the API takes
+``Authorization: Bearer <secret>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from neo4j import ManagedTransaction
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import DriverDep, SettingsDep
+from api.problems import ProblemError
+from graph.schema import label, rel_type
+from graph.tokens import Token, authenticate
+
+__all__ = [
+    "Principal",
+    "ANONYMOUS",
+    "COOKIE",
+    "principal",
+    "reader",
+    "writer",
+    "admin",
+    "ReaderDep",
+    "WriterDep",
+    "AdminDep",
+    "record_authorizer",
+]
+
+COOKIE = "turva_token"
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="turva"'}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: a token, or anonymous."""
+
+    token: Token | None = None
+    organisations: frozenset[str] = field(default_factory=frozenset)
+    #: the token came from the pages' login cookie, which may read but never write
+    via_cookie: bool = False
+
+    @property
+    def role(self) -> str:
+        return self.token.role if self.token else "anonymous"
+
+    @property
+    def name(self) -> str:
+        return self.token.name if self.token else "anonymous"
+
+    @property
+    def who(self) -> str:
+        """How changes record this caller."""
+        return f"token:{self.token.name}" if self.token else "anonymous"
+
+
+ANONYMOUS = Principal()
+
+
+def _secret(request: Request) -> tuple[str | None, bool]:
+    """The token secret of the request, and whether it came from the login cookie."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise ProblemError(
+                401,
+                "The Authorization header must be 'Bearer <token secret>'.",
+                headers=_CHALLENGE,
+            )
+        return value.strip(), False
+    return request.cookies.get(COOKIE) or None, True
+
+
+async def principal(request: Request, driver: DriverDep, settings: SettingsDep) -> Principal:
+    """The caller of this request; a wrong or revoked token is an error (401)."""
+    secret, via_cookie = _secret(request)
+    if secret is None:
+        return ANONYMOUS  # no thread-pool hop for anonymous reads
+    token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
+    if token is None:
+        raise ProblemError(
+            401,
+            "The token is unknown or revoked. Ask an admin for a new one (turva token create).",
+            headers=_CHALLENGE,
+        )
+    return Principal(token, frozenset(token.organisations), via_cookie)
+
+
+PrincipalDep = Annotated[Principal, Depends(principal)]
+
+
+async def reader(who: PrincipalDep, settings: SettingsDep) -> Principal:
+    if settings.reads_require_token and who.token is None:
+        raise ProblemError(
+            401,
+            "This service requires a token for reading: send 'Authorization: Bearer <secret>'.",
+            headers=_CHALLENGE,
+        )
+    return who
+
+
+async def writer(who: PrincipalDep) -> Principal:
+    # a cookie rides along with any request a browser makes, so it never authorises a
+    # write (no cross-site request forgery); programs send the Authorization header
+    if who.token is None or who.via_cookie:
+        raise ProblemError(
+            401,
+            "Writing needs a token: send 'Authorization: Bearer <secret>' "
+            "(an admin makes one with `turva token create`).",
+            headers=_CHALLENGE,
+        )
+    if who.role not in ("editor", "admin"):
+        raise ProblemError(
+            403, f"A {who.role} token may only read; writing needs an editor or admin."
+        )
+    return who
+
+
+async def admin(who: Annotated[Principal, Depends(writer)]) -> Principal:
+    if who.role != "admin":
+        raise ProblemError(403, "Only an admin token may do this.")
+    return who
+
+
+ReaderDep = Annotated[Principal, Depends(reader)]
+WriterDep = Annotated[Principal, Depends(writer)]
+AdminDep = Annotated[Principal, Depends(admin)]
+
+Authorize = Callable[[ManagedTransaction, dict[str, Any] | None, dict[str, Any] | None], None]
+
+
+def _responsible(record: dict[str, Any] | None) -> set[str]:
+    return {r["organisation"] for r in (record or {}).get("responsible", [])}
+
+
+def _member_of(tx: ManagedTransaction, group: str | None, organisations: frozenset[str]) -> bool:
+    if group is None:
+        return False
+    row = tx.run(
+        f"MATCH (o:{label('Organisation')})-[:{rel_type('MEMBER_OF')}]->"
+        f"(g:{label('PriorityGroup')} {{id: $group}}) "
+        "WHERE o.id IN $orgs RETURN count(o) > 0 AS ok",
+        group=group,
+        orgs=sorted(organisations),
+    ).single()
+    return bool(row and row["ok"])
+
+
+def record_authorizer(who: Principal, section: str) -> Authorize | None:
+    """The in-transaction check of a write to ``section`` by ``who`` (None: allowed).
+
+    Raises a 403 problem naming the rule when an editor oversteps it.
+    """
+    if who.role == "admin":
+        return None
+    if who.role != "editor":
+        raise ProblemError(403, f"A {who.role} token may not write.")
+    mine = who.organisations
+    listed = ", ".join(sorted(mine))
+    if section == "measures":
+
+        def check_measure(
+            tx: ManagedTransaction, before: dict[str, Any] | None, after: dict[str, Any] | None
+        ) -> None:
+            for state, record in (("currently", before), ("after the change", after)):
+                if record is not None and not (_responsible(record) & mine):
+                    raise ProblemError(
+                        403,
+                        f"This editor token writes for {listed}; none of them is responsible "
+                        f"for measure {record['id']!r} {state}.",
+                    )
+
+        return check_measure
+    if section == "goals":
+
+        def check_goal(
+            tx: ManagedTransaction, before: dict[str, Any] | None, after: dict[str, Any] | None
+        ) -> None:
+            for state, record in (("currently", before), ("after the change", after)):
+                if record is not None and not _member_of(tx, record.get("group"), mine):
+                    raise ProblemError(
+                        403,
+                        f"This editor token writes for {listed}; none of them is a member of "
+                        f"the priority group of goal {record['id']!r} {state} "
+                        f"({record.get('group') or 'no group'}).",
+                    )
+
+        return check_goal
+    raise ProblemError(
+        403, "An editor token may write measures and goals only; ask an admin for other changes."
+    )

@@ -1,0 +1,79 @@
+"""`turva neo4j start|stop|status` and `turva serve`."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli.common import app, driver_session, settings, stderr, stdout
+from graph.connection import local_server
+from graph.schema import apply_schema
+
+neo4j_app = typer.Typer(help="Manage the local Neo4j server (used when NEO4J_URI is unset).")
+app.add_typer(neo4j_app, name="neo4j")
+
+
+def _local():
+    config = settings()
+    if config.neo4j_uri:
+        stderr.print(
+            f"note: NEO4J_URI is set ({config.neo4j_uri}), so turva uses that server, "
+            "not the local one managed here."
+        )
+    return local_server(config)
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j (fetched from Maven Central on first use)."""
+    server = _local()
+    started = server.start()
+    word = "started" if started else "already running"
+    stdout.print(f"local Neo4j {word} at {server.uri} (data in {server.home})")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Shut the local Neo4j down cleanly."""
+    server = _local()
+    stdout.print("local Neo4j stopped" if server.stop() else "local Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Whether the local Neo4j runs, its pid, port and data folder."""
+    status = _local().status()
+    state = f"running (pid {status.pid})" if status.running else "stopped"
+    stdout.print(f"local Neo4j {status.version}: {state}")
+    stdout.print(f"  bolt: {status.uri or 'no port chosen yet'}")
+    stdout.print(f"  home: {status.home}")
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the HTTP API and the web pages."""
+    import uvicorn
+
+    from api.main import create_app
+
+    config = settings()
+    # fail here, with the fix, if Neo4j is unreachable; the service then opens its own
+    # driver with short time-outs, so that an outage later gives quick 503s
+    with driver_session(config) as driver:
+        apply_schema(driver, config.neo4j_database)
+    stdout.print(f"turva: serving on http://{host}:{port} (Ctrl-C stops)")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+
+
+@neo4j_app.command("fetch")
+def neo4j_fetch() -> None:
+    """Fetch Neo4j's jars from Maven Central into the cache (done once)."""
+    from graph.local_server import NEO4J_VERSION, fetch_neo4j
+
+    config = settings()
+    lib = fetch_neo4j(config.cache)
+    stdout.print(f"Neo4j {NEO4J_VERSION} is in {lib}")

@@ -1,0 +1,216 @@
+"""Every error as ``application/problem+json`` (RFC 9457); no stack trace reaches a client.
+
+A problem has ``type`` (a ``urn:turva:problem:*`` name for turva's own kinds),
+``title``, ``status`` and ``detail``; a validation problem adds ``errors``, each with a
+JSON pointer into the request body (``/addresses/1``) or the parameter it concerns.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.errors import (
+    BadArgument,
+    Conflict,
+    DatabaseUnavailable,
+    NotFound,
+    TurvaError,
+    ValidationFailed,
+)
+
+__all__ = [
+    "problem",
+    "install_problem_handlers",
+    "PROBLEM_JSON",
+    "Problem",
+    "ProblemError",
+    "problem_responses",
+    "RETRY_AFTER_S",
+]
+
+PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_S = 5
+log = logging.getLogger("turva.api")
+
+_TYPES = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    413: "too-large",
+    415: "unsupported-media-type",
+    422: "invalid",
+    500: "internal",
+    503: "unavailable",
+}
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    500: "Internal error",
+    503: "Service unavailable",
+}
+
+
+class ProblemItem(BaseModel):
+    """One validation error: where (JSON pointer or parameter) and what."""
+
+    model_config = ConfigDict(extra="allow")
+    pointer: str | None = None
+    parameter: str | None = None
+    detail: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem] | None = None
+    referenced_by: list[str] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for these error statuses."""
+    return {
+        status: {
+            "description": _TITLES.get(status, "Error"),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+class ProblemError(Exception):
+    """Raise to answer with a problem (used for 401, 403, 413...)."""
+
+    def __init__(
+        self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    ):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem(
+    status: int,
+    title: str | None,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": f"urn:turva:problem:{_TYPES.get(status, 'error')}",
+        "title": title or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    all_headers = dict(headers or {})
+    if status == 503:
+        all_headers.setdefault("Retry-After", str(RETRY_AFTER_S))
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
+
+
+_STATUS = {NotFound: 404, Conflict: 409, BadArgument: 422, ValidationFailed: 422}
+_UNION_NOISE = ("function-after[", "function-before[", "function-wrap[")
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    parts = [
+        str(p).replace("~", "~0").replace("/", "~1")
+        for p in loc
+        if not (isinstance(p, str) and (p in {"int", "float", "str"} or p.startswith(_UNION_NOISE)))
+    ]
+    return "".join("/" + p for p in parts)
+
+
+def unavailable() -> JSONResponse:
+    return problem(
+        503, "Neo4j unavailable", "The graph database is unreachable; try again shortly."
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every exception to a problem response."""
+
+    @app.exception_handler(TurvaError)
+    async def turva_error(_: Request, exc: TurvaError) -> JSONResponse:
+        if isinstance(exc, DatabaseUnavailable):
+            return unavailable()
+        status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, ValidationFailed):
+            extra["errors"] = [
+                {"pointer": i.pointer, "path": i.path, "detail": i.message} for i in exc.issues
+            ]
+            detail = f"{len(exc.issues)} validation error(s); nothing was written. " + "; ".join(
+                str(i) for i in exc.issues[:5]
+            )
+        else:
+            detail = str(exc)
+        if isinstance(exc, Conflict):
+            extra["referenced_by"] = exc.referenced_by
+        return problem(status, exc.title, detail, **extra)
+
+    @app.exception_handler(ProblemError)
+    async def problem_error(_: Request, exc: ProblemError) -> JSONResponse:
+        return problem(exc.status, None, exc.detail, headers=exc.headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for e in exc.errors():
+            loc = tuple(e["loc"])
+            item: dict[str, Any] = {"detail": str(e["msg"])}
+            if loc and loc[0] == "body":
+                item["pointer"] = _pointer(loc[1:])
+            elif loc and loc[0] in ("query", "path", "header", "cookie"):
+                item["parameter"] = str(loc[1]) if len(loc) > 1 else ""
+                item["in"] = loc[0]
+            else:
+                item["pointer"] = _pointer(loc)
+            errors.append(item)
+        where = ", ".join(
+            f"{i.get('pointer') or i.get('parameter') or '/'}: {i['detail']}" for i in errors[:5]
+        )
+        return problem(422, "Invalid request", f"The request is not valid: {where}", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, None, str(exc.detail), headers=dict(exc.headers or {}))
+
+    @app.exception_handler(ServiceUnavailable)
+    @app.exception_handler(SessionExpired)
+    @app.exception_handler(TransientError)
+    async def neo4j_down(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("Neo4j unavailable: %s", type(exc).__name__)
+        return unavailable()
+
+    @app.exception_handler(Exception)
+    async def bug(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem(500, None, "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,254 @@
+"""The change history: one ``:Change`` node per write, committed with the write itself.
+
+A change says who wrote (a token name, or ``cli:<user>``), when, what (the record's
+type and id, or the whole document for a load) and how (``create``, ``replace``,
+``delete``, ``load-merge``, ``load-replace``...), with the record before and after as
+JSON. Loads never delete changes, and exports carry them (see :mod:`graph.export`), so
+the history survives moving the data to another graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction, RoutingControl
+
+from graph.errors import ValidationFailed, ValidationIssue
+from graph.schema import label
+
+__all__ = [
+    "record_change",
+    "record_load",
+    "list_changes",
+    "export_changes",
+    "parse_changes",
+    "restore_changes",
+    "CHANGE_FIELDS",
+    "document_counts",
+]
+
+#: the fields of a change as the API and exported documents show it
+CHANGE_FIELDS = ("change", "at", "who", "type", "id", "action", "before", "after")
+
+_CHANGE = label("Change")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _key(at: dt.datetime) -> str:
+    # sortable by time, unique even for changes in the same microsecond
+    return f"{at:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+
+
+def _dump(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def record_change(
+    tx: ManagedTransaction,
+    *,
+    who: str,
+    type: str,
+    record_id: str | None,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write one change inside ``tx`` (so it commits or rolls back with the data).
+
+    Returns the change as :func:`list_changes` shows it.
+    """
+    at = _now()
+    props = {
+        "id": _key(at),
+        "at": at,
+        "who": who,
+        "type": type,
+        "record_id": record_id,
+        "action": action,
+        "before": _dump(before),
+        "after": _dump(after),
+    }
+    tx.run(f"CREATE (c:{_CHANGE}) SET c = $props", props=props).consume()
+    return _public(props)
+
+
+def record_load(
+    tx: ManagedTransaction, who: str, report_or_counts: Any, *, replace: bool = False
+) -> dict[str, Any]:
+    """Record a whole-document load (CLI ``turva load`` or the API's import).
+
+    ``report_or_counts`` is a :class:`graph.load.LoadReport` or a plain mapping of
+    counts; use it as ``load_document(..., in_transaction=lambda tx: record_load(tx,
+    who, report))`` so the record commits with the data.
+    """
+    counts = _counts(report_or_counts)
+    action = "load-replace" if replace else "load-merge"
+    return record_change(tx, who=who, type="document", record_id=None, action=action, after=counts)
+
+
+def _counts(report: Any) -> dict[str, Any]:
+    if isinstance(report, dict):
+        return dict(report)
+    out: dict[str, Any] = {}
+    for name in ("created", "updated", "deleted"):
+        value = getattr(report, name, None)
+        if value:
+            out[name] = {k: v for k, v in value.items() if v}
+    rels = getattr(report, "relationships", None)
+    if rels is not None:
+        out["relationships"] = rels
+    return out
+
+
+def _native_time(value: Any) -> dt.datetime:
+    to_native = getattr(value, "to_native", None)
+    return to_native() if to_native is not None else value
+
+
+def _public(props: dict[str, Any]) -> dict[str, Any]:
+    at = _native_time(props["at"])
+    return {
+        "change": props["id"],
+        "at": at.isoformat(),
+        "who": props["who"],
+        "type": props["type"],
+        "id": props.get("record_id"),
+        "action": props["action"],
+        "before": json.loads(props["before"]) if props.get("before") else None,
+        "after": json.loads(props["after"]) if props.get("after") else None,
+    }
+
+
+def list_changes(
+    driver: Driver,
+    *,
+    type: str | None = None,
+    record_id: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    database: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """Changes, newest first, filtered by record type, record id and time; and the total."""
+    where = (
+        "($type IS NULL OR c.type = $type) AND ($record_id IS NULL OR c.record_id = $record_id) "
+        "AND ($since IS NULL OR c.at >= $since)"
+    )
+    params = {"type": type, "record_id": record_id, "since": since}
+    records, _, _ = driver.execute_query(
+        f"MATCH (c:{_CHANGE}) WHERE {where} "
+        "WITH c ORDER BY c.at DESC, c.id DESC SKIP $offset LIMIT $limit "
+        "RETURN properties(c) AS props",
+        params,
+        offset=offset,
+        limit=limit,
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    counted, _, _ = driver.execute_query(
+        f"MATCH (c:{_CHANGE}) WHERE {where} RETURN count(c) AS n",
+        params,
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    return [_public(r["props"]) for r in records], int(counted[0]["n"])
+
+
+def export_changes(driver: Driver, database: str | None = None) -> list[dict[str, Any]]:
+    """Every change, oldest first, for an exported document."""
+    records, _, _ = driver.execute_query(
+        f"MATCH (c:{_CHANGE}) RETURN properties(c) AS props ORDER BY c.at, c.id",
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    return [_public(r["props"]) for r in records]
+
+
+def _parse_at(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        at = value
+    elif isinstance(value, str):
+        at = dt.datetime.fromisoformat(value)
+    else:
+        raise ValueError("expected a date and time such as 2024-05-01T12:00:00+00:00")
+    if at.tzinfo is None:
+        raise ValueError("the date and time needs a time zone, e.g. +00:00")
+    return at
+
+
+def parse_changes(raw: Any) -> list[dict[str, Any]]:
+    """The ``changes:`` list of a document as node properties; every problem reported.
+
+    Raises :class:`ValidationFailed` with paths such as ``changes[3].at``.
+    """
+    if not isinstance(raw, list):
+        raise ValidationFailed([ValidationIssue(("changes",), "expected a list of changes")])
+    issues: list[ValidationIssue] = []
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            issues.append(ValidationIssue(("changes", i), "expected a mapping"))
+            continue
+        unknown = set(item) - set(CHANGE_FIELDS)
+        for key in sorted(unknown):
+            issues.append(ValidationIssue(("changes", i, key), f"unknown key {key!r}: remove it"))
+        for key in ("change", "who", "type", "action"):
+            if not isinstance(item.get(key), str) or not item.get(key):
+                issues.append(ValidationIssue(("changes", i, key), "required text is missing"))
+        if item.get("id") is not None and not isinstance(item.get("id"), str):
+            issues.append(ValidationIssue(("changes", i, "id"), "expected a record id or null"))
+        for key in ("before", "after"):
+            if item.get(key) is not None and not isinstance(item[key], dict):
+                issues.append(ValidationIssue(("changes", i, key), "expected a mapping or null"))
+        try:
+            at = _parse_at(item.get("at"))
+        except ValueError as e:
+            issues.append(ValidationIssue(("changes", i, "at"), str(e)))
+            continue
+        out.append(
+            {
+                "id": item.get("change"),
+                "at": at,
+                "who": item.get("who"),
+                "type": item.get("type"),
+                "record_id": item.get("id"),
+                "action": item.get("action"),
+                "before": _dump(item.get("before")),
+                "after": _dump(item.get("after")),
+            }
+        )
+    if issues:
+        raise ValidationFailed(issues)
+    return out
+
+
+def restore_changes(tx: ManagedTransaction, changes: list[dict[str, Any]]) -> int:
+    """Add parsed changes to the graph; a change already present (same key) is kept as is."""
+    if not changes:
+        return 0
+    result = tx.run(
+        f"UNWIND $rows AS row MERGE (c:{_CHANGE} {{id: row.id}}) "
+        "ON CREATE SET c = row RETURN count(c) AS n",
+        rows=changes,
+    ).single()
+    return int(result["n"]) if result else 0
+
+
+def document_counts(data: Any) -> dict[str, Any]:
+    """Records per section of a raw turva/1 document, for :func:`record_load`."""
+    if not isinstance(data, dict):
+        return {}
+    sections = {
+        key: len(value)
+        for key, value in data.items()
+        if isinstance(value, list) and key != "changes" and value
+    }
+    return {"records": sections}

@@ -1,0 +1,436 @@
+"""The managed local Neo4j: Community 5.26 from Maven Central, run as a real server process.
+
+Used when ``NEO4J_URI`` is unset. The jars are cached per user (``TURVA_CACHE``); the
+server's data, logs, password and port live in ``TURVA_HOME``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from graph.errors import LocalServerError
+
+__all__ = ["NEO4J_VERSION", "LocalServer", "ServerStatus", "fetch_neo4j", "free_port"]
+
+NEO4J_VERSION = "5.26.30"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+READY_TIMEOUT_S = 180.0
+STOP_TIMEOUT_S = 60.0
+
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>fi.turva</groupId><artifactId>neo4j-runtime</artifactId><version>1</version>
+  <dependencies>
+    <dependency><groupId>org.neo4j</groupId><artifactId>neo4j</artifactId>
+      <version>{version}</version></dependency>
+  </dependencies>
+</project>
+"""
+
+# The official launcher adds these; started directly, the server needs them on Java 17.
+_JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dfile.encoding=UTF-8",
+)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def fetch_neo4j(cache: Path, version: str = NEO4J_VERSION) -> Path:
+    """The folder of Neo4j's jars, fetched with Maven on first use.
+
+    Returns the ``lib`` folder; a second call finds it in the cache and returns at once.
+    """
+    root = cache / f"neo4j-{version}"
+    lib = root / "lib"
+    if (root / "complete").exists():
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise LocalServerError(
+            "Maven (mvn) is not installed, so the local Neo4j cannot be fetched. "
+            "Install Maven (apt-get install maven) or point turva at a running Neo4j "
+            "with NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD."
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pom.xml").write_text(_POM.format(version=version))
+    partial = root / "lib.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    result = subprocess.run(
+        [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(root / "pom.xml"),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={partial}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+        raise LocalServerError(
+            f"Maven could not fetch Neo4j {version} from Maven Central "
+            f"(exit {result.returncode}): {' '.join(tail)[:600]}. Check the network "
+            "access to Maven Central, or set NEO4J_URI to use another server."
+        )
+    shutil.rmtree(lib, ignore_errors=True)
+    partial.rename(lib)
+    (root / "complete").write_text(version)
+    return lib
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise LocalServerError(
+            "Java is not installed, and the local Neo4j needs Java 17. Install a JDK 17 "
+            "(apt-get install openjdk-17-jdk-headless) or set NEO4J_URI to use another server."
+        )
+    out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
+    match = re.search(r'version "(\d+)', out.stderr + out.stdout)
+    if match and int(match.group(1)) < 17:
+        raise LocalServerError(
+            f"Java {match.group(1)} is too old for Neo4j 5.26, which needs Java 17 or newer. "
+            "Install a JDK 17 or set NEO4J_URI to use another server."
+        )
+    return java
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    running: bool
+    pid: int | None
+    port: int | None
+    home: Path
+    version: str
+
+    @property
+    def uri(self) -> str | None:
+        return f"bolt://127.0.0.1:{self.port}" if self.port else None
+
+
+class LocalServer:
+    """A Neo4j server process that turva fetches, starts and stops in ``home``.
+
+    Parameters
+    ----------
+    home : Path
+        Data, logs, configuration, password and remembered port of this server.
+    cache : Path
+        Where the Neo4j jars are cached (shared by every home).
+    heap : str
+        JVM heap, e.g. ``"1g"``.
+    """
+
+    user = "neo4j"
+
+    def __init__(self, home: Path, cache: Path, heap: str = "1g", version: str = NEO4J_VERSION):
+        self.home = Path(home).expanduser().resolve()
+        self.cache = Path(cache).expanduser()
+        self.heap = heap
+        self.version = version
+
+    # -- files -----------------------------------------------------------------------
+    @property
+    def _state_file(self) -> Path:
+        return self.home / "server.json"
+
+    @property
+    def _pid_file(self) -> Path:
+        return self.home / "run" / "turva-neo4j.pid"
+
+    @property
+    def _password_file(self) -> Path:
+        return self.home / "password"
+
+    @property
+    def console_log(self) -> Path:
+        return self.home / "logs" / "console.log"
+
+    def _state(self) -> dict[str, int]:
+        try:
+            data = json.loads(self._state_file.read_text())
+            return {"port": int(data["port"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    @property
+    def port(self) -> int | None:
+        return self._state().get("port")
+
+    @property
+    def uri(self) -> str:
+        port = self.port
+        if port is None:
+            raise LocalServerError(
+                f"The local Neo4j in {self.home} has never been started: run `turva neo4j start`."
+            )
+        return f"bolt://127.0.0.1:{port}"
+
+    @property
+    def password(self) -> str:
+        try:
+            return self._password_file.read_text().strip()
+        except OSError as e:
+            raise LocalServerError(
+                f"No password file in {self.home}: run `turva neo4j start` to set up "
+                "the local Neo4j."
+            ) from e
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int(self._pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return None
+        # a recycled pid belongs to some other program: only ours counts as running
+        if ENTRY_POINT in cmdline and str(self.home) in cmdline:
+            return pid
+        return None
+
+    def status(self) -> ServerStatus:
+        """Whether the server runs, and where."""
+        pid = self._pid()
+        return ServerStatus(pid is not None, pid, self.port, self.home, self.version)
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.home / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- life cycle ------------------------------------------------------------------
+    def start(self) -> bool:
+        """Start the server unless it runs; wait until it answers. True if it was started."""
+        with self._lock():
+            if self._pid() is not None:
+                self._wait_ready(None)
+                return False
+            java = _java()
+            lib = fetch_neo4j(self.cache, self.version)
+            port = self._choose_port()
+            self._write_config(port)
+            self._ensure_password(java, lib)
+            proc = self._launch(java, lib)
+            try:
+                self._wait_ready(proc)
+            except BaseException:
+                if proc.poll() is None:
+                    proc.kill()
+                self._pid_file.unlink(missing_ok=True)
+                raise
+            return True
+
+    def stop(self) -> bool:
+        """Shut the server down cleanly (SIGTERM, then SIGKILL as a last resort)."""
+        with self._lock():
+            pid = self._pid()
+            if pid is None:
+                self._pid_file.unlink(missing_ok=True)
+                return False
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + STOP_TIMEOUT_S
+            while time.monotonic() < deadline and _alive(pid):
+                time.sleep(0.2)
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+                while _alive(pid):
+                    time.sleep(0.1)
+            self._pid_file.unlink(missing_ok=True)
+            return True
+
+    def _choose_port(self) -> int:
+        port = self.port
+        if port is None:
+            port = free_port()
+            self._state_file.write_text(json.dumps({"port": port}))
+        elif _port_in_use(port):
+            raise LocalServerError(
+                f"Port {port}, the local Neo4j's remembered Bolt port, is taken by another "
+                f"program. Stop that program, or delete {self._state_file} so that turva "
+                "picks a free port on the next start."
+            )
+        return port
+
+    def _write_config(self, port: int) -> None:
+        conf = self.home / "conf"
+        for folder in (conf, self.home / "logs", self.home / "run", self.home / "data"):
+            folder.mkdir(parents=True, exist_ok=True)
+        (conf / "neo4j.conf").write_text(
+            "\n".join(
+                [
+                    "# written by turva at every start; edit TURVA_* settings instead",
+                    "server.default_listen_address=127.0.0.1",
+                    f"server.bolt.listen_address=127.0.0.1:{port}",
+                    f"server.bolt.advertised_address=127.0.0.1:{port}",
+                    "server.http.enabled=false",
+                    "server.https.enabled=false",
+                    "dbms.security.auth_enabled=true",
+                    "dbms.usage_report.enabled=false",
+                    "server.memory.pagecache.size=128m",
+                    "db.tx_log.preallocate=false",
+                    "db.tx_log.rotation.retention_policy=2 files",
+                    "",
+                ]
+            )
+        )
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
+
+    def _ensure_password(self, java: str, lib: Path) -> None:
+        if self._password_file.exists():
+            return
+        password = secrets.token_urlsafe(24)
+        result = subprocess.run(
+            [
+                java,
+                "-cp",
+                f"{lib}/*",
+                "org.neo4j.server.startup.Neo4jAdminCommand",
+                "dbms",
+                "set-initial-password",
+                password,
+            ],
+            env=self._env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise LocalServerError(
+                "Could not set the local Neo4j's initial password: "
+                f"{(result.stderr or result.stdout).strip()[-400:]}. "
+                f"If {self.home} holds an old server, remove that folder to start afresh."
+            )
+        fd = os.open(self._password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(password)
+
+    def _launch(self, java: str, lib: Path) -> subprocess.Popen[bytes]:
+        log = open(self.console_log, "ab")  # noqa: SIM115 - handed to the child process
+        command = [
+            java,
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            *_JVM_FLAGS,
+            "-cp",
+            f"{lib}/*",
+            ENTRY_POINT,
+            f"--home-dir={self.home}",
+            f"--config-dir={self.home / 'conf'}",
+            "--console-mode",
+        ]
+        proc = subprocess.Popen(
+            command,
+            cwd=self.home,
+            env=self._env(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # outlives the turva command that started it
+        )
+        log.close()
+        self._pid_file.write_text(str(proc.pid))
+        return proc
+
+    def _wait_ready(self, proc: subprocess.Popen[bytes] | None) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        auth = (self.user, self.password)
+        last: Exception | None = None
+        while time.monotonic() < deadline:
+            if proc is not None and proc.poll() is not None:
+                raise LocalServerError(self._failure_reason(proc.returncode))
+            try:
+                with GraphDatabase.driver(self.uri, auth=auth) as driver:
+                    driver.verify_connectivity()
+                return
+            except AuthError as e:
+                raise LocalServerError(
+                    f"The local Neo4j in {self.home} rejected the password kept in "
+                    f"{self._password_file}. Stop it and remove {self.home} to start afresh."
+                ) from e
+            except (ServiceUnavailable, OSError, ValueError) as e:
+                last = e
+                time.sleep(0.5)
+        raise LocalServerError(
+            f"The local Neo4j did not answer within {READY_TIMEOUT_S:.0f} s ({last}). "
+            f"See {self.console_log}."
+        )
+
+    def _failure_reason(self, code: int) -> str:
+        try:
+            tail = self.console_log.read_text(errors="replace").splitlines()[-40:]
+        except OSError:
+            tail = []
+        text = "\n".join(tail)
+        if "Address already in use" in text or "BindException" in text:
+            return (
+                f"The local Neo4j could not start: its port {self.port} is taken. Stop the "
+                f"program using it, or delete {self._state_file} to pick another port."
+            )
+        errors = [line for line in tail if "ERROR" in line or "Exception" in line]
+        detail = errors[-1].strip() if errors else (tail[-1].strip() if tail else "no output")
+        return (
+            f"The local Neo4j exited with code {code} while starting: {detail[:400]}. "
+            f"The full log is {self.console_log}."
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie child of ours counts as gone
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -1,0 +1,260 @@
+"""The domain model: one pydantic model per node type, shared by data files and the API.
+
+The field names are the ``turva/1`` data format, a contract with the people who keep
+their data in it: rename nothing here without a new format version.
+
+>>> Theme(id="everyday-security", name={"fi": "arjen turvallisuus"}).name.fi
+'arjen turvallisuus'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
+
+__all__ = [
+    "FORMAT",
+    "Id",
+    "Text",
+    "Record",
+    "Theme",
+    "AdministrativeBranch",
+    "Organisation",
+    "Phenomenon",
+    "Membership",
+    "PriorityGroup",
+    "CooperationBody",
+    "Goal",
+    "Responsibility",
+    "Resources",
+    "Measure",
+    "Document",
+    "ORGANISATION_KINDS",
+    "BODY_KINDS",
+    "MEASURE_STATUSES",
+    "ACTIVE_STATUSES",
+]
+
+FORMAT = "turva/1"
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+ORGANISATION_KINDS = (
+    "ministry",
+    "agency",
+    "regional",
+    "municipality",
+    "wellbeing-county",
+    "ngo",
+    "association",
+    "research",
+    "business",
+    "other",
+)
+BODY_KINDS = ("cooperation-group", "expert-network", "secretariat")
+MEASURE_STATUSES = ("planned", "ongoing", "done", "cancelled")
+#: statuses that count a measure as active in every analysis
+ACTIVE_STATUSES = ("planned", "ongoing")
+
+OrganisationKind = Literal[
+    "ministry",
+    "agency",
+    "regional",
+    "municipality",
+    "wellbeing-county",
+    "ngo",
+    "association",
+    "research",
+    "business",
+    "other",
+]
+BodyKind = Literal["cooperation-group", "expert-network", "secretariat"]
+MeasureStatus = Literal["planned", "ongoing", "done", "cancelled"]
+
+Id = Annotated[
+    StrictStr,
+    Field(
+        pattern=ID_PATTERN,
+        description="1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+        examples=["SM"],
+    ),
+]
+
+
+def _iso_date(value: Any) -> Any:
+    # YAML already gives dates; JSON gives strings. Anything else (numbers, datetimes)
+    # would be silently coerced by pydantic's lax mode, so refuse it here.
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date YYYY-MM-DD, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+        except ValueError:
+            _bad_date(value)
+    raise ValueError("expected a date YYYY-MM-DD")
+
+
+def _bad_date(value: str) -> dt.date:
+    raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+NonNegative = Annotated[StrictInt | StrictFloat, Field(ge=0)]
+Year = Annotated[StrictInt, Field(ge=1900, le=2200, description="a year, e.g. 2021")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Text(_Strict):
+    """A text in Finnish (required), Swedish and English."""
+
+    fi: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+    sv: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+    en: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+
+    def best(self, lang: str = "fi") -> str:
+        """The text in ``lang``, falling back to Finnish."""
+        return getattr(self, lang, None) or self.fi
+
+
+class Record(_Strict):
+    """Fields every record carries."""
+
+    id: Id
+    source: Annotated[StrictStr, Field(min_length=1, max_length=500)] | None = Field(
+        default=None, description="a URL, a document name, or 'illustrative'"
+    )
+
+
+class Theme(Record):
+    name: Text
+
+
+class AdministrativeBranch(Record):
+    name: Text
+    ministry: Id | None = Field(default=None, description="the ministry's organisation id")
+
+
+class Organisation(Record):
+    name: Text
+    abbreviation: Annotated[StrictStr, Field(min_length=1, max_length=50)] | None = None
+    kind: OrganisationKind
+    branch: Id | None = None
+    parent: Id | None = None
+
+
+class Phenomenon(Record):
+    name: Text
+    description: Text | None = None
+    themes: list[Id] = Field(default_factory=list)
+    parent: Id | None = Field(default=None, description="the broader phenomenon")
+
+
+class Membership(_Strict):
+    organisation: Id
+    role: Literal["lead", "member"] = "member"
+    source: Annotated[StrictStr, Field(min_length=1, max_length=500)] | None = None
+
+
+class PriorityGroup(Record):
+    number: Annotated[StrictInt, Field(ge=1, le=999)]
+    period: Year
+    name: Text
+    themes: list[Id] = Field(default_factory=list)
+    focuses_on: list[Id]
+    members: list[Membership]
+
+
+class CooperationBody(Record):
+    kind: BodyKind
+    name: Text
+    members: list[Membership]
+
+
+class Goal(Record):
+    text: Text
+    group: Id | None = None
+    targets: list[Id]
+    indicator: Text | None = None
+    deadline: IsoDate | None = None
+
+
+class Responsibility(_Strict):
+    organisation: Id
+    role: Literal["lead", "partner"] = "lead"
+    source: Annotated[StrictStr, Field(min_length=1, max_length=500)] | None = None
+
+
+class Resources(_Strict):
+    eur: NonNegative | None = None
+    person_years: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Resources:
+        if self.eur is None and self.person_years is None:
+            raise ValueError("give eur or person_years, or leave resources out")
+        return self
+
+
+class Measure(Record):
+    title: Text
+    status: MeasureStatus
+    responsible: list[Responsibility]
+    addresses: list[Id]
+    advances: list[Id] = Field(default_factory=list)
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+    resources: Resources | None = None
+    indicator: Text | None = None
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Measure:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Document(_Strict):
+    """A whole ``turva/1`` document: the unit people load and export."""
+
+    format: Literal["turva/1"]
+    themes: list[Theme] = Field(default_factory=list)
+    branches: list[AdministrativeBranch] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
+    phenomena: list[Phenomenon] = Field(default_factory=list)
+    priority_groups: list[PriorityGroup] = Field(default_factory=list)
+    bodies: list[CooperationBody] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+
+    def record_count(self) -> int:
+        """How many records the document holds."""
+        return sum(len(getattr(self, section)) for section in SECTIONS)
+
+
+#: the document's record sections, in dependency order
+SECTIONS = (
+    "themes",
+    "branches",
+    "organisations",
+    "phenomena",
+    "priority_groups",
+    "bodies",
+    "goals",
+    "measures",
+)

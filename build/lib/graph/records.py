@@ -1,0 +1,434 @@
+"""Reading and writing one record at a time, each write with its change in one transaction.
+
+A record here is the ``turva/1`` mapping (as exported): its node's properties plus the
+relationships its fields own. Writing a record replaces exactly those, like a load of
+a one-record document, and records a :mod:`graph.history` change in the same
+transaction. Deleting a record that other records refer to is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j.exceptions import ConstraintError
+
+from graph import model
+from graph.errors import Conflict, NotFound, ValidationFailed, ValidationIssue
+from graph.history import record_change
+from graph.properties import owned_rel_types, record_dict, relationship_rows, to_properties
+from graph.schema import NODE_TYPES, REL_TYPES, NodeType, RelType, label, node_type, rel_type
+
+__all__ = [
+    "RESOURCES",
+    "Filter",
+    "resource_name",
+    "section_of",
+    "get_record",
+    "list_records",
+    "fetch_record",
+    "create_record",
+    "replace_record",
+    "delete_record",
+]
+
+#: a hook run inside the write transaction with the record before and after the write
+Authorize = Callable[[ManagedTransaction, dict[str, Any] | None, dict[str, Any] | None], None]
+
+
+def resource_name(section: str) -> str:
+    """The name of a document section in URLs and change records (``priority-groups``)."""
+    return section.replace("_", "-")
+
+
+#: resource name -> document section
+RESOURCES = {resource_name(nt.section): nt.section for nt in NODE_TYPES}
+
+
+def section_of(resource: str) -> str:
+    return RESOURCES[resource]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A list filter: its parameter's Python type, help text and Cypher condition on ``n``."""
+
+    type: type
+    help: str
+    condition: str
+
+
+def _linked(rel: str, other: str, param: str, outgoing: bool = True) -> str:
+    arrow = (
+        f"(n)-[:{rel_type(rel)}]->(:{label(other)} {{id: ${param}}})"
+        if outgoing
+        else f"(n)<-[:{rel_type(rel)}]-(:{label(other)} {{id: ${param}}})"
+    )
+    return f"EXISTS {{ {arrow} }}"
+
+
+FILTERS: dict[str, dict[str, Filter]] = {
+    "themes": {},
+    "branches": {},
+    "organisations": {
+        "branch": Filter(
+            str, "administrative branch id", _linked("BELONGS_TO", "AdministrativeBranch", "branch")
+        ),
+        "kind": Filter(str, "organisation kind, e.g. agency", "n.kind = $kind"),
+        "parent": Filter(
+            str, "parent organisation id", _linked("PART_OF", "Organisation", "parent")
+        ),
+    },
+    "phenomena": {
+        "theme": Filter(str, "theme id", _linked("IN_THEME", "Theme", "theme")),
+        "parent": Filter(str, "broader phenomenon id", _linked("PART_OF", "Phenomenon", "parent")),
+    },
+    "priority_groups": {
+        "period": Filter(int, "period (year), e.g. 2021", "n.period = $period"),
+        "phenomenon": Filter(
+            str,
+            "phenomenon id the group focuses on",
+            _linked("FOCUSES_ON", "Phenomenon", "phenomenon"),
+        ),
+        "organisation": Filter(
+            str,
+            "member organisation id",
+            _linked("MEMBER_OF", "Organisation", "organisation", False),
+        ),
+    },
+    "bodies": {
+        "kind": Filter(str, "body kind, e.g. expert-network", "n.kind = $kind"),
+        "organisation": Filter(
+            str,
+            "member organisation id",
+            _linked("MEMBER_OF", "Organisation", "organisation", False),
+        ),
+    },
+    "goals": {
+        "group": Filter(str, "priority group id", _linked("SETS", "PriorityGroup", "group", False)),
+        "phenomenon": Filter(
+            str, "targeted phenomenon id", _linked("TARGETS", "Phenomenon", "phenomenon")
+        ),
+    },
+    "measures": {
+        "phenomenon": Filter(
+            str, "addressed phenomenon id", _linked("ADDRESSES", "Phenomenon", "phenomenon")
+        ),
+        "organisation": Filter(
+            str,
+            "responsible organisation id",
+            _linked("RESPONSIBLE_FOR", "Organisation", "organisation", False),
+        ),
+        "goal": Filter(str, "advanced goal id", _linked("ADVANCES", "Goal", "goal")),
+        "status": Filter(str, "planned, ongoing, done or cancelled", "n.status = $status"),
+    },
+}
+
+
+def _other_label(rt: RelType) -> str:
+    return rt.end if rt.owner_is_start else rt.start
+
+
+def _rel_columns(nt: NodeType) -> str:
+    columns = []
+    for i, rt in enumerate(owned_rel_types(nt.label)):
+        if rt.owner_is_start:
+            pattern = f"(n)-[r:{rel_type(rt.type)}]->(o:{label(rt.end)})"
+        else:
+            pattern = f"(n)<-[r:{rel_type(rt.type)}]-(o:{label(rt.start)})"
+        columns.append(f"[{pattern} | {{id: o.id, props: properties(r)}}] AS r{i}")
+    return ", ".join(["properties(n) AS props", *columns])
+
+
+def _entry(rt: RelType, row: dict[str, Any]) -> Any:
+    if rt.field in ("members", "responsible"):
+        props = row["props"]
+        return {
+            "organisation": row["id"],
+            **{k: props[k] for k in ("role", "source") if props.get(k) is not None},
+        }
+    return row["id"]
+
+
+def _sort_key(value: Any) -> Any:
+    return value["organisation"] if isinstance(value, dict) else value
+
+
+def _to_record(nt: NodeType, row: dict[str, Any]) -> dict[str, Any]:
+    relations = {}
+    for i, rt in enumerate(owned_rel_types(nt.label)):
+        relations[rt.field] = sorted((_entry(rt, r) for r in row[f"r{i}"]), key=_sort_key)
+    return record_dict(nt, row["props"], relations)
+
+
+def fetch_record(tx: ManagedTransaction, nt: NodeType, record_id: str) -> dict[str, Any] | None:
+    """The record inside a transaction, or None."""
+    row = tx.run(
+        f"MATCH (n:{label(nt.label)} {{id: $id}}) RETURN {_rel_columns(nt)}", id=record_id
+    ).single()
+    return _to_record(nt, row.data()) if row else None
+
+
+def get_record(
+    driver: Driver, section: str, record_id: str, database: str | None = None
+) -> dict[str, Any]:
+    """One record as a turva/1 mapping; :class:`NotFound` if there is none."""
+    nt = node_type(section)
+    records, _, _ = driver.execute_query(
+        f"MATCH (n:{label(nt.label)} {{id: $id}}) RETURN {_rel_columns(nt)}",
+        id=record_id,
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    if not records:
+        raise NotFound(f"no {nt.noun} has the id {record_id!r}")
+    return _to_record(nt, records[0].data())
+
+
+def list_records(
+    driver: Driver,
+    section: str,
+    filters: dict[str, Any] | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    database: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of records sorted by id, matching every given filter; and the total count."""
+    nt = node_type(section)
+    given = {k: v for k, v in (filters or {}).items() if v is not None}
+    allowed = FILTERS[section]
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown filters for {section}: {sorted(unknown)}")
+    where = " AND ".join(allowed[name].condition for name in sorted(given)) or "true"
+    match = f"MATCH (n:{label(nt.label)}) WHERE {where}"
+    records, _, _ = driver.execute_query(
+        f"{match} WITH n ORDER BY n.id SKIP $offset LIMIT $limit RETURN {_rel_columns(nt)}",
+        given,
+        offset=offset,
+        limit=limit,
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    counted, _, _ = driver.execute_query(
+        f"{match} RETURN count(n) AS n", given, database_=database, routing_=RoutingControl.READ
+    )
+    return [_to_record(nt, r.data()) for r in records], int(counted[0]["n"])
+
+
+def _reference_issues(
+    tx: ManagedTransaction, nt: NodeType, record: model.Record
+) -> list[ValidationIssue]:
+    issues: list[ValidationIssue] = []
+    for rt in owned_rel_types(nt.label):
+        value = getattr(record, rt.field)
+        if value is None:
+            continue
+        entries = [value] if isinstance(value, str) else list(value)
+        refs = [e if isinstance(e, str) else e.organisation for e in entries]
+        found = tx.run(
+            f"UNWIND $ids AS id MATCH (o:{label(_other_label(rt))} {{id: id}}) "
+            "RETURN collect(o.id) AS ids",
+            ids=refs,
+        ).single()
+        known = set(found["ids"]) if found else set()
+        noun = next(n.noun for n in NODE_TYPES if n.label == _other_label(rt))
+        seen: set[str] = set()
+        for j, ref in enumerate(refs):
+            loc: tuple[str | int, ...] = (rt.field,)
+            if not isinstance(value, str):
+                loc += (j,) if isinstance(entries[j], str) else (j, "organisation")
+            if ref not in known:
+                issues.append(ValidationIssue(loc, f"unknown {noun} {ref!r}"))
+            elif ref in seen:
+                issues.append(ValidationIssue(loc, f"{noun} {ref!r} is listed twice"))
+            seen.add(ref)
+    parent = getattr(record, "parent", None)
+    if parent is not None and nt.label in ("Organisation", "Phenomenon"):
+        cycle = tx.run(
+            f"MATCH (p:{label(nt.label)} {{id: $parent}})-[:{rel_type('PART_OF')}*0..]->"
+            f"(a:{label(nt.label)} {{id: $id}}) RETURN count(*) > 0 AS cycle",
+            parent=parent,
+            id=record.id,
+        ).single()
+        if parent == record.id or (cycle and cycle["cycle"]):
+            issues.append(
+                ValidationIssue(
+                    ("parent",),
+                    f"parent cycle: {record.id} would be its own ancestor through {parent}",
+                )
+            )
+    return issues
+
+
+def _write(tx: ManagedTransaction, nt: NodeType, record: model.Record) -> None:
+    tx.run(
+        f"MERGE (n:{label(nt.label)} {{id: $id}}) SET n = $props",
+        id=record.id,
+        props=to_properties(record, nt),
+    ).consume()
+    for rt in owned_rel_types(nt.label):
+        pattern = (
+            f"-[r:{rel_type(rt.type)}]->(:{label(rt.end)})"
+            if rt.owner_is_start
+            else f"<-[r:{rel_type(rt.type)}]-(:{label(rt.start)})"
+        )
+        tx.run(f"MATCH (n:{label(nt.label)} {{id: $id}}){pattern} DELETE r", id=record.id).consume()
+        rows = relationship_rows(record, rt)
+        if rows:
+            tx.run(
+                f"UNWIND $rows AS row MATCH (a:{label(rt.start)} {{id: row.start}}) "
+                f"MATCH (b:{label(rt.end)} {{id: row.end}}) "
+                f"CREATE (a)-[r:{rel_type(rt.type)}]->(b) SET r = row.props",
+                rows=rows,
+            ).consume()
+
+
+def _save(
+    driver: Driver,
+    section: str,
+    record: model.Record,
+    *,
+    create: bool,
+    who: str,
+    authorize: Authorize | None,
+    database: str | None,
+) -> dict[str, Any]:
+    nt = node_type(section)
+    if not isinstance(record, nt.model):
+        raise TypeError(f"expected a {nt.model.__name__}, got {type(record).__name__}")
+
+    def work(tx: ManagedTransaction) -> dict[str, Any]:
+        before = fetch_record(tx, nt, record.id)
+        if create and before is not None:
+            raise Conflict(
+                f"a {nt.noun} with the id {record.id!r} exists already: "
+                f"replace it with PUT or choose another id"
+            )
+        if not create and before is None:
+            raise NotFound(f"no {nt.noun} has the id {record.id!r}; create it with POST")
+        issues = _reference_issues(tx, nt, record)
+        if issues:
+            raise ValidationFailed(issues)
+        _write(tx, nt, record)
+        after = fetch_record(tx, nt, record.id)
+        if authorize is not None:
+            authorize(tx, before, after)
+        record_change(
+            tx,
+            who=who,
+            type=resource_name(section),
+            record_id=record.id,
+            action="create" if create else "replace",
+            before=before,
+            after=after,
+        )
+        return after or {}
+
+    try:
+        with driver.session(database=database) as session:
+            return session.execute_write(work)
+    except ConstraintError as e:
+        # two clients created the same id at once; the second one loses
+        raise Conflict(f"a {nt.noun} with the id {record.id!r} exists already") from e
+
+
+def create_record(
+    driver: Driver,
+    section: str,
+    record: model.Record,
+    *,
+    who: str,
+    authorize: Authorize | None = None,
+    database: str | None = None,
+) -> dict[str, Any]:
+    """Create a record (:class:`Conflict` if the id is taken); returns it as stored.
+
+    ``authorize(tx, before, after)`` runs in the transaction after the write and may
+    raise to undo it; the change is recorded in the same transaction.
+    """
+    return _save(
+        driver, section, record, create=True, who=who, authorize=authorize, database=database
+    )
+
+
+def replace_record(
+    driver: Driver,
+    section: str,
+    record: model.Record,
+    *,
+    who: str,
+    authorize: Authorize | None = None,
+    database: str | None = None,
+) -> dict[str, Any]:
+    """Replace an existing record and the relationships it owns (:class:`NotFound` if none)."""
+    return _save(
+        driver, section, record, create=False, who=who, authorize=authorize, database=database
+    )
+
+
+def _referencing(tx: ManagedTransaction, nt: NodeType, record_id: str) -> list[str]:
+    refs: list[str] = []
+    for rt in REL_TYPES:
+        # a relationship refers to this record when the record at its other end owns it
+        if rt.owner_is_start and rt.end == nt.label:
+            pattern = (
+                f"(o:{label(rt.start)})-[:{rel_type(rt.type)}]->(n:{label(nt.label)} {{id: $id}})"
+            )
+        elif not rt.owner_is_start and rt.start == nt.label:
+            pattern = (
+                f"(n:{label(nt.label)} {{id: $id}})-[:{rel_type(rt.type)}]->(o:{label(rt.end)})"
+            )
+        else:
+            continue
+        owner = next(n for n in NODE_TYPES if n.label == rt.owner)
+        rows = tx.run(f"MATCH {pattern} RETURN DISTINCT o.id AS id ORDER BY id", id=record_id)
+        refs.extend(f"{resource_name(owner.section)}/{row['id']}" for row in rows)
+    return sorted(set(refs))
+
+
+def delete_record(
+    driver: Driver,
+    section: str,
+    record_id: str,
+    *,
+    who: str,
+    authorize: Authorize | None = None,
+    database: str | None = None,
+) -> dict[str, Any]:
+    """Delete a record nobody refers to; :class:`Conflict` lists who still does.
+
+    Returns the deleted record.
+    """
+    nt = node_type(section)
+
+    def work(tx: ManagedTransaction) -> dict[str, Any]:
+        before = fetch_record(tx, nt, record_id)
+        if before is None:
+            raise NotFound(f"no {nt.noun} has the id {record_id!r}")
+        if authorize is not None:
+            authorize(tx, before, None)
+        refs = _referencing(tx, nt, record_id)
+        if refs:
+            raise Conflict(
+                f"{nt.noun} {record_id!r} is still referenced by {len(refs)} record(s) "
+                f"({', '.join(refs[:10])}{'...' if len(refs) > 10 else ''}); "
+                "change or delete those first",
+                referenced_by=refs,
+            )
+        tx.run(f"MATCH (n:{label(nt.label)} {{id: $id}}) DETACH DELETE n", id=record_id).consume()
+        record_change(
+            tx,
+            who=who,
+            type=resource_name(section),
+            record_id=record_id,
+            action="delete",
+            before=before,
+        )
+        return before
+
+    with driver.session(database=database) as session:
+        return session.execute_write(work)

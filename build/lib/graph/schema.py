@@ -1,0 +1,183 @@
+"""The graph schema: node labels, relationship types, constraints and indexes.
+
+This module is the allow-list: Cypher text anywhere in turva may only name labels and
+relationship types defined here (values always travel as parameters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from neo4j import Driver
+
+from graph import model
+
+__all__ = [
+    "NodeType",
+    "RelType",
+    "NODE_TYPES",
+    "REL_TYPES",
+    "LABELS",
+    "REL_TYPE_NAMES",
+    "node_type",
+    "node_type_for_label",
+    "label",
+    "rel_type",
+    "apply_schema",
+    "schema_in_place",
+    "FULLTEXT_INDEXES",
+]
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A kind of record: its document section, Neo4j label and the words users use."""
+
+    section: str
+    label: str
+    model: type[model.Record]
+    noun: str
+    text_field: str  # the multilingual name field: name, text or title
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type between two labels, owned by the record whose field defines it.
+
+    Loading a record replaces exactly the relationships it owns, so ``owner`` and
+    ``field`` say which record and which of its fields a relationship comes from.
+    """
+
+    type: str
+    start: str
+    end: str
+    owner: str
+    field: str
+
+    @property
+    def owner_is_start(self) -> bool:
+        return self.owner == self.start
+
+
+NODE_TYPES: tuple[NodeType, ...] = (
+    NodeType("themes", "Theme", model.Theme, "theme", "name"),
+    NodeType("branches", "AdministrativeBranch", model.AdministrativeBranch, "branch", "name"),
+    NodeType("organisations", "Organisation", model.Organisation, "organisation", "name"),
+    NodeType("phenomena", "Phenomenon", model.Phenomenon, "phenomenon", "name"),
+    NodeType("priority_groups", "PriorityGroup", model.PriorityGroup, "priority group", "name"),
+    NodeType("bodies", "CooperationBody", model.CooperationBody, "cooperation body", "name"),
+    NodeType("goals", "Goal", model.Goal, "goal", "text"),
+    NodeType("measures", "Measure", model.Measure, "measure", "title"),
+)
+
+REL_TYPES: tuple[RelType, ...] = (
+    RelType(
+        "HAS_MINISTRY", "AdministrativeBranch", "Organisation", "AdministrativeBranch", "ministry"
+    ),
+    RelType("BELONGS_TO", "Organisation", "AdministrativeBranch", "Organisation", "branch"),
+    RelType("PART_OF", "Organisation", "Organisation", "Organisation", "parent"),
+    RelType("PART_OF", "Phenomenon", "Phenomenon", "Phenomenon", "parent"),
+    RelType("IN_THEME", "Phenomenon", "Theme", "Phenomenon", "themes"),
+    RelType("IN_THEME", "PriorityGroup", "Theme", "PriorityGroup", "themes"),
+    RelType("FOCUSES_ON", "PriorityGroup", "Phenomenon", "PriorityGroup", "focuses_on"),
+    RelType("MEMBER_OF", "Organisation", "PriorityGroup", "PriorityGroup", "members"),
+    RelType("MEMBER_OF", "Organisation", "CooperationBody", "CooperationBody", "members"),
+    RelType("SETS", "PriorityGroup", "Goal", "Goal", "group"),
+    RelType("TARGETS", "Goal", "Phenomenon", "Goal", "targets"),
+    RelType("ADVANCES", "Measure", "Goal", "Measure", "advances"),
+    RelType("ADDRESSES", "Measure", "Phenomenon", "Measure", "addresses"),
+    RelType("RESPONSIBLE_FOR", "Organisation", "Measure", "Measure", "responsible"),
+)
+
+#: labels of service records kept beside the domain graph (never part of turva/1 data)
+SERVICE_LABELS = ("Change", "ApiToken")
+
+LABELS = frozenset(nt.label for nt in NODE_TYPES) | frozenset(SERVICE_LABELS)
+REL_TYPE_NAMES = frozenset(rt.type for rt in REL_TYPES)
+
+_BY_SECTION = {nt.section: nt for nt in NODE_TYPES}
+_BY_LABEL = {nt.label: nt for nt in NODE_TYPES}
+
+#: one full-text index per language, each with the language's own analyzer
+FULLTEXT_INDEXES = {
+    "fi": ("turva_text_fi", "finnish"),
+    "sv": ("turva_text_sv", "swedish"),
+    "en": ("turva_text_en", "english"),
+}
+
+
+def node_type(section: str) -> NodeType:
+    """The node type of a document section (``"measures"`` -> Measure)."""
+    return _BY_SECTION[section]
+
+
+def node_type_for_label(name: str) -> NodeType:
+    """The node type of a label (``"Measure"``)."""
+    return _BY_LABEL[name]
+
+
+def label(name: str) -> str:
+    """``name`` if it is an allowed label; the only way labels enter Cypher text."""
+    if name not in LABELS:
+        raise ValueError(f"label {name!r} is not in the schema")
+    return name
+
+
+def rel_type(name: str) -> str:
+    """``name`` if it is an allowed relationship type."""
+    if name not in REL_TYPE_NAMES:
+        raise ValueError(f"relationship type {name!r} is not in the schema")
+    return name
+
+
+def _statements() -> list[str]:
+    statements = [
+        f"CREATE CONSTRAINT turva_{label(lb).lower()}_id IF NOT EXISTS "
+        f"FOR (n:{label(lb)}) REQUIRE n.id IS UNIQUE"
+        for lb in sorted(LABELS)
+    ]
+    domain = "|".join(nt.label for nt in NODE_TYPES)
+    for lang, (index, analyzer) in FULLTEXT_INDEXES.items():
+        fields = ", ".join(f"n.{f}_{lang}" for f in ("name", "text", "title"))
+        statements.append(
+            f"CREATE FULLTEXT INDEX {index} IF NOT EXISTS FOR (n:{domain}) ON EACH [{fields}] "
+            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}"
+        )
+    statements.append(
+        "CREATE INDEX turva_group_period IF NOT EXISTS FOR (g:PriorityGroup) ON (g.period)"
+    )
+    statements.append(
+        "CREATE INDEX turva_measure_status IF NOT EXISTS FOR (m:Measure) ON (m.status)"
+    )
+    statements.append("CREATE INDEX turva_change_at IF NOT EXISTS FOR (c:Change) ON (c.at)")
+    return statements
+
+
+SCHEMA_STATEMENTS: tuple[str, ...] = tuple(_statements())
+
+
+def _created_name(statement: str) -> str:
+    words = statement.split()
+    return words[words.index("CONSTRAINT" if "CONSTRAINT" in words else "INDEX") + 1]
+
+
+_SCHEMA_NAMES = frozenset(_created_name(s) for s in SCHEMA_STATEMENTS)
+
+
+def apply_schema(driver: Driver, database: str | None = None) -> None:
+    """Create every constraint and index if missing, then wait until they are online.
+
+    Idempotent: safe at every start.
+    """
+    for statement in SCHEMA_STATEMENTS:
+        driver.execute_query(statement, database_=database)
+    driver.execute_query("CALL db.awaitIndexes(120)", database_=database)
+
+
+def schema_in_place(driver: Driver, database: str | None = None) -> bool:
+    """Whether every constraint and index of the schema exists and is online."""
+    records, _, _ = driver.execute_query(
+        "SHOW INDEXES YIELD name, state RETURN name, state", database_=database
+    )
+    online = {r["name"] for r in records if r["state"] == "ONLINE"}
+    return _SCHEMA_NAMES <= online

@@ -1,0 +1,46 @@
+"""One settings object for every entry point (CLI, API, tests), read from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_home", "default_cache"]
+
+
+def default_home() -> Path:
+    """Per-user data folder for the managed local server (XDG data dir)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "turva"
+
+
+def default_cache() -> Path:
+    """Per-user cache for the Neo4j jars, kept outside the repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "turva"
+
+
+class Settings(BaseSettings):
+    """Where the graph lives and how the service behaves.
+
+    ``NEO4J_URI`` set means "use that server"; unset means "use (and start) the managed
+    local server under ``TURVA_HOME``".
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+
+    home: Path = Field(default_factory=default_home, alias="TURVA_HOME")
+    cache: Path = Field(default_factory=default_cache, alias="TURVA_CACHE")
+    local_heap: str = Field(default="1g", alias="TURVA_NEO4J_HEAP")
+
+    reads_require_token: bool = Field(default=False, alias="TURVA_READS_REQUIRE_TOKEN")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, alias="TURVA_MAX_BODY_BYTES")
+    public_url: str = Field(default="", alias="TURVA_PUBLIC_URL")

@@ -1,0 +1,188 @@
+"""The analyses of the cooperation model: who works on what, gaps, overlaps, changes.
+
+Each analysis is one Cypher file in ``queries/`` run in a read transaction with values as
+parameters; this module checks the arguments, picks the defaults (the latest period in
+the graph, today's date) and wraps the rows in the models of :mod:`queries.results`.
+The definitions are the contract of ``docs/analyses.md``.
+
+>>> from queries import Analyses                            # doctest: +SKIP
+>>> Analyses(driver).who_addresses("money-laundering").actors[0].organisation  # doctest: +SKIP
+'EK'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from neo4j import Driver
+
+from graph.errors import BadArgument, NotFound
+from graph.model import ACTIVE_STATUSES
+from queries.results import (
+    Connection,
+    Coverage,
+    CoverageRow,
+    Gaps,
+    Overlaps,
+    PeriodChanges,
+    Profile,
+    WhoAddresses,
+)
+from queries.runner import run_query
+
+__all__ = ["Analyses"]
+
+_ACTIVE = list(ACTIVE_STATUSES)
+
+
+def _native(value: Any) -> Any:
+    """Neo4j temporal values as Python ones, inside lists and maps too."""
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    to_native = getattr(value, "to_native", None)
+    return to_native() if to_native is not None else value
+
+
+def _whole_number(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise BadArgument(f"{name} must be a whole number of at least {minimum}, got {value!r}")
+    return value
+
+
+def _date(name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise BadArgument(f"{name} must be a date YYYY-MM-DD, not a date and time: {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BadArgument(f"{name} must be a date YYYY-MM-DD, e.g. 2025-12-31; got {value!r}")
+
+
+class Analyses:
+    """The analyses over one graph.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (injected; this class never opens or closes one).
+    database : str, optional
+        The Neo4j database, the server's default when omitted.
+    """
+
+    def __init__(self, driver: Driver, database: str | None = None):
+        self._driver = driver
+        self._database = database
+
+    def _run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return _native(run_query(self._driver, name, self._database, **params))
+
+    def _one(self, name: str, **params: Any) -> dict[str, Any]:
+        return self._run(name, **params)[0]
+
+    # --- periods ---------------------------------------------------------------------
+
+    def periods(self) -> list[int]:
+        """The periods of the priority groups in the graph, ascending."""
+        return [row["period"] for row in self._run("periods")]
+
+    def _period(self, period: Any) -> int | None:
+        """The period to use: ``period`` if the graph has it, else the latest one."""
+        periods = self.periods()
+        if period is None:
+            return periods[-1] if periods else None
+        return self._known_period("period", period, periods)
+
+    @staticmethod
+    def _known_period(name: str, period: Any, periods: list[int]) -> int:
+        if isinstance(period, bool) or not isinstance(period, int):
+            raise BadArgument(f"{name} must be a year such as 2021, got {period!r}")
+        if period not in periods:
+            known = (
+                "periods in the graph: " + ", ".join(str(p) for p in periods)
+                if periods
+                else "the graph has no priority groups"
+            )
+            which = "" if name == "period" else f" ({name})"
+            raise BadArgument(f"no priority groups for period {period}{which}; {known}")
+        return period
+
+    # --- the analyses ----------------------------------------------------------------
+
+    def who_addresses(self, phenomenon: str, period: int | None = None) -> WhoAddresses:
+        """Organisations working on ``phenomenon`` (or a narrower one) and how.
+
+        Raises :class:`~graph.errors.NotFound` for an unknown phenomenon and
+        :class:`~graph.errors.BadArgument` for a period the graph does not have.
+        """
+        used = self._period(period)
+        row = self._one("who_addresses", phenomenon=phenomenon, period=used, active=_ACTIVE)
+        if not row["found"]:
+            raise NotFound(f"unknown phenomenon {phenomenon!r}")
+        return WhoAddresses(phenomenon=phenomenon, actors=row["actors"], period=used)
+
+    def gaps(self, period: int | None = None, as_of: dt.date | None = None) -> Gaps:
+        """Unaddressed phenomena, single-branch work, missing owners, overdue measures..."""
+        day = dt.date.today() if as_of is None else _date("as_of", as_of)
+        used = self._period(period)
+        row = self._one("gaps", period=used, as_of=day, active=_ACTIVE)
+        return Gaps(**row, period=used, as_of=day)
+
+    def overlaps(
+        self, period: int | None = None, min_branches: int = 3, min_groups: int = 3
+    ) -> Overlaps:
+        """Multi-branch phenomena, uncoordinated measures, overlapping groups, busy members."""
+        min_branches = _whole_number("min_branches", min_branches, 1)
+        min_groups = _whole_number("min_groups", min_groups, 1)
+        used = self._period(period)
+        row = self._one(
+            "overlaps",
+            period=used,
+            min_branches=min_branches,
+            min_groups=min_groups,
+            active=_ACTIVE,
+        )
+        return Overlaps(**row, period=used, min_branches=min_branches, min_groups=min_groups)
+
+    def coverage(self) -> Coverage:
+        """Active measures per phenomenon (with its descendants) and branch, zeros included."""
+        row = self._one("coverage", active=_ACTIVE)
+        branches: list[str] = row["branches"]
+        counted = {r["phenomenon"]: r["counts"] for r in row["counted"]}
+        rows = []
+        for phenomenon in row["phenomena"]:
+            counts = dict.fromkeys(branches, 0)
+            counts.update({cell["branch"]: cell["n"] for cell in counted.get(phenomenon, [])})
+            rows.append(CoverageRow(phenomenon=phenomenon, counts=counts))
+        return Coverage(branches=branches, rows=rows)
+
+    def profile(self, organisation: str) -> Profile:
+        """One organisation: its branch, groups by period, bodies, measures, phenomena."""
+        rows = self._run("profile", organisation=organisation, active=_ACTIVE)
+        if not rows:
+            raise NotFound(f"unknown organisation {organisation!r}")
+        return Profile(**rows[0])
+
+    def path(self, a: str, b: str) -> Connection:
+        """A shortest path from organisation ``a`` to ``b``; ``length`` is None if none."""
+        row = self._one("path", a=a, b=b, active=_ACTIVE)
+        for found, org in ((row["found_a"], a), (row["found_b"], b)):
+            if not found:
+                raise NotFound(f"unknown organisation {org!r}")
+        nodes = row["path"]
+        return Connection(a=a, b=b, length=len(nodes) - 1 if nodes else None, path=nodes)
+
+    def changes(self, from_period: int, to_period: int) -> PeriodChanges:
+        """How the priority groups changed from ``from_period`` to ``to_period``."""
+        periods = self.periods()
+        from_period = self._known_period("from_period", from_period, periods)
+        to_period = self._known_period("to_period", to_period, periods)
+        row = self._one("changes", from_period=from_period, to_period=to_period)
+        return PeriodChanges(from_period=from_period, to_period=to_period, **row)

@@ -1,0 +1,342 @@
+"""The map views: which part of the graph each one shows, read from Neo4j into networkx.
+
+Every view becomes a typed networkx graph. Node keys are ``"<type>:<id>"`` (see
+:func:`visualize.style.node_key`); node attributes:
+
+``type``
+    organisation, phenomenon, group, goal, measure, branch, theme or body.
+``id``, ``label_fi``, ``label_sv``, ``label_en``
+    the record id and its name (title, text) in each language, Finnish where missing.
+``abbreviation``, ``branch``, ``kind``, ``status``, ``period``, ``number``, ``group``
+    where the record type has them (``group`` is the priority group that sets a goal).
+``centre``
+    True on the node a group, phenomenon or organisation map is about.
+
+Edge attributes: ``rel`` (the relationship type, or ``WORKS_ON`` / ``COLLABORATES`` for
+the derived views), ``weight`` (int), and ``role`` where the relationship has one.
+
+The views (names as in URLs and the CLI):
+
+``who-works-on-what``
+    organisations and the phenomena they work on: an edge when the organisation is
+    responsible for an active measure (planned or ongoing) that addresses the phenomenon
+    directly; ``weight`` = the number of such measures (also listed in ``measures``),
+    ``lead`` = lead on at least one. Filters: ``period`` and ``group`` keep phenomena in the
+    scope of the period's groups / of that group (their focus phenomena and the narrower
+    ones under them), ``theme`` keeps phenomena in the theme (directly or through a broader
+    phenomenon), ``branch`` keeps organisations of that administrative branch.
+``group``
+    one priority group, its members, focus phenomena, goals and the phenomena they target,
+    the measures advancing those goals with their responsible organisations and the
+    phenomena they address, and every relationship among these.
+``phenomenon``, ``organisation``
+    the nodes within ``radius`` (1-3, default 2) steps of one phenomenon or organisation
+    along the cooperation work (membership of priority groups, focus, goals, targets,
+    measures, responsibility and the two hierarchies), and every relationship among them.
+    With a ``period``, priority groups of other periods and their goals are left out.
+``collaboration``
+    organisation x organisation: an edge when two organisations share phenomena they work
+    on (as in who-works-on-what) or priority groups they are members of;
+    ``weight`` = shared phenomena + shared groups. Same filters as who-works-on-what (the
+    ``period``/``group``/``theme`` filters also restrict the groups counted).
+``overview``
+    every node and relationship of the graph (with a ``period``: without other periods'
+    priority groups and their goals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from neo4j import Driver
+
+from graph.errors import BadArgument, NotFound
+from graph.model import ACTIVE_STATUSES
+from queries.runner import run_query
+from visualize.analytics import collaboration_graph
+from visualize.style import LANGS, TYPE_OF_LABEL, node_key
+
+__all__ = [
+    "VIEWS",
+    "FORMATS",
+    "VIEW_FILTERS",
+    "ID_VIEWS",
+    "MapRequest",
+    "read_map",
+    "node_attributes",
+]
+
+VIEWS = ("who-works-on-what", "group", "phenomenon", "organisation", "collaboration", "overview")
+FORMATS = ("html", "graphml", "gexf", "json", "png")
+
+#: the filters each view takes
+VIEW_FILTERS: dict[str, tuple[str, ...]] = {
+    "who-works-on-what": ("period", "theme", "branch", "group"),
+    "collaboration": ("period", "theme", "branch", "group"),
+    "group": (),
+    "phenomenon": ("period", "radius"),
+    "organisation": ("period", "radius"),
+    "overview": ("period",),
+}
+
+#: views about one record, and what their id names
+ID_VIEWS = {"group": "priority group", "phenomenon": "phenomenon", "organisation": "organisation"}
+
+DEFAULT_RADIUS = 2
+_TEXT_FIELDS = ("name", "title", "text")
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """What a person asked to see: a view, its subject and its filters.
+
+    >>> MapRequest("who-works-on-what", period=2021).filters()
+    {'period': 2021}
+    """
+
+    view: str
+    id: str | None = None
+    period: int | None = None
+    theme: str | None = None
+    branch: str | None = None
+    group: str | None = None
+    radius: int | None = None
+    lang: str = "fi"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def filters(self) -> dict[str, Any]:
+        """The filters given, in a fixed order."""
+        names = ("period", "theme", "branch", "group", "radius")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+    def check(self) -> None:
+        """Refuse what no view can answer, naming the argument and the fix."""
+        if self.view not in VIEWS:
+            raise BadArgument(f"unknown map view {self.view!r}; choose one of: {', '.join(VIEWS)}")
+        if self.lang not in LANGS:
+            raise BadArgument(f"lang must be one of {', '.join(LANGS)}, not {self.lang!r}")
+        if self.view in ID_VIEWS and not self.id:
+            raise BadArgument(
+                f"the {self.view} map needs an id: the {ID_VIEWS[self.view]}'s id "
+                "(--id in the CLI, ?id= in a URL)"
+            )
+        if self.view not in ID_VIEWS and self.id:
+            raise BadArgument(
+                f"the {self.view} map takes no id; only the {', '.join(ID_VIEWS)} maps do"
+            )
+        allowed = VIEW_FILTERS[self.view]
+        for name in self.filters():
+            if name not in allowed:
+                takes = f"its filters: {', '.join(allowed)}" if allowed else "it takes no filters"
+                raise BadArgument(f"the {self.view} map takes no {name} filter; {takes}")
+        if self.radius is not None and not 1 <= self.radius <= 3:
+            raise BadArgument(f"radius must be 1, 2 or 3, not {self.radius}")
+
+
+def _text_of(props: Mapping[str, Any], lang: str) -> str | None:
+    for name in _TEXT_FIELDS:
+        value = props.get(f"{name}_{lang}")
+        if value:
+            return str(value)
+    return None
+
+
+def node_attributes(node_type: str, props: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """A node's attributes from its Neo4j properties (the map keeps only what it shows).
+
+    >>> a = node_attributes("organisation", {"id": "SM", "name_fi": "sisäministeriö",
+    ...                                      "abbreviation": "SM"}, branch="SM")
+    >>> a["label_en"], a["abbreviation"], a["branch"]
+    ('sisäministeriö', 'SM', 'SM')
+    """
+    finnish = _text_of(props, "fi") or str(props["id"])
+    attrs: dict[str, Any] = {"type": node_type, "id": str(props["id"])}
+    for lang in LANGS:
+        attrs[f"label_{lang}"] = _text_of(props, lang) or finnish
+    for name in ("abbreviation", "kind", "status", "period", "number", "source"):
+        if props.get(name) is not None:
+            attrs[name] = props[name]
+    for name, value in extra.items():
+        if value is not None:
+            attrs[name] = value
+    return attrs
+
+
+def _check_filters(driver: Driver, request: MapRequest, database: str | None) -> None:
+    found = run_query(
+        driver,
+        "map_filters",
+        database=database,
+        theme=request.theme,
+        branch=request.branch,
+        group=request.group,
+    )[0]
+    for name, what in (
+        ("theme", "theme"),
+        ("branch", "administrative branch"),
+        ("group", "priority group"),
+    ):
+        if not found[f"{name}_found"]:
+            raise BadArgument(
+                f"{name}: there is no {what} {getattr(request, name)!r} in the graph; "
+                "check the id (ids are case-sensitive)"
+            )
+    periods = found["periods"]
+    if request.period is not None and request.period not in periods:
+        known = ", ".join(str(p) for p in periods) or "none: no priority groups are loaded"
+        raise BadArgument(
+            f"period: no priority group has period {request.period}; periods in the graph: {known}"
+        )
+
+
+def _work_filters(request: MapRequest) -> dict[str, Any]:
+    return {
+        "active": list(ACTIVE_STATUSES),
+        "period": request.period,
+        "theme": request.theme,
+        "branch": request.branch,
+        "group": request.group,
+    }
+
+
+def _who_works_on_what(driver: Driver, request: MapRequest, database: str | None) -> nx.DiGraph:
+    rows = run_query(driver, "map_who_works_on_what", database=database, **_work_filters(request))
+    graph = nx.DiGraph()
+    for row in rows:
+        org = node_key("organisation", row["organisation"]["id"])
+        phen = node_key("phenomenon", row["phenomenon"]["id"])
+        if org not in graph:
+            graph.add_node(
+                org, **node_attributes("organisation", row["organisation"], branch=row["branch"])
+            )
+        if phen not in graph:
+            graph.add_node(phen, **node_attributes("phenomenon", row["phenomenon"]))
+        graph.add_edge(
+            org,
+            phen,
+            rel="WORKS_ON",
+            weight=len(row["measures"]),
+            measures=list(row["measures"]),
+            lead=bool(row["lead"]),
+        )
+    # a phenomenon with at most one branch around it is a weak spot (the analyses' gap)
+    for node, attrs in graph.nodes(data=True):
+        if attrs["type"] == "phenomenon":
+            branches = {graph.nodes[o].get("branch") for o in graph.predecessors(node)}
+            attrs["branches"] = len(branches - {None})
+    return graph
+
+
+def _collaboration(driver: Driver, request: MapRequest, database: str | None) -> nx.Graph:
+    rows = run_query(driver, "map_collaboration", database=database, **_work_filters(request))
+    organisations = {
+        node_key("organisation", r["organisation"]["id"]): node_attributes(
+            "organisation", r["organisation"], branch=r["branch"]
+        )
+        for r in rows
+    }
+    works_on = {node_key("organisation", r["organisation"]["id"]): r["phenomena"] for r in rows}
+    member_of = {node_key("organisation", r["organisation"]["id"]): r["groups"] for r in rows}
+    return collaboration_graph(works_on, member_of, organisations)
+
+
+def _ids(rows: list[dict[str, Any]]) -> list[str]:
+    return list(rows[0]["ids"]) if rows else []
+
+
+def _neighbourhood(
+    driver: Driver, request: MapRequest, database: str | None
+) -> tuple[list[str], str]:
+    label = "Phenomenon" if request.view == "phenomenon" else "Organisation"
+    centre = run_query(driver, "map_centre", database=database, label=label, id=request.id)
+    if not centre:
+        raise NotFound(f"no {request.view} {request.id!r} in the graph")
+    seen = {centre[0]["id"]}
+    frontier = list(seen)
+    for _ in range(request.radius or DEFAULT_RADIUS):
+        found = _ids(
+            run_query(
+                driver, "map_neighbours", database=database, ids=frontier, period=request.period
+            )
+        )
+        frontier = [n for n in found if n not in seen]
+        seen.update(frontier)
+        if not frontier:
+            break
+    return sorted(seen), centre[0]["id"]
+
+
+def _induced(
+    driver: Driver, element_ids: Iterable[str], database: str | None, centre: str | None = None
+) -> nx.DiGraph:
+    """The nodes with these element ids and every relationship among them."""
+    ids = list(element_ids)
+    rows = run_query(driver, "map_subgraph", database=database, ids=ids)
+    keys: dict[str, str] = {}
+    graph = nx.DiGraph()
+    for row in rows:
+        node_type = TYPE_OF_LABEL.get(row["label"])
+        if node_type is None:
+            continue
+        key = node_key(node_type, row["properties"]["id"])
+        keys[row["id"]] = key
+        graph.add_node(
+            key,
+            **node_attributes(
+                node_type, row["properties"], branch=row["branch"], group=row["group"]
+            ),
+        )
+        if row["id"] == centre:
+            graph.nodes[key]["centre"] = True
+    for row in rows:
+        start = keys.get(row["id"])
+        for rel in row["out"]:
+            end = keys.get(rel["to"])
+            if start is None or end is None:
+                continue
+            attrs = {"rel": rel["type"], "weight": 1}
+            if rel["properties"].get("role"):
+                attrs["role"] = rel["properties"]["role"]
+            graph.add_edge(start, end, **attrs)
+    return graph
+
+
+def read_map(driver: Driver, request: MapRequest, database: str | None = None) -> nx.Graph:
+    """Read the subgraph of ``request``'s view from Neo4j into a typed networkx graph.
+
+    Raises :class:`~graph.errors.BadArgument` for a bad view, filter or radius and
+    :class:`~graph.errors.NotFound` for an unknown subject id. ``graph.graph`` holds
+    ``view``, ``subject`` (the id or None), ``filters`` and ``lang``.
+
+    Examples
+    --------
+    >>> graph = read_map(driver, MapRequest("who-works-on-what", period=2021))  # doctest: +SKIP
+    >>> graph.nodes["organisation:SM"]["type"]  # doctest: +SKIP
+    'organisation'
+    """
+    request.check()
+    _check_filters(driver, request, database)
+    graph: nx.Graph
+    if request.view == "who-works-on-what":
+        graph = _who_works_on_what(driver, request, database)
+    elif request.view == "collaboration":
+        graph = _collaboration(driver, request, database)
+    elif request.view == "group":
+        ids = _ids(run_query(driver, "map_group", database=database, id=request.id))
+        if not ids:
+            raise NotFound(f"no priority group {request.id!r} in the graph")
+        graph = _induced(driver, ids, database)
+        graph.nodes[node_key("group", str(request.id))]["centre"] = True
+    elif request.view in ("phenomenon", "organisation"):
+        ids, centre = _neighbourhood(driver, request, database)
+        graph = _induced(driver, ids, database, centre=centre)
+    else:
+        ids = _ids(run_query(driver, "map_overview", database=database, period=request.period))
+        graph = _induced(driver, ids, database)
+    graph.graph.update(
+        view=request.view, subject=request.id, filters=request.filters(), lang=request.lang
+    )
+    return graph

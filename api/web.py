@@ -33,7 +33,7 @@ from graph.settings import Settings
 from graph.tokens import authenticate
 from queries import Analyses
 
-__all__ = ["router", "templates", "render"]
+__all__ = ["router", "templates", "render", "login_redirect"]
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
@@ -82,7 +82,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
-def _guard(request: Request, driver: Driver, settings: Settings) -> Response | None:
+def login_redirect(request: Request, driver: Driver, settings: Settings) -> Response | None:
     """When reads need a token, pages need the login cookie; None means go ahead."""
     if not settings.reads_require_token:
         return None
@@ -120,7 +120,7 @@ def _not_found(request: Request, what: str) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     counts = {}
     for nt in NODE_TYPES:
@@ -146,7 +146,7 @@ def search_page(
     settings: SettingsDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     hits = search(driver, q, limit=50, database=settings.neo4j_database) if q.strip() else []
     return render(request, "search.html", q=q, hits=[h.public() for h in hits])
@@ -156,7 +156,7 @@ def search_page(
 def phenomenon_page(
     request: Request, id: str, driver: DriverDep, settings: SettingsDep
 ) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     try:
         record = store.get_record(driver, "phenomena", id, settings.neo4j_database)
@@ -230,7 +230,7 @@ def phenomenon_page(
 def organisation_page(
     request: Request, id: str, driver: DriverDep, settings: SettingsDep
 ) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     try:
         record = store.get_record(driver, "organisations", id, settings.neo4j_database)
@@ -263,7 +263,7 @@ def organisation_page(
 
 @router.get("/groups/{id}", response_class=HTMLResponse)
 def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     try:
         record = store.get_record(driver, "priority_groups", id, settings.neo4j_database)
@@ -297,7 +297,7 @@ def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsD
 
 @router.get("/measures/{id}", response_class=HTMLResponse)
 def measure_page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     try:
         record = store.get_record(driver, "measures", id, settings.neo4j_database)
@@ -343,7 +343,7 @@ def gaps_page(
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     as_of: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     analyses = Analyses(driver, settings.neo4j_database)
     try:
@@ -394,7 +394,7 @@ def gaps_page(
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := _guard(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     coverage = Analyses(driver, settings.neo4j_database).coverage()
     top = max((n for r in coverage.rows for n in r.counts.values()), default=0) or 1

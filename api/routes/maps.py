@@ -12,16 +12,14 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.auth import COOKIE as TOKEN_COOKIE
 from api.auth import ReaderDep
 from api.deps import DriverDep, SettingsDep
 from api.i18n import choose_lang
 from api.problems import problem_responses
-from api.web import render
+from api.web import login_redirect, render
 from graph.errors import BadArgument, NotFound
-from graph.tokens import authenticate
 from queries.runner import run_query
 from visualize import FORMATS, ID_VIEWS, MEDIA_TYPES, VIEW_FILTERS, VIEWS, MapRequest, read_map
 from visualize.export import export_map
@@ -127,16 +125,6 @@ def map_asset(name: str) -> Response:
     )
 
 
-def _login_redirect(request: Request, driver: Any, settings: Any) -> Response | None:
-    """When reads need a token, pages need the login cookie (as the other pages do)."""
-    if not settings.reads_require_token:
-        return None
-    secret = request.cookies.get(TOKEN_COOKIE)
-    if secret and authenticate(driver, secret, settings.neo4j_database):
-        return None
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-
-
 _PAGE_WORDS = {
     "maps": ("Verkostokartat", "Network maps"),
     "show": ("Näytä", "Show"),
@@ -181,7 +169,7 @@ def _choices(driver: Any, settings: Any) -> dict[str, Any]:
 
 @router.get("/maps", response_class=HTMLResponse, include_in_schema=False)
 def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := _login_redirect(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     lang = choose_lang(request)
     views = [
@@ -213,7 +201,7 @@ def map_page(
     radius: Annotated[str | None, Query(max_length=2)] = None,
 ) -> Response:
     """A map inside the web UI: the filter form, the map, its legend, download links."""
-    if (redirect := _login_redirect(request, driver, settings)) is not None:
+    if (redirect := login_redirect(request, driver, settings)) is not None:
         return redirect
     lang = choose_lang(request)
     if view not in VIEWS:

@@ -26,12 +26,26 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph.errors import LocalServerError
 
-__all__ = ["NEO4J_VERSION", "LocalServer", "ServerStatus", "fetch_neo4j", "free_port"]
+__all__ = [
+    "NEO4J_VERSION",
+    "LocalServer",
+    "ServerStatus",
+    "fetch_neo4j",
+    "free_port",
+    "legacy_store_moves",
+]
 
 NEO4J_VERSION = "5.26.30"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 READY_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
+# Written into TURVA_HOME when turva creates a store there: a data/ folder without it
+# belongs to someone else and is never handed to Neo4j.
+MARKER = ".turva-store"
+# Neo4j's own entries in a home, as an earlier turva left them (data/ is only partly its).
+_STORE_FILES = ("server.json", "password")
+_STORE_DATA = ("databases", "transactions", "dbms", "cluster-state", "server_id")
 
 _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -237,8 +251,9 @@ class LocalServer:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.home / ".lock", "w") as handle:
+        # other local users must not read the graph, its password or its logs
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(os.open(self.home / ".lock", os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -252,6 +267,7 @@ class LocalServer:
             if self._pid() is not None:
                 self._wait_ready(None)
                 return False
+            self._check_store()
             java = _java()
             lib = fetch_neo4j(self.cache, self.version)
             port = self._choose_port()
@@ -285,11 +301,29 @@ class LocalServer:
             self._pid_file.unlink(missing_ok=True)
             return True
 
+    def _check_store(self) -> None:
+        """Refuse a home whose ``data/`` is not a store turva made; mark a new one as ours."""
+        marker = self.home / MARKER
+        if marker.exists():
+            return
+        data = self.home / "data"
+        earlier_turva = all((self.home / name).exists() for name in _STORE_FILES)
+        if data.exists() and not earlier_turva:
+            raise LocalServerError(
+                f"{self.home} already holds a data folder that turva did not create "
+                f"({data}), so the local Neo4j will not use it. Point TURVA_HOME at an "
+                "empty or new folder (the default is ~/.local/share/turva)."
+            )
+        # a new home, or one that an earlier turva (which wrote no marker) set up
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"Neo4j store managed by turva (Neo4j {self.version})\n")
+
     def _choose_port(self) -> int:
         port = self.port
         if port is None:
             port = free_port()
-            self._state_file.write_text(json.dumps({"port": port}))
+            _write_private(self._state_file, json.dumps({"port": port}))
         elif _port_in_use(port):
             raise LocalServerError(
                 f"Port {port}, the local Neo4j's remembered Bolt port, is taken by another "
@@ -301,8 +335,9 @@ class LocalServer:
     def _write_config(self, port: int) -> None:
         conf = self.home / "conf"
         for folder in (conf, self.home / "logs", self.home / "run", self.home / "data"):
-            folder.mkdir(parents=True, exist_ok=True)
-        (conf / "neo4j.conf").write_text(
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_private(
+            conf / "neo4j.conf",
             "\n".join(
                 [
                     "# written by turva at every start; edit TURVA_* settings instead",
@@ -318,7 +353,7 @@ class LocalServer:
                     "db.tx_log.rotation.retention_policy=2 files",
                     "",
                 ]
-            )
+            ),
         )
 
     def _env(self) -> dict[str, str]:
@@ -328,33 +363,37 @@ class LocalServer:
         if self._password_file.exists():
             return
         password = secrets.token_urlsafe(24)
-        result = subprocess.run(
-            [
-                java,
-                "-cp",
-                f"{lib}/*",
-                "org.neo4j.server.startup.Neo4jAdminCommand",
-                "dbms",
-                "set-initial-password",
-                password,
-            ],
-            env=self._env(),
-            capture_output=True,
-            text=True,
-            check=False,
+        # The password goes to the admin tool through a private Java argument file, never
+        # on a command line that any local user can read in /proc/*/cmdline. AdminTool runs
+        # in this JVM; the Neo4jAdminCommand launcher would respawn one with it in argv.
+        argfile = self.home / "run" / "set-initial-password.args"
+        argfile.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_private(
+            argfile,
+            f"{ADMIN_TOOL} dbms set-initial-password {password}\n",
         )
+        try:
+            result = subprocess.run(
+                [java, "-cp", f"{lib}/*", f"@{argfile}"],
+                env=self._env(),
+                capture_output=True,
+                text=True,
+                check=False,
+                umask=0o077,
+            )
+        finally:
+            argfile.unlink(missing_ok=True)
         if result.returncode != 0:
             raise LocalServerError(
                 "Could not set the local Neo4j's initial password: "
                 f"{(result.stderr or result.stdout).strip()[-400:]}. "
                 f"If {self.home} holds an old server, remove that folder to start afresh."
             )
-        fd = os.open(self._password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(password)
+        _write_private(self._password_file, password)
 
     def _launch(self, java: str, lib: Path) -> subprocess.Popen[bytes]:
-        log = open(self.console_log, "ab")  # noqa: SIM115 - handed to the child process
+        fd = os.open(self.console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        log = os.fdopen(fd, "ab")  # handed to the child process
         command = [
             java,
             f"-Xms{self.heap}",
@@ -375,9 +414,10 @@ class LocalServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # outlives the turva command that started it
+            umask=0o077,  # the store's files are the user's alone
         )
         log.close()
-        self._pid_file.write_text(str(proc.pid))
+        _write_private(self._pid_file, str(proc.pid))
         return proc
 
     def _wait_ready(self, proc: subprocess.Popen[bytes] | None) -> None:
@@ -421,6 +461,48 @@ class LocalServer:
             f"The local Neo4j exited with code {code} while starting: {detail[:400]}. "
             f"The full log is {self.console_log}."
         )
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file only its owner may read (mode 0600, even if it existed)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def legacy_store_moves(user_home: Path, target: Path) -> list[str] | None:
+    """Shell commands that move a store an earlier turva left in ``user_home``'s root.
+
+    Returns None when there is no such store. Earlier versions took ``HOME`` for
+    ``TURVA_HOME`` and wrote ``server.json``, ``password``, ``conf/``, ``logs/``, ``run/``
+    and ``data/databases`` straight into the home folder. Only Neo4j's own entries are
+    named, because ``data/`` or ``logs/`` may also hold the user's files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> home = Path(tempfile.mkdtemp())
+    >>> legacy_store_moves(home, home / ".local/share/turva") is None
+    True
+    """
+    user_home = Path(user_home)
+    found = all((user_home / name).is_file() for name in _STORE_FILES)
+    if not found or not (user_home / "data" / "databases").is_dir():
+        return None
+    old, new = str(user_home), str(target)
+    moves = [f"TURVA_HOME={old} turva neo4j stop", f"mkdir -p {new}/data {new}/logs"]
+    moves += [f"mv {old}/{name} {new}/" for name in _STORE_FILES]
+    moves += [
+        f"mv {old}/data/{name} {new}/data/"
+        for name in _STORE_DATA
+        if (user_home / "data" / name).exists()
+    ]
+    logs = user_home / "logs"
+    if logs.is_dir():
+        moves += [f"mv {old}/logs/{p.name} {new}/logs/" for p in sorted(logs.glob("*.log"))]
+    moves.append(f"touch {new}/{MARKER}")
+    return moves
 
 
 def _alive(pid: int) -> bool:

@@ -30,7 +30,11 @@ class Settings(BaseSettings):
     local server under ``TURVA_HOME``".
     """
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    # Each field is read from its documented variable alone. ``populate_by_name`` would
+    # also match a field's own name (``home`` <- ``HOME``), which once put the managed
+    # server's store straight into the user's home folder. In code, use the aliases
+    # (``Settings(NEO4J_URI=...)``) or ``model_copy(update=...)``.
+    model_config = SettingsConfigDict(extra="forbid", populate_by_name=False)
 
     neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")

@@ -46,7 +46,7 @@ class Neo4jTarget:
         }
 
     def settings(self, **extra: Any) -> Settings:
-        return Settings(**self.env(), **extra)  # type: ignore[arg-type]
+        return Settings(**self.env()).model_copy(update=extra)  # type: ignore[arg-type]
 
 
 def _docker_answers() -> bool:

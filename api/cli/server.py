@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from api.cli.common import app, driver_session, settings, stderr, stdout
 from graph.connection import local_server
+from graph.local_server import legacy_store_moves
 from graph.schema import apply_schema
 
 neo4j_app = typer.Typer(help="Manage the local Neo4j server (used when NEO4J_URI is unset).")
@@ -46,6 +49,21 @@ def neo4j_status() -> None:
     stdout.print(f"local Neo4j {status.version}: {state}")
     stdout.print(f"  bolt: {status.uri or 'no port chosen yet'}")
     stdout.print(f"  home: {status.home}")
+    moves = legacy_store_moves(Path.home(), status.home)
+    if moves and Path.home().resolve() != status.home:
+        stderr.print(
+            f"note: an earlier turva left a Neo4j store in your home folder ({Path.home()}): "
+            "server.json, password and data/databases. turva no longer uses it and will not "
+            "touch it. To keep that graph, stop it and move it into TURVA_HOME with:",
+            highlight=False,
+        )
+        for line in moves:
+            stderr.print(f"  {line}", highlight=False, markup=False)
+        stderr.print(
+            "then remove the emptied conf/, run/ and logs/ folders if nothing else of yours "
+            "is in them.",
+            highlight=False,
+        )
     if not status.running:
         raise typer.Exit(3)
 

@@ -32,6 +32,8 @@ browser:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p .lint/turva
+	for p in graph queries visualize api; do ln -sfn ../../$$p .lint/turva/$$p; done
 	$(BIN)/mypy
 
 format:
@@ -42,4 +44,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .lint

@@ -21,10 +21,10 @@ from fastapi import Depends, Request
 from neo4j import ManagedTransaction
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import DriverDep, SettingsDep
-from api.problems import ProblemError
-from graph.schema import label, rel_type
-from graph.tokens import Token, authenticate
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import ProblemError
+from turva.graph.domain.schema import label, rel_type
+from turva.graph.store.tokens import Token, authenticate
 
 __all__ = [
     "Principal",

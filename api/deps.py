@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from neo4j import Driver
 
-from graph.settings import Settings
+from turva.graph.settings import Settings
 
 __all__ = ["get_driver", "get_settings", "DriverDep", "SettingsDep"]
 

@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_JSON
+from turva.api.problems import PROBLEM_JSON
 
 __all__ = ["BodyLimit"]
 

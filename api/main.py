@@ -13,9 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 from pydantic import BaseModel
 
-from api.limits import BodyLimit
-from api.problems import Problem, install_problem_handlers
-from api.routes import (
+from turva.api.limits import BodyLimit
+from turva.api.problems import Problem, install_problem_handlers
+from turva.api.routes import (
     analyses,
     changes,
     documents,
@@ -25,10 +25,10 @@ from api.routes import (
     search,
     tokens,
 )
-from api.web import router as web_router
-from graph.connection import open_driver
-from graph.schema import apply_schema
-from graph.settings import Settings
+from turva.api.web import router as web_router
+from turva.graph.domain.schema import apply_schema
+from turva.graph.server.connection import open_driver
+from turva.graph.settings import Settings
 
 __all__ = ["create_app", "service_driver", "API_PREFIX"]
 

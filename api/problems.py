@@ -17,7 +17,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import (
+from turva.graph.errors import (
     BadArgument,
     Conflict,
     DatabaseUnavailable,

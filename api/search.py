@@ -19,8 +19,8 @@ from typing import Any
 import snowballstemmer
 from neo4j import Driver, RoutingControl
 
-from graph.records import resource_name
-from graph.schema import FULLTEXT_INDEXES, NODE_TYPES
+from turva.graph.domain.schema import FULLTEXT_INDEXES, NODE_TYPES
+from turva.graph.store.records import resource_name
 
 __all__ = ["SearchHit", "search", "lucene_query", "PAGES"]
 

@@ -20,18 +20,18 @@ from fastapi.templating import Jinja2Templates
 from neo4j import Driver, RoutingControl
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import COOKIE as TOKEN_COOKIE
-from api.deps import DriverDep, SettingsDep
-from api.i18n import COOKIE as LANG_COOKIE
-from api.i18n import choose_lang, text_in, translator
-from api.problems import ProblemError
-from api.search import search
-from graph import records as store
-from graph.errors import BadArgument, NotFound
-from graph.schema import NODE_TYPES, label, rel_type
-from graph.settings import Settings
-from graph.tokens import authenticate
-from queries import Analyses
+from turva.api.auth import COOKIE as TOKEN_COOKIE
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.i18n import COOKIE as LANG_COOKIE
+from turva.api.i18n import choose_lang, text_in, translator
+from turva.api.problems import ProblemError
+from turva.api.search import search
+from turva.graph.domain.schema import NODE_TYPES, label, rel_type
+from turva.graph.errors import BadArgument, NotFound
+from turva.graph.settings import Settings
+from turva.graph.store import records as store
+from turva.graph.store.tokens import authenticate
+from turva.queries import Analyses
 
 __all__ = ["router", "templates", "render", "login_redirect"]
 

@@ -45,8 +45,8 @@ def neo4j_env(heap: str = "1g") -> Iterator[dict[str, str]]:
             "NEO4J_DATABASE": os.environ.get("NEO4J_DATABASE", "neo4j"),
         }
         return
-    from graph.local_server import LocalServer
-    from graph.settings import default_cache
+    from turva.graph.server.managed import LocalServer
+    from turva.graph.settings import default_cache
 
     with tempfile.TemporaryDirectory(prefix="turva-bench-") as home:
         server = LocalServer(Path(home), default_cache(), heap=heap)

@@ -22,10 +22,10 @@ from typing import Any
 
 from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_driver, parse_scales
 from bench.generate import generate, record_count, relationship_count
-from graph.load import load_document
-from graph.model import ACTIVE_STATUSES
-from graph.schema import apply_schema
-from queries import Analyses
+from turva.graph.domain.model import ACTIVE_STATUSES
+from turva.graph.domain.schema import apply_schema
+from turva.graph.store.load import load_document
+from turva.queries import Analyses
 
 __all__ = ["pair_counts", "run", "main"]
 

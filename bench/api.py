@@ -33,10 +33,10 @@ import httpx
 
 from bench import machine_line, neo4j_env, neo4j_version, open_bench_driver, parse_scales, wipe
 from bench.generate import generate, record_count, relationship_count
-from graph.load import load_document
-from graph.local_server import free_port
-from graph.schema import apply_schema
-from queries import Analyses
+from turva.graph.domain.schema import apply_schema
+from turva.graph.server.managed import free_port
+from turva.graph.store.load import load_document
+from turva.queries import Analyses
 
 __all__ = ["Run", "main"]
 
@@ -128,7 +128,7 @@ def _start_service(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
             sys.executable,
             "-m",
             "uvicorn",
-            "api.main:create_app",
+            "turva.api.main:create_app",
             "--factory",
             "--host",
             "127.0.0.1",

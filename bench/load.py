@@ -34,12 +34,12 @@ from bench import (
     wipe,
 )
 from bench.generate import generate, record_count, relationship_count, write_document
-from graph.files import read_document_data
-from graph.load import load_document, node_type_section
-from graph.model import SECTIONS
-from graph.properties import relationship_rows, to_properties
-from graph.schema import REL_TYPES, apply_schema, label, node_type, rel_type
-from graph.validate import parse_document
+from turva.graph.domain.formats import read_document_data
+from turva.graph.domain.model import SECTIONS
+from turva.graph.domain.properties import relationship_rows, to_properties
+from turva.graph.domain.schema import REL_TYPES, apply_schema, label, node_type, rel_type
+from turva.graph.domain.validate import parse_document
+from turva.graph.store.load import load_document, node_type_section
 
 __all__ = ["naive_load", "run_load_bench", "main"]
 

@@ -30,10 +30,10 @@ from neo4j import Driver
 
 from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_driver, wipe
 from bench.generate import generate
-from graph.load import load_document
-from graph.schema import apply_schema
-from visualize import MapRequest, read_map
-from visualize.render import LARGE_MAP, render_html
+from turva.graph.domain.schema import apply_schema
+from turva.graph.store.load import load_document
+from turva.visualize import MapRequest, read_map
+from turva.visualize.render import LARGE_MAP, render_html
 
 __all__ = ["main", "run_maps_bench"]
 

@@ -3,8 +3,8 @@
 :class:`Analyses` is the entry point; the results are the models of :mod:`queries.results`.
 """
 
-from queries import results
-from queries.analyses import Analyses
-from queries.results import *  # noqa: F403 - the result models are this package's API
+from turva.queries import results
+from turva.queries.analyses import Analyses
+from turva.queries.results import *  # noqa: F403 - the result models are this package's API
 
 __all__ = ["Analyses", *results.__all__]

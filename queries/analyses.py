@@ -17,9 +17,9 @@ from typing import Any
 
 from neo4j import Driver
 
-from graph.errors import BadArgument, NotFound
-from graph.model import ACTIVE_STATUSES
-from queries.results import (
+from turva.graph.domain.model import ACTIVE_STATUSES
+from turva.graph.errors import BadArgument, NotFound
+from turva.queries.results import (
     Connection,
     Coverage,
     CoverageRow,
@@ -29,7 +29,7 @@ from queries.results import (
     Profile,
     WhoAddresses,
 )
-from queries.runner import run_query
+from turva.queries.runner import run_query
 
 __all__ = ["Analyses"]
 
@@ -119,8 +119,8 @@ class Analyses:
     def who_addresses(self, phenomenon: str, period: int | None = None) -> WhoAddresses:
         """Organisations working on ``phenomenon`` (or a narrower one) and how.
 
-        Raises :class:`~graph.errors.NotFound` for an unknown phenomenon and
-        :class:`~graph.errors.BadArgument` for a period the graph does not have.
+        Raises :class:`~turva.graph.errors.NotFound` for an unknown phenomenon and
+        :class:`~turva.graph.errors.BadArgument` for a period the graph does not have.
         """
         used = self._period(period)
         row = self._one("who_addresses", phenomenon=phenomenon, period=used, active=_ACTIVE)

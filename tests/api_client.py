@@ -14,10 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from api.main import create_app
-from graph.local_server import free_port
-from graph.settings import Settings
-from graph.tokens import create_token
+from turva.api.main import create_app
+from turva.graph.server.managed import free_port
+from turva.graph.settings import Settings
+from turva.graph.store.tokens import create_token
 
 
 def client(driver: Driver, settings: Settings, **extra: Any) -> TestClient:

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from neo4j import Driver, GraphDatabase
 
-from graph.files import read_document_data
-from graph.load import load_document
-from graph.local_server import LocalServer
-from graph.schema import apply_schema
-from graph.settings import Settings, default_cache
+from turva.graph.domain.formats import read_document_data
+from turva.graph.domain.schema import apply_schema
+from turva.graph.server.managed import LocalServer
+from turva.graph.settings import Settings, default_cache
+from turva.graph.store.load import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET_2021 = ROOT / "data" / "2021.yaml"

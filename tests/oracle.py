@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import ACTIVE_STATUSES
+from turva.graph.domain.model import ACTIVE_STATUSES
 
 __all__ = ["Oracle"]
 

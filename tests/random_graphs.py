@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from graph.model import MEASURE_STATUSES, ORGANISATION_KINDS
+from turva.graph.domain.model import MEASURE_STATUSES, ORGANISATION_KINDS
 
 __all__ = ["random_document"]
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from queries import Analyses
+from turva.queries import Analyses
 
 AS_OF = "2025-07-01"
 
@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[list[str], Any]] = {
 
 @pytest.fixture(scope="module")
 def loaded(driver: Driver, dataset_2021: dict) -> Driver:
-    from graph.load import load_document
+    from turva.graph.store.load import load_document
 
     load_document(driver, dataset_2021, replace=True)
     return driver

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.load import load_document
-from queries import Analyses
 from tests.oracle import Oracle
 from tests.random_graphs import random_document
+from turva.graph.store.load import load_document
+from turva.queries import Analyses
 
 CASES = 200
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from neo4j import Driver
 
-from graph.export import export_document
-from queries import Analyses
 from tests.api_client import bearer, client, token
+from turva.graph.store.export import export_document
+from turva.queries import Analyses
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import GraphDatabase
 
-from api.main import create_app
-from graph.files import read_document_data
-from graph.load import load_document
-from graph.local_server import LocalServer
-from graph.schema import apply_schema
-from graph.settings import Settings, default_cache
 from tests.api_client import bearer, token
 from tests.conftest import ROOT
+from turva.api.main import create_app
+from turva.graph.domain.formats import read_document_data
+from turva.graph.domain.schema import apply_schema
+from turva.graph.server.managed import LocalServer
+from turva.graph.settings import Settings, default_cache
+from turva.graph.store.load import load_document
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from bench.generate import generate, record_count, relationship_count
-from graph.files import read_document_data
-from graph.model import SECTIONS
-from graph.validate import validate_document
 from tests.conftest import DATASET_2021, ROOT
+from turva.graph.domain.formats import read_document_data
+from turva.graph.domain.model import SECTIONS
+from turva.graph.domain.validate import validate_document
 
 
 @pytest.mark.parametrize("scale", [0.1, 1, 10])

@@ -8,11 +8,11 @@ import json
 import pytest
 from neo4j import Driver
 
-from graph.export import export_document
-from graph.history import record_load
-from graph.load import load_document
 from tests.api_client import bearer, client, token
 from tests.conftest import wipe
+from turva.graph.store.export import export_document
+from turva.graph.store.history import record_load
+from turva.graph.store.load import load_document
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_load_export_load_export_is_identical_with_history(graph_2021, dataset_2
 
 
 def test_bad_history_in_a_document_is_reported_with_paths(graph_2021, dataset_2021):
-    from graph.errors import ValidationFailed
+    from turva.graph.errors import ValidationFailed
 
     doc = {**dataset_2021, "changes": [{"change": "x", "who": "a", "type": "t", "action": "a"}]}
     with pytest.raises(ValidationFailed) as info:

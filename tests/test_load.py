@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from graph.export import export_document
-from graph.files import read_document_data
-from graph.load import load_document
 from tests.conftest import DATASET_2021, ROOT, TURVA, count_nodes, wipe
+from turva.graph.domain.formats import read_document_data
+from turva.graph.store.export import export_document
+from turva.graph.store.load import load_document
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
 

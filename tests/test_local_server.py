@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.local_server import free_port
-from graph.settings import Settings, default_cache
 from tests.conftest import ROOT
+from turva.graph.server.managed import free_port
+from turva.graph.settings import Settings, default_cache
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
 LOCAL = {"NEO4J_URI": None, "NEO4J_USER": None, "NEO4J_PASSWORD": None, "NEO4J_DATABASE": None}
@@ -185,9 +185,7 @@ def test_a_fresh_user_gets_nothing_in_the_home_folder_but_dot_folders(turva, tmp
         turva("neo4j", "stop", env=env)
 
 
-def test_status_reports_a_store_left_in_the_home_folder_and_moves_nothing(
-    turva, tmp_path: Path
-):
+def test_status_reports_a_store_left_in_the_home_folder_and_moves_nothing(turva, tmp_path: Path):
     user_home = tmp_path / "user"
     (user_home / "data" / "databases" / "neo4j").mkdir(parents=True)
     (user_home / "data" / "my-own-notes.txt").write_text("mine")

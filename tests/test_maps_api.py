@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from api.main import create_app
-from graph.load import load_document
 from tests.conftest import wipe
 from tests.test_maps_helpers import map_data
-from visualize import MapRequest, read_map
+from turva.api.main import create_app
+from turva.graph.store.load import load_document
+from turva.visualize import MapRequest, read_map
 
 REMOTE_ASSET = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 

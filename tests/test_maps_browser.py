@@ -19,13 +19,13 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from api.main import create_app
-from graph.load import load_document
 from tests.api_client import serve
 from tests.browser import chromium
 from tests.conftest import wipe
 from tests.test_maps_helpers import TINY
-from visualize import MapRequest, read_map, write_map
+from turva.api.main import create_app
+from turva.graph.store.load import load_document
+from turva.visualize import MapRequest, read_map, write_map
 
 pytestmark = pytest.mark.browser
 

@@ -12,11 +12,11 @@ import pytest
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph.load import load_document
 from tests.conftest import wipe
 from tests.test_maps_helpers import map_data
-from visualize import FORMATS, VIEWS, MapRequest, read_map
+from turva.api.cli import app
+from turva.graph.store.load import load_document
+from turva.visualize import FORMATS, VIEWS, MapRequest, read_map
 
 ARGS = {
     "who-works-on-what": ["--period", "2021"],

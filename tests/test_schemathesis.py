@@ -18,9 +18,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.main import create_app
-from graph.settings import Settings
 from tests.api_client import bearer, token
+from turva.api.main import create_app
+from turva.graph.settings import Settings
 
 CHECKS = [
     not_a_server_error,

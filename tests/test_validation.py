@@ -9,9 +9,9 @@ import os
 import pytest
 import yaml
 
-from graph.export import export_document
-from graph.files import read_document_data
 from tests.conftest import ROOT
+from turva.graph.domain.formats import read_document_data
+from turva.graph.store.export import export_document
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
 
@@ -24,7 +24,7 @@ def small() -> dict:
 @pytest.fixture
 def loaded(empty_graph, small):
     """A graph holding the small document; returns (driver, its export before the bad load)."""
-    from graph.load import load_document
+    from turva.graph.store.load import load_document
 
     load_document(empty_graph, small)
     return empty_graph, export_document(empty_graph)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from visualize.analytics import (
+from turva.visualize.analytics import (
     annotate,
     betweenness,
     brokers,
@@ -15,7 +15,7 @@ from visualize.analytics import (
     degree_centrality,
     weighted_degree,
 )
-from visualize.layout import SPRING_LIMIT, layout
+from turva.visualize.layout import SPRING_LIMIT, layout
 
 
 def who_works_on_what() -> nx.DiGraph:

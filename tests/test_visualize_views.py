@@ -9,12 +9,12 @@ from collections.abc import Iterator
 import pytest
 from neo4j import Driver
 
-from graph.errors import BadArgument, NotFound
-from graph.load import load_document
 from tests.conftest import wipe
 from tests.test_maps_helpers import TINY, edge_pairs, map_data, node_ids
-from visualize import MapRequest, read_map
-from visualize.render import render_html
+from turva.graph.errors import BadArgument, NotFound
+from turva.graph.store.load import load_document
+from turva.visualize import MapRequest, read_map
+from turva.visualize.render import render_html
 
 BASE = "http://turva.example:8000"
 

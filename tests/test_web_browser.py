@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from neo4j import Driver
 
-from api.main import create_app
 from tests.api_client import serve
 from tests.browser import chromium
+from turva.api.main import create_app
 
 pytestmark = pytest.mark.browser
 

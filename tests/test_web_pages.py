@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from neo4j import Driver
 
-from queries import Analyses
 from tests.api_client import client, token
+from turva.queries import Analyses
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ JSON or PNG). :mod:`visualize.analytics` holds the network measures,
 and :mod:`visualize.style` the one look every format shares.
 """
 
-from visualize.export import MEDIA_TYPES, export_map, format_of, write_map
-from visualize.views import FORMATS, ID_VIEWS, VIEW_FILTERS, VIEWS, MapRequest, read_map
+from turva.visualize.export import MEDIA_TYPES, export_map, format_of, write_map
+from turva.visualize.views import FORMATS, ID_VIEWS, VIEW_FILTERS, VIEWS, MapRequest, read_map
 
 __all__ = [
     "FORMATS",

@@ -19,9 +19,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import BadArgument
-from visualize.layout import layout
-from visualize.render import (
+from turva.graph.errors import BadArgument
+from turva.visualize.layout import layout
+from turva.visualize.render import (
     _branch_palette,
     _single_branch,
     display_label,
@@ -31,8 +31,8 @@ from visualize.render import (
     prepare,
     render_html,
 )
-from visualize.style import BROKER_BORDER, NODE_STYLES, SINGLE_BRANCH_BORDER
-from visualize.views import FORMATS
+from turva.visualize.style import BROKER_BORDER, NODE_STYLES, SINGLE_BRANCH_BORDER
+from turva.visualize.views import FORMATS
 
 __all__ = [
     "MEDIA_TYPES",

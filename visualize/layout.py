@@ -19,7 +19,7 @@ from collections.abc import Hashable, Iterable
 import networkx as nx
 import numpy as np
 
-from visualize.analytics import SEED, communities, undirected
+from turva.visualize.analytics import SEED, communities, undirected
 
 __all__ = ["SPRING_LIMIT", "layout", "community_layout"]
 

@@ -29,9 +29,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from visualize.analytics import annotate
-from visualize.layout import layout
-from visualize.style import (
+from turva.visualize.analytics import annotate
+from turva.visualize.layout import layout
+from turva.visualize.style import (
     BROKER_BORDER,
     NO_BRANCH_COLOUR,
     NODE_STYLES,

@@ -53,11 +53,11 @@ from typing import Any
 import networkx as nx
 from neo4j import Driver
 
-from graph.errors import BadArgument, NotFound
-from graph.model import ACTIVE_STATUSES
-from queries.runner import run_query
-from visualize.analytics import collaboration_graph
-from visualize.style import LANGS, TYPE_OF_LABEL, node_key
+from turva.graph.domain.model import ACTIVE_STATUSES
+from turva.graph.errors import BadArgument, NotFound
+from turva.queries.runner import run_query
+from turva.visualize.analytics import collaboration_graph
+from turva.visualize.style import LANGS, TYPE_OF_LABEL, node_key
 
 __all__ = [
     "VIEWS",
@@ -307,8 +307,8 @@ def _induced(
 def read_map(driver: Driver, request: MapRequest, database: str | None = None) -> nx.Graph:
     """Read the subgraph of ``request``'s view from Neo4j into a typed networkx graph.
 
-    Raises :class:`~graph.errors.BadArgument` for a bad view, filter or radius and
-    :class:`~graph.errors.NotFound` for an unknown subject id. ``graph.graph`` holds
+    Raises :class:`~turva.graph.errors.BadArgument` for a bad view, filter or radius and
+    :class:`~turva.graph.errors.NotFound` for an unknown subject id. ``graph.graph`` holds
     ``view``, ``subject`` (the id or None), ``filters`` and ``lang``.
 
     Examples

@@ -1,7 +1,7 @@
 """The ``turva`` command: one Typer app, its commands grouped by what they touch.
 
 Every command module registers itself on :data:`app`; :func:`main` turns any
-:class:`~graph.errors.TurvaError` into one clear paragraph and a non-zero exit.
+:class:`~turva.graph.errors.TurvaError` into one clear paragraph and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import sys
 
 from rich.console import Console
 
-from api.cli.common import app
-from graph.errors import TurvaError
+from turva.api.cli.common import app
+from turva.graph.errors import TurvaError
 
 # Importing the modules registers their commands on `app`.
-from api.cli import analyses, data, maps, server, tokens  # noqa: E402,F401  isort: skip
+from turva.api.cli import analyses, data, maps, server, tokens  # noqa: E402,F401  isort: skip
 
 __all__ = ["app", "main"]
 

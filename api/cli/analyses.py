@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import typer
 
-from api.cli.common import app, driver_session, stdout
-from api.cli.output import Format, render
-from graph.errors import BadArgument
-from queries import Analyses
-from queries.results import AnalysisResult
+from turva.api.cli.common import app, driver_session, stdout
+from turva.api.cli.output import Format, render
+from turva.graph.errors import BadArgument
+from turva.queries import Analyses
+from turva.queries.results import AnalysisResult
 
 __all__ = [
     "who_addresses",

@@ -9,9 +9,9 @@ import typer
 from neo4j import Driver
 from rich.console import Console
 
-from graph.connection import open_driver
-from graph.local_server import LocalServer
-from graph.settings import Settings
+from turva.graph.server.connection import open_driver
+from turva.graph.server.managed import LocalServer
+from turva.graph.settings import Settings
 
 __all__ = ["app", "stderr", "stdout", "settings", "driver_session", "announce_start"]
 

@@ -11,13 +11,13 @@ import typer
 from neo4j import ManagedTransaction
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from api.cli.common import app, driver_session, settings, stderr, stdout
-from graph.errors import DataFileError
-from graph.export import export_document
-from graph.files import dump_document, read_document_data
-from graph.history import document_counts, record_load
-from graph.load import BATCH_SIZE, LoadReport, check_document, load_document
-from graph.schema import apply_schema
+from turva.api.cli.common import app, driver_session, settings, stderr, stdout
+from turva.graph.domain.formats import dump_document, read_document_data
+from turva.graph.domain.schema import apply_schema
+from turva.graph.errors import DataFileError
+from turva.graph.store.export import export_document
+from turva.graph.store.history import document_counts, record_load
+from turva.graph.store.load import BATCH_SIZE, LoadReport, check_document, load_document
 
 
 def _summary(report: LoadReport, dry_run: bool) -> str:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import app, driver_session, settings, stderr
-from visualize import VIEWS, MapRequest, format_of, read_map, write_map
+from turva.api.cli.common import app, driver_session, settings, stderr
+from turva.visualize import VIEWS, MapRequest, format_of, read_map, write_map
 
 __all__ = ["map_command"]
 

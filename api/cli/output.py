@@ -18,8 +18,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from graph.errors import BadArgument
-from queries.results import AnalysisResult
+from turva.graph.errors import BadArgument
+from turva.queries.results import AnalysisResult
 
 __all__ = ["Format", "render", "to_csv", "to_markdown", "to_json"]
 

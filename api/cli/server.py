@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from api.cli.common import app, driver_session, settings, stderr, stdout
-from graph.connection import local_server
-from graph.local_server import legacy_store_moves
-from graph.schema import apply_schema
+from turva.api.cli.common import app, driver_session, settings, stderr, stdout
+from turva.graph.domain.schema import apply_schema
+from turva.graph.server.connection import local_server
+from turva.graph.server.managed import legacy_store_moves
 
 neo4j_app = typer.Typer(help="Manage the local Neo4j server (used when NEO4J_URI is unset).")
 app.add_typer(neo4j_app, name="neo4j")
@@ -76,7 +76,7 @@ def serve(
     """Serve the HTTP API and the web pages."""
     import uvicorn
 
-    from api.main import create_app
+    from turva.api.main import create_app
 
     config = settings()
     # fail here, with the fix, if Neo4j is unreachable; the service then opens its own
@@ -90,7 +90,7 @@ def serve(
 @neo4j_app.command("fetch")
 def neo4j_fetch() -> None:
     """Fetch Neo4j's jars from Maven Central into the cache (done once)."""
-    from graph.local_server import NEO4J_VERSION, fetch_neo4j
+    from turva.graph.server.managed import NEO4J_VERSION, fetch_neo4j
 
     config = settings()
     lib = fetch_neo4j(config.cache)

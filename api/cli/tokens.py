@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.common import app, driver_session, settings, stderr, stdout
-from graph.errors import BadArgument
-from graph.history import list_changes
-from graph.tokens import ROLES, create_token, list_tokens, revoke_token
+from turva.api.cli.common import app, driver_session, settings, stderr, stdout
+from turva.graph.errors import BadArgument
+from turva.graph.store.history import list_changes
+from turva.graph.store.tokens import ROLES, create_token, list_tokens, revoke_token
 
 token_app = typer.Typer(help="API tokens: who may read and write through the service.")
 app.add_typer(token_app, name="token")

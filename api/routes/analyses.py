@@ -15,12 +15,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.auth import ReaderDep
-from api.deps import DriverDep, SettingsDep
-from api.problems import ProblemError, problem_responses
-from graph.model import ID_PATTERN
-from queries import Analyses, AnalysisResult
-from queries.results import (
+from turva.api.auth import ReaderDep
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import ProblemError, problem_responses
+from turva.graph.domain.model import ID_PATTERN
+from turva.queries import Analyses, AnalysisResult
+from turva.queries.results import (
     Connection,
     Coverage,
     Gaps,

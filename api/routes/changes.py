@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.auth import ReaderDep
-from api.deps import DriverDep, SettingsDep
-from api.problems import problem_responses
-from graph.history import list_changes
+from turva.api.auth import ReaderDep
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import problem_responses
+from turva.graph.store.history import list_changes
 
 router = APIRouter(tags=["changes"])
 

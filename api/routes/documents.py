@@ -9,14 +9,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from api.auth import AdminDep, ReaderDep
-from api.deps import DriverDep, SettingsDep
-from api.problems import problem_responses
-from graph.export import export_document
-from graph.files import parse_document_text
-from graph.history import document_counts, record_load
-from graph.load import check_document, load_document
-from graph.model import Document
+from turva.api.auth import AdminDep, ReaderDep
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import problem_responses
+from turva.graph.domain.formats import parse_document_text
+from turva.graph.domain.model import Document
+from turva.graph.store.export import export_document
+from turva.graph.store.history import document_counts, record_load
+from turva.graph.store.load import check_document, load_document
 
 router = APIRouter(tags=["documents"])
 
@@ -78,7 +78,7 @@ async def import_document(
         "application/x-yaml",
         "text/yaml",
     ):
-        from api.problems import ProblemError
+        from turva.api.problems import ProblemError
 
         raise ProblemError(
             415, f"Send the document as application/json or application/yaml, not {content_type}."

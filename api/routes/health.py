@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import DriverDep, SettingsDep
-from api.problems import problem
-from graph.connection import check_connection
-from graph.errors import DatabaseUnavailable
-from graph.schema import schema_in_place
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import problem
+from turva.graph.domain.schema import schema_in_place
+from turva.graph.errors import DatabaseUnavailable
+from turva.graph.server.connection import check_connection
 
 router = APIRouter(tags=["health"])
 

@@ -14,17 +14,25 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.auth import ReaderDep
-from api.deps import DriverDep, SettingsDep
-from api.i18n import choose_lang
-from api.problems import problem_responses
-from api.web import login_redirect, render
-from graph.errors import BadArgument, NotFound
-from queries.runner import run_query
-from visualize import FORMATS, ID_VIEWS, MEDIA_TYPES, VIEW_FILTERS, VIEWS, MapRequest, read_map
-from visualize.export import export_map
-from visualize.render import ASSETS, render_fragment
-from visualize.style import text
+from turva.api.auth import ReaderDep
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.i18n import choose_lang
+from turva.api.problems import problem_responses
+from turva.api.web import login_redirect, render
+from turva.graph.errors import BadArgument, NotFound
+from turva.queries.runner import run_query
+from turva.visualize import (
+    FORMATS,
+    ID_VIEWS,
+    MEDIA_TYPES,
+    VIEW_FILTERS,
+    VIEWS,
+    MapRequest,
+    read_map,
+)
+from turva.visualize.export import export_map
+from turva.visualize.render import ASSETS, render_fragment
+from turva.visualize.style import text
 
 __all__ = ["router"]
 

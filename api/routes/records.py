@@ -1,7 +1,7 @@
 """CRUD of the eight record types under ``/api/v1/<resource>``; bodies are turva/1 records.
 
 One router per resource, made from the same functions: list (``limit``/``offset`` and
-the filters of :data:`graph.records.FILTERS`), get, create (201 + ``Location``), replace
+the filters of :data:`turva.graph.store.records.FILTERS`), get, create (201 + ``Location``), replace
 (PUT) and delete. Writes need a token; editors are checked inside the write transaction.
 """
 
@@ -14,12 +14,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Response
 from pydantic import BaseModel, create_model
 
-from api.auth import ReaderDep, WriterDep, record_authorizer
-from api.deps import DriverDep, SettingsDep
-from api.problems import problem_responses
-from graph import records as store
-from graph.model import ID_PATTERN
-from graph.schema import node_type
+from turva.api.auth import ReaderDep, WriterDep, record_authorizer
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import problem_responses
+from turva.graph.domain.model import ID_PATTERN
+from turva.graph.domain.schema import node_type
+from turva.graph.store import records as store
 
 __all__ = ["routers", "RESOURCE_TAGS"]
 
@@ -155,7 +155,7 @@ def _router(section: str) -> APIRouter:
     ) -> Any:
         body_id: str = record.id  # type: ignore[attr-defined]
         if body_id != id:
-            from graph.errors import ValidationFailed, ValidationIssue
+            from turva.graph.errors import ValidationFailed, ValidationIssue
 
             raise ValidationFailed(
                 [

@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.auth import ReaderDep
-from api.deps import DriverDep, SettingsDep
-from api.problems import problem_responses
-from api.search import search
+from turva.api.auth import ReaderDep
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import problem_responses
+from turva.api.search import search
 
 router = APIRouter(tags=["search"])
 

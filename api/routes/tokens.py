@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import AdminDep, ReaderDep
-from api.deps import DriverDep, SettingsDep
-from api.problems import problem_responses
-from graph.model import Id
-from graph.tokens import create_token, list_tokens, revoke_token
+from turva.api.auth import AdminDep, ReaderDep
+from turva.api.deps import DriverDep, SettingsDep
+from turva.api.problems import problem_responses
+from turva.graph.domain.model import Id
+from turva.graph.store.tokens import create_token, list_tokens, revoke_token
 
 router = APIRouter(tags=["tokens"])
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
-from graph.errors import BadArgument, Conflict, NotFound
-from graph.history import record_change
-from graph.schema import label
+from turva.graph.domain.schema import label
+from turva.graph.errors import BadArgument, Conflict, NotFound
+from turva.graph.store.history import record_change
 
 __all__ = [
     "ROLES",

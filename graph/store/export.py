@@ -10,10 +10,10 @@ from typing import Any
 
 from neo4j import Driver, RoutingControl
 
-from graph.history import export_changes
-from graph.model import FORMAT
-from graph.properties import owned_rel_types, record_dict
-from graph.schema import NODE_TYPES, label, rel_type
+from turva.graph.domain.model import FORMAT
+from turva.graph.domain.properties import owned_rel_types, record_dict
+from turva.graph.domain.schema import NODE_TYPES, label, rel_type
+from turva.graph.store.history import export_changes
 
 __all__ = ["export_document"]
 

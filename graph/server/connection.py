@@ -12,9 +12,9 @@ from typing import Any
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from graph.errors import DatabaseUnavailable
-from graph.local_server import LocalServer
-from graph.settings import Settings
+from turva.graph.errors import DatabaseUnavailable
+from turva.graph.server.managed import LocalServer
+from turva.graph.settings import Settings
 
 __all__ = ["open_driver", "local_server", "check_connection"]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from graph.errors import DataFileError
+from turva.graph.errors import DataFileError
 
 __all__ = ["read_document_data", "parse_document_text", "dump_document", "MAX_FILE_BYTES"]
 

@@ -1,7 +1,7 @@
 """Loading a turva/1 document into Neo4j: validated whole, then written in one transaction.
 
 A record in the document replaces that record's properties and the relationships its
-fields define (its "owned" relationships, see :mod:`graph.schema`). The write is a
+fields define (its "owned" relationships, see :mod:`turva.graph.domain.schema`). The write is a
 single managed transaction of ``UNWIND`` batches, so a crash or a kill mid-way leaves
 the graph as it was.
 """
@@ -14,12 +14,12 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
-from graph.errors import ValidationFailed
-from graph.history import parse_changes, restore_changes
-from graph.model import SECTIONS, Document
-from graph.properties import owned_rel_types, relationship_rows, to_properties
-from graph.schema import NODE_TYPES, REL_TYPES, label, node_type, rel_type
-from graph.validate import KnownGraph, parse_document, reference_issues
+from turva.graph.domain.model import SECTIONS, Document
+from turva.graph.domain.properties import owned_rel_types, relationship_rows, to_properties
+from turva.graph.domain.schema import NODE_TYPES, REL_TYPES, label, node_type, rel_type
+from turva.graph.domain.validate import KnownGraph, parse_document, reference_issues
+from turva.graph.errors import ValidationFailed
+from turva.graph.store.history import parse_changes, restore_changes
 
 __all__ = ["LoadReport", "known_graph", "check_document", "load_document", "BATCH_SIZE"]
 
@@ -71,7 +71,7 @@ def check_document(
 ) -> tuple[Document, LoadReport, KnownGraph]:
     """Validate ``data`` against the format and (when merging) the graph; write nothing.
 
-    Raises :class:`~graph.errors.ValidationFailed` with every issue.
+    Raises :class:`~turva.graph.errors.ValidationFailed` with every issue.
     """
     doc, report, known, _ = _check(driver, data, replace=replace, database=database)
     return doc, report, known

@@ -2,7 +2,7 @@
 
 A record here is the ``turva/1`` mapping (as exported): its node's properties plus the
 relationships its fields own. Writing a record replaces exactly those, like a load of
-a one-record document, and records a :mod:`graph.history` change in the same
+a one-record document, and records a :mod:`turva.graph.store.history` change in the same
 transaction. Deleting a record that other records refer to is refused.
 """
 
@@ -15,11 +15,24 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError
 
-from graph import model
-from graph.errors import Conflict, NotFound, ValidationFailed, ValidationIssue
-from graph.history import record_change
-from graph.properties import owned_rel_types, record_dict, relationship_rows, to_properties
-from graph.schema import NODE_TYPES, REL_TYPES, NodeType, RelType, label, node_type, rel_type
+from turva.graph.domain import model
+from turva.graph.domain.properties import (
+    owned_rel_types,
+    record_dict,
+    relationship_rows,
+    to_properties,
+)
+from turva.graph.domain.schema import (
+    NODE_TYPES,
+    REL_TYPES,
+    NodeType,
+    RelType,
+    label,
+    node_type,
+    rel_type,
+)
+from turva.graph.errors import Conflict, NotFound, ValidationFailed, ValidationIssue
+from turva.graph.store.history import record_change
 
 __all__ = [
     "RESOURCES",

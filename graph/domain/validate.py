@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graph.errors import ValidationFailed, ValidationIssue
-from graph.model import SECTIONS, Document
-from graph.schema import REL_TYPES, RelType, node_type, node_type_for_label
+from turva.graph.domain.model import SECTIONS, Document
+from turva.graph.domain.schema import REL_TYPES, RelType, node_type, node_type_for_label
+from turva.graph.errors import ValidationFailed, ValidationIssue
 
 __all__ = ["KnownGraph", "parse_document", "reference_issues", "validate_document", "issues_from"]
 

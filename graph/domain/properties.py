@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph import model
-from graph.schema import REL_TYPES, NodeType, RelType
+from turva.graph.domain import model
+from turva.graph.domain.schema import REL_TYPES, NodeType, RelType
 
 __all__ = [
     "LANGS",

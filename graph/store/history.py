@@ -3,7 +3,7 @@
 A change says who wrote (a token name, or ``cli:<user>``), when, what (the record's
 type and id, or the whole document for a load) and how (``create``, ``replace``,
 ``delete``, ``load-merge``, ``load-replace``...), with the record before and after as
-JSON. Loads never delete changes, and exports carry them (see :mod:`graph.export`), so
+JSON. Loads never delete changes, and exports carry them (see :mod:`turva.graph.store.export`), so
 the history survives moving the data to another graph.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
-from graph.errors import ValidationFailed, ValidationIssue
-from graph.schema import label
+from turva.graph.domain.schema import label
+from turva.graph.errors import ValidationFailed, ValidationIssue
 
 __all__ = [
     "record_change",
@@ -85,7 +85,7 @@ def record_load(
 ) -> dict[str, Any]:
     """Record a whole-document load (CLI ``turva load`` or the API's import).
 
-    ``report_or_counts`` is a :class:`graph.load.LoadReport` or a plain mapping of
+    ``report_or_counts`` is a :class:`turva.graph.store.load.LoadReport` or a plain mapping of
     counts; use it as ``load_document(..., in_transaction=lambda tx: record_load(tx,
     who, report))`` so the record commits with the data.
     """

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from neo4j import Driver
 
-from graph import model
+from turva.graph.domain import model
 
 __all__ = [
     "NodeType",

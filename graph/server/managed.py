@@ -24,7 +24,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from graph.errors import LocalServerError
+from turva.graph.errors import LocalServerError
 
 __all__ = [
     "NEO4J_VERSION",

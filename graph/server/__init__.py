@@ -1,0 +1,1 @@
+"""Where the graph lives: opening the driver, and the managed local Neo4j server."""

@@ -1,0 +1,1 @@
+"""The store: loading, exporting, single-record writes, the change history and tokens."""

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench browser clean
+.PHONY: install run test lint format bench browser clean messages
 
 install: $(STAMP)
 	$(BIN)/turva neo4j fetch
@@ -39,6 +39,16 @@ lint:
 format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Extract every marked string (code and templates) and merge it into the fi/sv/en catalogues.
+messages:
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  --project turva -o graph/messages/turva.pot .
+	for lang in fi sv en; do \
+	  po=graph/messages/locale/$$lang/LC_MESSAGES/turva.po; \
+	  if [ -f $$po ]; then $(BIN)/pybabel update -D turva -l $$lang -i graph/messages/turva.pot -d graph/messages/locale --no-fuzzy-matching; \
+	  else $(BIN)/pybabel init -D turva -l $$lang -i graph/messages/turva.pot -d graph/messages/locale; fi; \
+	done
 
 bench: install
 	$(BIN)/python -m bench.run

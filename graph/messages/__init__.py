@@ -1,0 +1,107 @@
+"""One message catalogue for every word turva shows a person, in Finnish, Swedish and English.
+
+The words live in gettext catalogues, ``locale/<lang>/LC_MESSAGES/turva.po`` beside this
+file, whose message ids are the English texts. Pages, maps, CLI tables and error messages
+all translate through here; ``make messages`` runs Babel's ``pybabel extract`` over the code
+and templates and updates the three catalogues. The ``.po`` files are read at load time with
+Babel, so there is no compiled ``.mo`` to keep in step.
+
+Mark a text where it is written: ``_("Gaps")`` where the language is known (a page, a CLI
+command), ``N_("Gaps")`` in a module-level table that is translated later. Entries marked
+fuzzy (not yet reviewed) are not used: the English text shows instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+__all__ = [
+    "DEFAULT_LANG",
+    "DOMAIN",
+    "LANGS",
+    "LOCALE_DIR",
+    "N_",
+    "catalogue",
+    "gettext_for",
+    "ngettext_for",
+    "pick_lang",
+]
+
+DOMAIN = "turva"
+LANGS = ("fi", "sv", "en")
+DEFAULT_LANG = "fi"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it yet (gettext's ``noop``).
+
+    >>> N_("Gaps")
+    'Gaps'
+    """
+    return message
+
+
+def pick_lang(lang: str | None) -> str:
+    """``lang`` if turva speaks it, else Finnish.
+
+    >>> pick_lang("sv"), pick_lang("de"), pick_lang(None)
+    ('sv', 'fi', 'fi')
+    """
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str | tuple[str, str], str | tuple[str, ...]]:
+    """The reviewed translations of ``lang``: message id (or singular/plural pair) -> text."""
+    path = LOCALE_DIR / pick_lang(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        parsed = read_po(handle, locale=pick_lang(lang))
+    entries: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
+    for message in parsed:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple | list):
+            plurals = tuple(message.string or ())
+            if all(plurals):
+                entries[(message.id[0], message.id[1])] = plurals
+        elif message.string:
+            entries[message.id] = str(message.string)
+    return entries
+
+
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """``_`` for one language: the translated text, or the English id when there is none.
+
+    >>> _ = gettext_for("en")
+    >>> _("No such words in any catalogue")
+    'No such words in any catalogue'
+    """
+    words = catalogue(lang)
+
+    def gettext(message: str) -> str:
+        found = words.get(message)
+        return found if isinstance(found, str) else message
+
+    return gettext
+
+
+def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
+    """``ngettext`` for one language (Finnish, Swedish and English: one form for 1, another else).
+
+    >>> ngettext_for("en")("%(n)s measure", "%(n)s measures", 2) % {"n": 2}
+    '2 measures'
+    """
+    words = catalogue(lang)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        found = words.get((singular, plural))
+        if isinstance(found, tuple) and len(found) >= 2:
+            return found[0] if n == 1 else found[1]
+        return singular if n == 1 else plural
+
+    return ngettext

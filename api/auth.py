@@ -8,7 +8,8 @@
   **admin** may do everything, including import and tokens.
 
 Web pages send the token as a cookie set by the login form (``/login``); the API takes
-``Authorization: Bearer <secret>``.
+``Authorization: Bearer <secret>``. The page routers carry :data:`PAGE_GUARD`: when reads
+need a token, a page asked for without a valid login cookie answers 303 to ``/login``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from neo4j import ManagedTransaction
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.problems import ProblemError
-from turva.graph.domain.schema import label, rel_type
 from turva.graph.store.tokens import Token, authenticate
+from turva.queries.runner import run_in_transaction
 
 __all__ = [
     "Principal",
@@ -38,6 +40,9 @@ __all__ = [
     "WriterDep",
     "AdminDep",
     "record_authorizer",
+    "LoginRequired",
+    "login_required",
+    "PAGE_GUARD",
 ]
 
 COOKIE = "turva_token"
@@ -136,6 +141,35 @@ async def admin(who: Annotated[Principal, Depends(writer)]) -> Principal:
     return who
 
 
+class LoginRequired(StarletteHTTPException):
+    """A page asked for without a valid login cookie while reads need a token: 303 to
+    ``/login?next=<path>`` (the problem handlers answer with its status and headers)."""
+
+    def __init__(self, path: str):
+        super().__init__(
+            303, "Log in first: reading needs a token.", headers={"Location": f"/login?next={path}"}
+        )
+
+
+async def login_required(request: Request, driver: DriverDep, settings: SettingsDep) -> None:
+    """The pages' guard: when reads need a token, pages need the login cookie.
+
+    Only the cookie counts (a browser sends no Authorization header to a page); a missing,
+    unknown or revoked token raises :class:`LoginRequired`.
+    """
+    if not settings.reads_require_token:
+        return  # no thread-pool hop when reads are open
+    secret = request.cookies.get(COOKIE)
+    if secret:
+        token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
+        if token is not None:
+            return
+    raise LoginRequired(request.url.path)
+
+
+#: ``dependencies=`` of every page router (not of ``/login`` itself)
+PAGE_GUARD = [Depends(login_required)]
+
 ReaderDep = Annotated[Principal, Depends(reader)]
 WriterDep = Annotated[Principal, Depends(writer)]
 AdminDep = Annotated[Principal, Depends(admin)]
@@ -150,14 +184,9 @@ def _responsible(record: dict[str, Any] | None) -> set[str]:
 def _member_of(tx: ManagedTransaction, group: str | None, organisations: frozenset[str]) -> bool:
     if group is None:
         return False
-    row = tx.run(
-        f"MATCH (o:{label('Organisation')})-[:{rel_type('MEMBER_OF')}]->"
-        f"(g:{label('PriorityGroup')} {{id: $group}}) "
-        "WHERE o.id IN $orgs RETURN count(o) > 0 AS ok",
-        group=group,
-        orgs=sorted(organisations),
-    ).single()
-    return bool(row and row["ok"])
+    # in the write transaction, after the write: the membership the change commits with
+    rows = run_in_transaction(tx, "auth_member_of_group", group=group, orgs=sorted(organisations))
+    return bool(rows and rows[0]["ok"])
 
 
 def record_authorizer(who: Principal, section: str) -> Authorize | None:

@@ -6,6 +6,7 @@ miss some forms ("kyberrikollisuuden" stems to ``kyberrikollisuud``, the base wo
 ``kyberrikollisuus``) and all typos, so every query word is also sent as a fuzzy term
 on its *stem* (the Snowball stemmer Lucene uses, applied here in Python): the indexed
 stems within one or two edits match. Exact matches are boosted so they rank first.
+The query itself is ``queries/search.cypher``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from functools import cache
 from typing import Any
 
 import snowballstemmer
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 
 from turva.graph.domain.schema import FULLTEXT_INDEXES, NODE_TYPES
 from turva.graph.store.records import resource_name
+from turva.queries.runner import run_query
 
 __all__ = ["SearchHit", "search", "lucene_query", "PAGES"]
 
@@ -92,27 +94,6 @@ def lucene_query(text: str, lang: str) -> str | None:
     return " OR ".join(clauses)
 
 
-_SEARCH = """
-CALL () {
-  CALL db.index.fulltext.queryNodes($index_fi, $q_fi, {limit: $k}) YIELD node, score
-  RETURN node, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes($index_sv, $q_sv, {limit: $k}) YIELD node, score
-  RETURN node, score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes($index_en, $q_en, {limit: $k}) YIELD node, score
-  RETURN node, score
-}
-WITH node, max(score) AS score
-WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
-RETURN labels(node) AS labels, node.id AS id, score,
-       {fi: coalesce(node.name_fi, node.title_fi, node.text_fi),
-        sv: coalesce(node.name_sv, node.title_sv, node.text_sv),
-        en: coalesce(node.name_en, node.title_en, node.text_en)} AS name
-ORDER BY score DESC, id
-LIMIT $limit
-"""
-
 _RESOURCE_BY_LABEL = {nt.label: resource_name(nt.section) for nt in NODE_TYPES}
 _LABEL_BY_RESOURCE = {v: k for k, v in _RESOURCE_BY_LABEL.items()}
 
@@ -133,14 +114,8 @@ def search(
     params: dict[str, Any] = {f"q_{lang}": q or "__nothing__" for lang, q in queries.items()}
     params.update({f"index_{lang}": index for lang, (index, _) in FULLTEXT_INDEXES.items()})
     labels = [_LABEL_BY_RESOURCE[t] for t in types] if types else None
-    records, _, _ = driver.execute_query(
-        _SEARCH,
-        params,
-        k=max(limit * 3, 30),
-        limit=limit,
-        labels=labels,
-        database_=database,
-        routing_=RoutingControl.READ,
+    records = run_query(
+        driver, "search", database, **params, k=max(limit * 3, 30), limit=limit, labels=labels
     )
     hits = []
     for r in records:

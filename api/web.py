@@ -3,7 +3,9 @@
 Paths: ``/``, ``/phenomena/{id}``, ``/organisations/{id}``, ``/groups/{id}``,
 ``/measures/{id}``, ``/gaps``, ``/coverage``, ``/search?q=``, ``/login``. Finnish by
 default, English with ``?lang=en`` (remembered in a cookie). Every entity page links to
-its network map (``/maps/{view}?id=``).
+its network map (``/maps/{view}?id=``). Every query a page runs is a file in ``queries/``
+(``page_*.cypher``) run by :mod:`turva.queries.runner`; every page but ``/login`` is on
+the ``pages`` router, guarded by :data:`turva.api.auth.PAGE_GUARD`.
 """
 
 from __future__ import annotations
@@ -17,42 +19,32 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 from starlette.concurrency import run_in_threadpool
 
 from turva.api.auth import COOKIE as TOKEN_COOKIE
+from turva.api.auth import PAGE_GUARD
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import COOKIE as LANG_COOKIE
 from turva.api.i18n import choose_lang, text_in, translator
 from turva.api.problems import ProblemError
 from turva.api.search import search
-from turva.graph.domain.schema import NODE_TYPES, label, rel_type
+from turva.graph.domain.schema import NODE_TYPES, label
 from turva.graph.errors import BadArgument, NotFound
 from turva.graph.settings import Settings
 from turva.graph.store import records as store
 from turva.graph.store.tokens import authenticate
 from turva.queries import Analyses
+from turva.queries.runner import run_query
 
-__all__ = ["router", "templates", "render", "login_redirect"]
+__all__ = ["router", "templates", "render"]
 
+#: every path of this module: the pages (included at the end) and the login form
 router = APIRouter(include_in_schema=False)
+#: the pages: when reads need a token, each needs the login cookie (else 303 to /login)
+pages = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 templates.env.globals["text_in"] = text_in
-
-# labels and relationship types of the page queries, from the schema allow-list
-_PHENOMENON = label("Phenomenon")
-_ORG = label("Organisation")
-_MEASURE = label("Measure")
-_GOAL = label("Goal")
-_GROUP = label("PriorityGroup")
-_THEME = label("Theme")
-_PART_OF = rel_type("PART_OF")
-_ADDRESSES = rel_type("ADDRESSES")
-_RESPONSIBLE = rel_type("RESPONSIBLE_FOR")
-_TARGETS = rel_type("TARGETS")
-_SETS = rel_type("SETS")
-_FOCUSES = rel_type("FOCUSES_ON")
-_ADVANCES = rel_type("ADVANCES")
 
 
 def _page_url(request: Request, **changes: str) -> str:
@@ -82,82 +74,48 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
-def login_redirect(request: Request, driver: Driver, settings: Settings) -> Response | None:
-    """When reads need a token, pages need the login cookie; None means go ahead."""
-    if not settings.reads_require_token:
-        return None
-    secret = request.cookies.get(TOKEN_COOKIE)
-    if secret and authenticate(driver, secret, settings.neo4j_database):
-        return None
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-
-
 def _texts(driver: Driver, settings: Settings, label_name: str, ids: list[str]) -> dict[str, Any]:
     """id -> multilingual name (or title, or text) of records of one label."""
     if not ids:
         return {}
-    records, _, _ = driver.execute_query(
-        f"MATCH (n:{label(label_name)}) WHERE n.id IN $ids "
-        "RETURN n.id AS id, {fi: coalesce(n.name_fi, n.title_fi, n.text_fi), "
-        "en: coalesce(n.name_en, n.title_en, n.text_en)} AS text",
-        ids=sorted(set(ids)),
-        database_=settings.neo4j_database,
-        routing_=RoutingControl.READ,
-    )
-    return {r["id"]: {k: v for k, v in r["text"].items() if v} for r in records}
+    rows = _read(driver, settings, "page_texts", label=label(label_name), ids=sorted(set(ids)))
+    return {r["id"]: {k: v for k, v in r["text"].items() if v} for r in rows}
 
 
-def _read(driver: Driver, settings: Settings, cypher: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = driver.execute_query(
-        cypher, params, database_=settings.neo4j_database, routing_=RoutingControl.READ
-    )
-    return [r.data() for r in records]
+def _read(driver: Driver, settings: Settings, name: str, **params: Any) -> list[dict[str, Any]]:
+    """The rows of query file ``queries/{name}.cypher``."""
+    return run_query(driver, name, settings.neo4j_database, **params)
 
 
 def _not_found(request: Request, what: str) -> HTMLResponse:
     return render(request, "error.html", status_code=404, message=what)
 
 
-@router.get("/", response_class=HTMLResponse)
+@pages.get("/", response_class=HTMLResponse)
 def home(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
-    counts = {}
-    for nt in NODE_TYPES:
-        rows = _read(driver, settings, f"MATCH (n:{label(nt.label)}) RETURN count(n) AS n")
-        counts[store.resource_name(nt.section)] = rows[0]["n"]
+    by_label = _read(driver, settings, "page_home_counts")[0]
+    counts = {store.resource_name(nt.section): by_label[nt.label] for nt in NODE_TYPES}
     periods = Analyses(driver, settings.neo4j_database).periods()
     latest = periods[-1] if periods else None
-    groups = _read(
-        driver,
-        settings,
-        f"MATCH (g:{_GROUP} {{period: $period}}) "
-        "RETURN g.id AS id, g.number AS number, {fi: g.name_fi, en: g.name_en} AS name "
-        "ORDER BY g.number",
-        period=latest,
-    )
+    groups = _read(driver, settings, "page_home_groups", period=latest)
     return render(request, "home.html", counts=counts, period=latest, groups=groups)
 
 
-@router.get("/search", response_class=HTMLResponse)
+@pages.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     hits = search(driver, q, limit=50, database=settings.neo4j_database) if q.strip() else []
     return render(request, "search.html", q=q, hits=[h.public() for h in hits])
 
 
-@router.get("/phenomena/{id}", response_class=HTMLResponse)
+@pages.get("/phenomena/{id}", response_class=HTMLResponse)
 def phenomenon_page(
     request: Request, id: str, driver: DriverDep, settings: SettingsDep
 ) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     try:
         record = store.get_record(driver, "phenomena", id, settings.neo4j_database)
     except NotFound:
@@ -172,39 +130,10 @@ def phenomenon_page(
     for actor in actors:
         by_branch[actor.branch].append(actor)
     branches = sorted(by_branch.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    narrower = _read(
-        driver,
-        settings,
-        f"MATCH (c:{_PHENOMENON})-[:{_PART_OF}]->(:{_PHENOMENON} {{id: $id}}) "
-        "RETURN c.id AS id, {fi: c.name_fi, en: c.name_en} AS name ORDER BY c.id",
-        id=id,
-    )
-    measures = _read(
-        driver,
-        settings,
-        f"MATCH (m:{_MEASURE})-[:{_ADDRESSES}]->(:{_PHENOMENON} {{id: $id}}) "
-        f"OPTIONAL MATCH (o:{_ORG})-[r:{_RESPONSIBLE}]->(m) "
-        "WITH m, o, r ORDER BY r.role, o.id "
-        "RETURN m.id AS id, {fi: m.title_fi, en: m.title_en} AS title, m.status AS status, "
-        "collect(o.id) AS responsible ORDER BY m.id",
-        id=id,
-    )
-    goals = _read(
-        driver,
-        settings,
-        f"MATCH (g:{_GOAL})-[:{_TARGETS}]->(:{_PHENOMENON} {{id: $id}}) "
-        f"OPTIONAL MATCH (pg:{_GROUP})-[:{_SETS}]->(g) "
-        "RETURN g.id AS id, {fi: g.text_fi, en: g.text_en} AS text, pg.id AS group ORDER BY g.id",
-        id=id,
-    )
-    groups = _read(
-        driver,
-        settings,
-        f"MATCH (g:{_GROUP})-[:{_FOCUSES}]->(:{_PHENOMENON} {{id: $id}}) "
-        "RETURN g.id AS id, g.period AS period, g.number AS number, "
-        "{fi: g.name_fi, en: g.name_en} AS name ORDER BY g.period DESC, g.number",
-        id=id,
-    )
+    narrower = _read(driver, settings, "page_phenomenon_narrower", id=id)
+    measures = _read(driver, settings, "page_phenomenon_measures", id=id)
+    goals = _read(driver, settings, "page_phenomenon_goals", id=id)
+    groups = _read(driver, settings, "page_phenomenon_groups", id=id)
     related = _texts(
         driver, settings, "Phenomenon", [record["parent"]] if record.get("parent") else []
     )
@@ -226,12 +155,10 @@ def phenomenon_page(
     )
 
 
-@router.get("/organisations/{id}", response_class=HTMLResponse)
+@pages.get("/organisations/{id}", response_class=HTMLResponse)
 def organisation_page(
     request: Request, id: str, driver: DriverDep, settings: SettingsDep
 ) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     try:
         record = store.get_record(driver, "organisations", id, settings.neo4j_database)
     except NotFound:
@@ -249,38 +176,19 @@ def organisation_page(
             driver, settings, "Organisation", [profile.parent] if profile.parent else []
         ),
     }
-    children = _read(
-        driver,
-        settings,
-        f"MATCH (c:{_ORG})-[:{_PART_OF}]->(:{_ORG} {{id: $id}}) "
-        "RETURN c.id AS id, {fi: c.name_fi, en: c.name_en} AS name ORDER BY c.id",
-        id=id,
-    )
+    children = _read(driver, settings, "page_organisation_children", id=id)
     return render(
         request, "organisation.html", record=record, profile=profile, names=names, children=children
     )
 
 
-@router.get("/groups/{id}", response_class=HTMLResponse)
+@pages.get("/groups/{id}", response_class=HTMLResponse)
 def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     try:
         record = store.get_record(driver, "priority_groups", id, settings.neo4j_database)
     except NotFound:
         return _not_found(request, f"{translator(choose_lang(request))('priority_group')} {id}")
-    goals = _read(
-        driver,
-        settings,
-        f"MATCH (:{_GROUP} {{id: $id}})-[:{_SETS}]->(g:{_GOAL}) "
-        f"OPTIONAL MATCH (m:{_MEASURE})-[:{_ADVANCES}]->(g) "
-        "WITH g, m ORDER BY m.id "
-        "RETURN g.id AS id, {fi: g.text_fi, en: g.text_en} AS text, g.deadline AS deadline, "
-        "collect({id: m.id, title: {fi: m.title_fi, en: m.title_en}, status: m.status}) "
-        "AS measures "
-        "ORDER BY g.id",
-        id=id,
-    )
+    goals = _read(driver, settings, "page_group_goals", id=id)
     for goal in goals:
         goal["measures"] = [m for m in goal["measures"] if m["id"] is not None]
         goal["deadline"] = str(goal["deadline"]) if goal["deadline"] else None
@@ -295,10 +203,8 @@ def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsD
     return render(request, "group.html", record=record, goals=goals, names=names, members=members)
 
 
-@router.get("/measures/{id}", response_class=HTMLResponse)
+@pages.get("/measures/{id}", response_class=HTMLResponse)
 def measure_page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     try:
         record = store.get_record(driver, "measures", id, settings.neo4j_database)
     except NotFound:
@@ -313,11 +219,7 @@ def measure_page(request: Request, id: str, driver: DriverDep, settings: Setting
     goal_groups = {
         row["id"]: row["group"]
         for row in _read(
-            driver,
-            settings,
-            f"MATCH (pg:{_GROUP})-[:{_SETS}]->(g:{_GOAL}) "
-            "WHERE g.id IN $ids RETURN g.id AS id, pg.id AS group",
-            ids=record.get("advances", []),
+            driver, settings, "page_measure_goal_groups", ids=record.get("advances", [])
         )
     }
     return render(request, "measure.html", record=record, names=names, goal_groups=goal_groups)
@@ -335,7 +237,7 @@ GAP_LINKS = {
 }
 
 
-@router.get("/gaps", response_class=HTMLResponse)
+@pages.get("/gaps", response_class=HTMLResponse)
 def gaps_page(
     request: Request,
     driver: DriverDep,
@@ -343,8 +245,6 @@ def gaps_page(
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     as_of: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     analyses = Analyses(driver, settings.neo4j_database)
     try:
         gaps = analyses.gaps(period, as_of)
@@ -392,10 +292,8 @@ def gaps_page(
     )
 
 
-@router.get("/coverage", response_class=HTMLResponse)
+@pages.get("/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     coverage = Analyses(driver, settings.neo4j_database).coverage()
     top = max((n for r in coverage.rows for n in r.counts.values()), default=0) or 1
     rows = []
@@ -431,3 +329,6 @@ async def login(request: Request, driver: DriverDep, settings: SettingsDep) -> R
 
 def html_error(request: Request, exc: ProblemError) -> HTMLResponse:
     return render(request, "error.html", status_code=exc.status, message=exc.detail)
+
+
+router.include_router(pages)

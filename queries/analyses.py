@@ -1,7 +1,8 @@
 """The analyses of the cooperation model: who works on what, gaps, overlaps, changes.
 
 Each analysis is one Cypher file in ``queries/`` run in a read transaction with values as
-parameters; this module checks the arguments, picks the defaults (the latest period in
+parameters (the runner supplies ``$active``, the one definition of an active measure);
+this module checks the arguments, picks the defaults (the latest period in
 the graph, today's date) and wraps the rows in the models of :mod:`queries.results`.
 The definitions are the contract of ``docs/analyses.md``.
 
@@ -17,7 +18,6 @@ from typing import Any
 
 from neo4j import Driver
 
-from turva.graph.domain.model import ACTIVE_STATUSES
 from turva.graph.errors import BadArgument, NotFound
 from turva.queries.results import (
     Connection,
@@ -32,8 +32,6 @@ from turva.queries.results import (
 from turva.queries.runner import run_query
 
 __all__ = ["Analyses"]
-
-_ACTIVE = list(ACTIVE_STATUSES)
 
 
 def _native(value: Any) -> Any:
@@ -123,7 +121,7 @@ class Analyses:
         :class:`~turva.graph.errors.BadArgument` for a period the graph does not have.
         """
         used = self._period(period)
-        row = self._one("who_addresses", phenomenon=phenomenon, period=used, active=_ACTIVE)
+        row = self._one("who_addresses", phenomenon=phenomenon, period=used)
         if not row["found"]:
             raise NotFound(f"unknown phenomenon {phenomenon!r}")
         return WhoAddresses(phenomenon=phenomenon, actors=row["actors"], period=used)
@@ -132,7 +130,7 @@ class Analyses:
         """Unaddressed phenomena, single-branch work, missing owners, overdue measures..."""
         day = dt.date.today() if as_of is None else _date("as_of", as_of)
         used = self._period(period)
-        row = self._one("gaps", period=used, as_of=day, active=_ACTIVE)
+        row = self._one("gaps", period=used, as_of=day)
         return Gaps(**row, period=used, as_of=day)
 
     def overlaps(
@@ -147,13 +145,12 @@ class Analyses:
             period=used,
             min_branches=min_branches,
             min_groups=min_groups,
-            active=_ACTIVE,
         )
         return Overlaps(**row, period=used, min_branches=min_branches, min_groups=min_groups)
 
     def coverage(self) -> Coverage:
         """Active measures per phenomenon (with its descendants) and branch, zeros included."""
-        row = self._one("coverage", active=_ACTIVE)
+        row = self._one("coverage")
         branches: list[str] = row["branches"]
         counted = {r["phenomenon"]: r["counts"] for r in row["counted"]}
         rows = []
@@ -165,14 +162,14 @@ class Analyses:
 
     def profile(self, organisation: str) -> Profile:
         """One organisation: its branch, groups by period, bodies, measures, phenomena."""
-        rows = self._run("profile", organisation=organisation, active=_ACTIVE)
+        rows = self._run("profile", organisation=organisation)
         if not rows:
             raise NotFound(f"unknown organisation {organisation!r}")
         return Profile(**rows[0])
 
     def path(self, a: str, b: str) -> Connection:
         """A shortest path from organisation ``a`` to ``b``; ``length`` is None if none."""
-        row = self._one("path", a=a, b=b, active=_ACTIVE)
+        row = self._one("path", a=a, b=b)
         for found, org in ((row["found_a"], a), (row["found_b"], b)):
             if not found:
                 raise NotFound(f"unknown organisation {org!r}")

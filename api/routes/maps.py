@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from turva.api.auth import ReaderDep
+from turva.api.auth import PAGE_GUARD, ReaderDep
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
 from turva.api.problems import problem_responses
-from turva.api.web import login_redirect, render
+from turva.api.web import render
 from turva.graph.errors import BadArgument, NotFound
 from turva.queries.runner import run_query
 from turva.visualize import (
@@ -37,6 +37,9 @@ from turva.visualize.style import text
 __all__ = ["router"]
 
 router = APIRouter(tags=["maps"])
+#: the /maps pages (included into ``router`` at the end): when reads need a token, each
+#: needs the login cookie, else 303 to /login
+pages = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 
 MapView = Enum("MapView", {v.replace("-", "_"): v for v in VIEWS}, type=str)  # type: ignore[misc]
 MapFormat = Enum("MapFormat", {f: f for f in FORMATS}, type=str)  # type: ignore[misc]
@@ -175,10 +178,8 @@ def _choices(driver: Any, settings: Any) -> dict[str, Any]:
     return run_query(driver, "map_choices", database=settings.neo4j_database)[0]
 
 
-@router.get("/maps", response_class=HTMLResponse, include_in_schema=False)
+@pages.get("/maps", response_class=HTMLResponse)
 def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     lang = choose_lang(request)
     views = [
         {"view": v, "title": text(v, lang), "about": _word(v, lang), "needs_id": v in ID_VIEWS}
@@ -195,7 +196,7 @@ def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Re
     )
 
 
-@router.get("/maps/{view}", response_class=HTMLResponse, include_in_schema=False)
+@pages.get("/maps/{view}", response_class=HTMLResponse)
 def map_page(
     request: Request,
     view: str,
@@ -209,8 +210,6 @@ def map_page(
     radius: Annotated[str | None, Query(max_length=2)] = None,
 ) -> Response:
     """A map inside the web UI: the filter form, the map, its legend, download links."""
-    if (redirect := login_redirect(request, driver, settings)) is not None:
-        return redirect
     lang = choose_lang(request)
     if view not in VIEWS:
         return render(
@@ -289,3 +288,6 @@ def map_page(
             },
         },
     )
+
+
+router.include_router(pages)

@@ -7,7 +7,8 @@ overview map has about N nodes) is loaded into an empty graph, then for every vi
 
 - *read*: the view's subgraph from Neo4j into networkx (``read_map``), median seconds;
 - *render*: analytics (degree, betweenness, Louvain, brokers), the server-side layout
-  for maps above 300 nodes, and the standalone HTML (``render_html``), median seconds;
+  for maps above 300 nodes, and the standalone HTML (``export_map(graph, "html")``),
+  median seconds;
 - *HTML*: the file's size (vis-network, 458 KiB, is inlined in every file);
 - *stable*: from ``driver.get(file://...)`` until the map is still (vis-network's
   ``stabilized`` event; for large maps, drawn with physics off, the first drawing), in
@@ -32,8 +33,8 @@ from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_dri
 from bench.generate import generate
 from turva.graph.domain.schema import apply_schema
 from turva.graph.store.load import load_document
-from turva.visualize import MapRequest, read_map
-from turva.visualize.render import LARGE_MAP, render_html
+from turva.visualize import MapRequest, export_map, read_map
+from turva.visualize.styled import LARGE_MAP
 
 __all__ = ["main", "run_maps_bench"]
 
@@ -116,20 +117,20 @@ def run_maps_bench(
         load_document(driver, generate(target / 247, seed=0))
         for view, request in _requests(driver).items():
             reads, renders, stables = [], [], []
-            html = ""
+            html = b""
             graph = None
             runs = repeat if target < 5000 else max(1, repeat - 1)
             for _ in range(runs):
                 t0 = time.perf_counter()
                 graph = read_map(driver, request)
                 t1 = time.perf_counter()
-                html = render_html(graph, base_url="http://127.0.0.1:8000")
+                html = export_map(graph, "html", base_url="http://127.0.0.1:8000")
                 t2 = time.perf_counter()
                 reads.append(t1 - t0)
                 renders.append(t2 - t1)
             assert graph is not None
             page = workdir / f"{view}-{target}.html"
-            page.write_text(html, encoding="utf-8")
+            page.write_bytes(html)
             for _ in range(runs):
                 seconds = _stable_seconds(browser, page)
                 if seconds is not None:
@@ -141,7 +142,7 @@ def run_maps_bench(
                 graph.number_of_edges(),
                 median(reads),
                 median(renders),
-                len(html.encode("utf-8")) / 1024,
+                len(html) / 1024,
                 median(stables) if stables else None,
                 "off (server layout)" if len(graph) > LARGE_MAP else "on, then off",
             )

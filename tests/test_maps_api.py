@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.conftest import wipe
-from tests.test_maps_helpers import map_data
+from tests.maps_support import map_data
 from turva.api.main import create_app
 from turva.graph.store.load import load_document
 from turva.visualize import MapRequest, read_map

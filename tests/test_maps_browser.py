@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.api_client import serve
 from tests.browser import chromium
 from tests.conftest import wipe
-from tests.test_maps_helpers import TINY
+from tests.maps_support import TINY
 from turva.api.main import create_app
 from turva.graph.store.load import load_document
 from turva.visualize import MapRequest, read_map, write_map

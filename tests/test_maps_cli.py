@@ -13,7 +13,7 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from tests.conftest import wipe
-from tests.test_maps_helpers import map_data
+from tests.maps_support import map_data
 from turva.api.cli import app
 from turva.graph.store.load import load_document
 from turva.visualize import FORMATS, VIEWS, MapRequest, read_map

@@ -9,13 +9,13 @@ from turva.visualize.analytics import (
     annotate,
     betweenness,
     brokers,
-    collaboration_graph,
     communities,
     degree,
     degree_centrality,
     weighted_degree,
 )
 from turva.visualize.layout import SPRING_LIMIT, layout
+from turva.visualize.views import collaboration_graph
 
 
 def who_works_on_what() -> nx.DiGraph:

@@ -1,6 +1,6 @@
 """Each view's map, read from a real Neo4j and rendered to HTML, holds exactly the nodes and
 edges the view's definition gives for a tiny hand-made graph (worked out by hand in
-tests/test_maps_helpers.py's document)."""
+tests/maps_support.py's document)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import pytest
 from neo4j import Driver
 
 from tests.conftest import wipe
-from tests.test_maps_helpers import TINY, edge_pairs, map_data, node_ids
+from tests.maps_support import TINY, edge_pairs, map_data, map_html, node_ids
 from turva.graph.errors import BadArgument, NotFound
 from turva.graph.store.load import load_document
 from turva.visualize import MapRequest, read_map
-from turva.visualize.render import render_html
 
 BASE = "http://turva.example:8000"
 
@@ -28,7 +27,7 @@ def tiny(driver: Driver) -> Iterator[Driver]:
 
 def html_of(driver: Driver, **request: object) -> str:
     graph = read_map(driver, MapRequest(**request))  # type: ignore[arg-type]
-    return render_html(graph, base_url=BASE)
+    return map_html(graph, base_url=BASE)
 
 
 def o(x: str) -> str:
@@ -96,12 +95,12 @@ def test_who_works_on_what_marks_single_branch_phenomena(tiny):
     branches = {n: a["branches"] for n, a in graph.nodes(data=True) if a["type"] == "phenomenon"}
     # fraud: POHA (SM) + SPR (no branch); harass: OM + THL (STM)
     assert branches == {p("fraud"): 1, p("cyber"): 1, p("harass"): 2, p("falls"): 1}
-    html = render_html(graph)
+    html = map_html(graph)
     widths = {n["id"]: n["borderWidth"] for n in map_data(html)["nodes"]}
     assert {n for n, w in widths.items() if w == 3} == {p("fraud"), p("cyber"), p("falls")}
     # POHA holds cyber to the rest; THL holds falls: both are brokers (thick black border)
     assert {n for n, w in widths.items() if w == 4} == {o("POHA"), o("THL")}
-    legend = render_html(graph, lang="en")
+    legend = map_html(graph, lang="en")
     assert "single branch around it (red border)" in legend and "broker" in legend
 
 
@@ -187,14 +186,14 @@ def test_collaboration_weights_shared_phenomena_and_groups(tiny):
         frozenset(("SPR", "THL")): (1, [], ["G2"]),
         frozenset(("OM", "THL")): (2, ["harass"], ["G2"]),
     }
-    html = render_html(graph)
+    html = map_html(graph)
     assert node_ids(html) == {o("POHA"), o("SPR"), o("OM"), o("THL")}
     later = read_map(tiny, MapRequest("collaboration", period=2023))
     assert list(later.nodes) == [o("THL")] and later.number_of_edges() == 0
 
 
 def test_collaboration_brokers_and_communities_on_the_map(tiny):
-    data = map_data(render_html(read_map(tiny, MapRequest("collaboration"))))
+    data = map_data(map_html(read_map(tiny, MapRequest("collaboration"))))
     # SPR alone ties POHA to OM and THL
     brokers = {n["id"] for n in data["nodes"] if n["borderWidth"] == 4}
     assert brokers == {o("SPR")}
@@ -233,19 +232,19 @@ def test_clicks_open_the_web_pages(tiny):
     assert urls["measure:m3"] == f"{BASE}/measures/m3"
     assert urls["goal:g3"] == f"{BASE}/groups/G3"
     assert urls["theme:T1"] is None and urls["branch:SM"] is None and urls["body:coop"] is None
-    relative = map_data(render_html(read_map(tiny, MapRequest("overview"))))
+    relative = map_data(map_html(read_map(tiny, MapRequest("overview"))))
     assert {n["url"] for n in relative["nodes"]} >= {"/organisations/POHA", "/groups/G1"}
 
 
 def test_title_legend_and_labels_follow_the_language(tiny):
     graph = read_map(tiny, MapRequest("who-works-on-what", period=2021, lang="en"))
-    html = render_html(graph)
+    html = map_html(graph)
     assert "<title>Who works on what</title>" in html
     assert "period 2021" in html
     labels = {n["id"]: n["label"] for n in map_data(html)["nodes"]}
     assert labels[p("cyber")] == "cybercrime" and labels[p("fraud")] == "verkkohuijaus"
     assert labels[o("POHA")] == "POHA"
-    fi = render_html(read_map(tiny, MapRequest("who-works-on-what", period=2021)))
+    fi = map_html(read_map(tiny, MapRequest("who-works-on-what", period=2021)))
     assert "Kuka tekee mitä" in fi and "kausi 2021" in fi and "Selite" in fi
 
 
@@ -287,6 +286,6 @@ def test_bad_requests_say_what_to_fix(tiny, request_args, error, words):
 
 def test_empty_map_says_so(tiny):
     graph = read_map(tiny, MapRequest("who-works-on-what", branch="OM", period=2023))
-    html = render_html(graph, lang="en")
+    html = map_html(graph, lang="en")
     assert map_data(html)["nodes"] == []
     assert "Nothing on the map with these filters." in html

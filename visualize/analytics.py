@@ -2,6 +2,8 @@
 
 All measures treat the map as undirected (a responsibility or a membership ties both
 ends together) and are deterministic: Louvain and the betweenness sample use a fixed seed.
+They read any networkx graph; :func:`annotate` writes them on a view's nodes for the
+styled map (:mod:`turva.visualize.styled`).
 
 >>> g = nx.path_graph(["a", "b", "c"])
 >>> degree(g)["b"], round(betweenness(g)["b"], 2)
@@ -10,11 +12,8 @@ ends together) and are deterministic: Louvain and the betweenness sample use a f
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from itertools import combinations
-from typing import Any
 
 import networkx as nx
 
@@ -30,7 +29,6 @@ __all__ = [
     "communities",
     "community_index",
     "brokers",
-    "collaboration_graph",
     "annotate",
 ]
 
@@ -118,12 +116,13 @@ def communities(
 
 
 def community_index(graph: nx.Graph, seed: int = SEED) -> dict[Hashable, int]:
-    """Each node's community number (0 = the largest community).
+    """Each node's community number (0 = the largest community), in the graph's node order.
 
-    >>> community_index(nx.Graph([("a", "b")]))
-    {'a': 0, 'b': 0}
+    >>> community_index(nx.Graph([("x", "y"), ("y", "z"), ("z", "x"), ("a", "b")]))
+    {'x': 0, 'y': 0, 'z': 0, 'a': 1, 'b': 1}
     """
-    return {n: i for i, c in enumerate(communities(graph, seed=seed)) for n in c}
+    index = {n: i for i, c in enumerate(communities(graph, seed=seed)) for n in c}
+    return {n: index[n] for n in graph}
 
 
 @dataclass(frozen=True)
@@ -160,52 +159,6 @@ def brokers(
         pieces = nx.number_connected_components(und.subgraph(part))
         found.append(Broker(node, float(between.get(node, 0.0)), pieces))
     return sorted(found, key=lambda b: (-b.betweenness, str(b.node)))
-
-
-def collaboration_graph(
-    works_on: Mapping[str, Iterable[str]],
-    member_of: Mapping[str, Iterable[str]],
-    attributes: Mapping[str, Mapping[str, Any]] | None = None,
-) -> nx.Graph:
-    """The organisation x organisation graph, weighted by what organisations share.
-
-    ``works_on`` maps an organisation to the phenomena it works on, ``member_of`` to its
-    priority groups. Two organisations are linked when they share at least one of either;
-    the edge carries ``shared_phenomena`` and ``shared_groups`` (sorted ids) and
-    ``weight`` = their total count. Every organisation given is a node, linked or not.
-
-    >>> g = collaboration_graph({"SM": ["cyber"], "OM": ["cyber"], "SPR": []},
-    ...                         {"SM": ["PG1"], "OM": ["PG1"], "SPR": ["PG1"]})
-    >>> g.edges["SM", "OM"]["weight"], g.edges["SM", "SPR"]["weight"]
-    (2, 1)
-    """
-    graph = nx.Graph()
-    attributes = attributes or {}
-    for org in sorted(set(works_on) | set(member_of)):
-        graph.add_node(org, **dict(attributes.get(org, {"type": "organisation", "id": org})))
-    shared: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
-        lambda: {"shared_phenomena": set(), "shared_groups": set()}
-    )
-    for source, key in ((works_on, "shared_phenomena"), (member_of, "shared_groups")):
-        holders: dict[str, set[str]] = defaultdict(set)
-        for org, things in source.items():
-            for thing in things:
-                holders[thing].add(org)
-        for thing, orgs in holders.items():
-            for a, b in combinations(sorted(orgs), 2):
-                shared[(a, b)][key].add(thing)
-    for (a, b), both in sorted(shared.items()):
-        phenomena = sorted(both["shared_phenomena"])
-        groups = sorted(both["shared_groups"])
-        graph.add_edge(
-            a,
-            b,
-            rel="COLLABORATES",
-            shared_phenomena=phenomena,
-            shared_groups=groups,
-            weight=len(phenomena) + len(groups),
-        )
-    return graph
 
 
 def annotate(graph: nx.Graph, seed: int = SEED) -> nx.Graph:

@@ -4,7 +4,8 @@ Small maps use networkx's spring layout. Large ones use a two-level layout that 
 fast at thousands of nodes: Louvain communities are laid out as one small spring graph,
 each community's own nodes by a spring layout inside its disc, isolated nodes in a grid
 below. (networkx's spring layout on 1,000+ nodes takes tens of seconds; this takes about
-a second at 5,000.)
+a second at 5,000.) Parts are laid out as graphs of their own with their nodes in sorted
+order, so the picture does not depend on Python's hash seed either.
 
 >>> pos = layout(nx.path_graph(3))
 >>> pos == layout(nx.path_graph(3))
@@ -27,6 +28,22 @@ __all__ = ["SPRING_LIMIT", "layout", "community_layout"]
 SPRING_LIMIT = 300
 
 Positions = dict[Hashable, tuple[float, float]]
+
+
+def _ordered(graph: nx.Graph, nodes: Iterable[Hashable]) -> nx.Graph:
+    """The subgraph of ``nodes`` as a graph of its own, nodes and edges in sorted order.
+
+    (A subgraph view iterates its nodes in set order, which changes with the hash seed.)
+    """
+    keep = sorted(nodes, key=str)
+    inside = set(keep)
+    sub = nx.Graph()
+    sub.add_nodes_from(keep)
+    for u in keep:
+        for v in sorted(graph[u], key=str):
+            if v in inside:
+                sub.add_edge(u, v, **graph.edges[u, v])
+    return sub
 
 
 def _normalised(pos: dict[Hashable, np.ndarray]) -> dict[Hashable, np.ndarray]:
@@ -72,7 +89,7 @@ def _two_level(
     pos: dict[Hashable, np.ndarray] = {}
     for i, part in enumerate(parts):
         radius = math.sqrt(len(part))
-        local = _local(graph.subgraph(sorted(part, key=str)), seed, depth)
+        local = _local(_ordered(graph, part), seed, depth)
         for n, p in local.items():
             pos[n] = centres[i] * spread + p * radius
     return pos
@@ -88,7 +105,7 @@ def community_layout(
     """
     und = undirected(graph)
     isolated = sorted((n for n in und if und.degree(n) == 0), key=str)
-    linked = und.subgraph([n for n in und if und.degree(n) > 0])
+    linked = _ordered(und, (n for n in und if und.degree(n) > 0))
     pos: dict[Hashable, np.ndarray] = {}
     if len(linked):
         if parts is None:

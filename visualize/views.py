@@ -1,10 +1,11 @@
 """The map views: which part of the graph each one shows, read from Neo4j into networkx.
 
 Every view becomes a typed networkx graph. Node keys are ``"<type>:<id>"`` (see
-:func:`visualize.style.node_key`); node attributes:
+:func:`node_key`); node attributes:
 
 ``type``
-    organisation, phenomenon, group, goal, measure, branch, theme or body.
+    one of :data:`NODE_TYPES`: organisation, phenomenon, group, goal, measure, branch,
+    theme or body.
 ``id``, ``label_fi``, ``label_sv``, ``label_en``
     the record id and its name (title, text) in each language, Finnish where missing.
 ``abbreviation``, ``branch``, ``kind``, ``status``, ``period``, ``number``, ``group``
@@ -37,8 +38,9 @@ The views (names as in URLs and the CLI):
 ``collaboration``
     organisation x organisation: an edge when two organisations share phenomena they work
     on (as in who-works-on-what) or priority groups they are members of;
-    ``weight`` = shared phenomena + shared groups. Same filters as who-works-on-what (the
-    ``period``/``group``/``theme`` filters also restrict the groups counted).
+    ``weight`` = shared phenomena + shared groups (:func:`collaboration_graph`). Same
+    filters as who-works-on-what (the ``period``/``group``/``theme`` filters also restrict
+    the groups counted).
 ``overview``
     every node and relationship of the graph (with a ``period``: without other periods'
     priority groups and their goals).
@@ -46,31 +48,59 @@ The views (names as in URLs and the CLI):
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 import networkx as nx
 from neo4j import Driver
 
 from turva.graph.domain.model import ACTIVE_STATUSES
+from turva.graph.domain.properties import LANGS
 from turva.graph.errors import BadArgument, NotFound
 from turva.queries.runner import run_query
-from turva.visualize.analytics import collaboration_graph
-from turva.visualize.style import LANGS, TYPE_OF_LABEL, node_key
 
 __all__ = [
     "VIEWS",
-    "FORMATS",
     "VIEW_FILTERS",
     "ID_VIEWS",
+    "LANGS",
+    "NODE_TYPES",
+    "TYPE_OF_LABEL",
     "MapRequest",
     "read_map",
+    "node_key",
     "node_attributes",
+    "collaboration_graph",
 ]
 
 VIEWS = ("who-works-on-what", "group", "phenomenon", "organisation", "collaboration", "overview")
-FORMATS = ("html", "graphml", "gexf", "json", "png")
+
+#: node types in the users' words
+NODE_TYPES = (
+    "organisation",
+    "phenomenon",
+    "group",
+    "goal",
+    "measure",
+    "branch",
+    "theme",
+    "body",
+)
+
+#: the node type of each Neo4j label a map shows
+TYPE_OF_LABEL = {
+    "Organisation": "organisation",
+    "Phenomenon": "phenomenon",
+    "PriorityGroup": "group",
+    "Goal": "goal",
+    "Measure": "measure",
+    "AdministrativeBranch": "branch",
+    "Theme": "theme",
+    "CooperationBody": "body",
+}
 
 #: the filters each view takes
 VIEW_FILTERS: dict[str, tuple[str, ...]] = {
@@ -134,6 +164,15 @@ class MapRequest:
                 raise BadArgument(f"the {self.view} map takes no {name} filter; {takes}")
         if self.radius is not None and not 1 <= self.radius <= 3:
             raise BadArgument(f"radius must be 1, 2 or 3, not {self.radius}")
+
+
+def node_key(node_type: str, record_id: str) -> str:
+    """The map's key of a node: ids are unique per type only (SM is a branch and a ministry).
+
+    >>> node_key("organisation", "SM")
+    'organisation:SM'
+    """
+    return f"{node_type}:{record_id}"
 
 
 def _text_of(props: Mapping[str, Any], lang: str) -> str | None:
@@ -227,6 +266,52 @@ def _who_works_on_what(driver: Driver, request: MapRequest, database: str | None
         if attrs["type"] == "phenomenon":
             branches = {graph.nodes[o].get("branch") for o in graph.predecessors(node)}
             attrs["branches"] = len(branches - {None})
+    return graph
+
+
+def collaboration_graph(
+    works_on: Mapping[str, Iterable[str]],
+    member_of: Mapping[str, Iterable[str]],
+    attributes: Mapping[str, Mapping[str, Any]] | None = None,
+) -> nx.Graph:
+    """The organisation x organisation graph, weighted by what organisations share.
+
+    ``works_on`` maps an organisation to the phenomena it works on, ``member_of`` to its
+    priority groups. Two organisations are linked when they share at least one of either;
+    the edge carries ``shared_phenomena`` and ``shared_groups`` (sorted ids) and
+    ``weight`` = their total count. Every organisation given is a node, linked or not.
+
+    >>> g = collaboration_graph({"SM": ["cyber"], "OM": ["cyber"], "SPR": []},
+    ...                         {"SM": ["PG1"], "OM": ["PG1"], "SPR": ["PG1"]})
+    >>> g.edges["SM", "OM"]["weight"], g.edges["SM", "SPR"]["weight"]
+    (2, 1)
+    """
+    graph = nx.Graph()
+    attributes = attributes or {}
+    for org in sorted(set(works_on) | set(member_of)):
+        graph.add_node(org, **dict(attributes.get(org, {"type": "organisation", "id": org})))
+    shared: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
+        lambda: {"shared_phenomena": set(), "shared_groups": set()}
+    )
+    for source, key in ((works_on, "shared_phenomena"), (member_of, "shared_groups")):
+        holders: dict[str, set[str]] = defaultdict(set)
+        for org, things in source.items():
+            for thing in things:
+                holders[thing].add(org)
+        for thing, orgs in holders.items():
+            for a, b in combinations(sorted(orgs), 2):
+                shared[(a, b)][key].add(thing)
+    for (a, b), both in sorted(shared.items()):
+        phenomena = sorted(both["shared_phenomena"])
+        groups = sorted(both["shared_groups"])
+        graph.add_edge(
+            a,
+            b,
+            rel="COLLABORATES",
+            shared_phenomena=phenomena,
+            shared_groups=groups,
+            weight=len(phenomena) + len(groups),
+        )
     return graph
 
 

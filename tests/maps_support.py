@@ -18,7 +18,11 @@ import json
 import re
 from typing import Any
 
-__all__ = ["TINY", "map_data", "node_ids", "edge_pairs"]
+import networkx as nx
+
+from turva.visualize import export_map
+
+__all__ = ["TINY", "map_html", "map_data", "node_ids", "edge_pairs"]
 
 TINY: dict[str, Any] = {
     "format": "turva/1",
@@ -160,6 +164,11 @@ TINY: dict[str, Any] = {
 _DATA = re.compile(r'<script type="application/json" id="turva-map-data">(.*?)</script>', re.DOTALL)
 
 
+def map_html(graph: nx.Graph, base_url: str = "", lang: str | None = None) -> str:
+    """The standalone HTML map of a view's graph, as the CLI and the API write it."""
+    return export_map(graph, "html", base_url=base_url, lang=lang).decode("utf-8")
+
+
 def map_data(html: str) -> dict[str, Any]:
     """The nodes, edges and options the map's HTML embeds for vis-network."""
     found = _DATA.findall(html)
@@ -168,8 +177,10 @@ def map_data(html: str) -> dict[str, Any]:
 
 
 def node_ids(html: str) -> set[str]:
+    """The keys of the nodes an HTML map draws."""
     return {n["id"] for n in map_data(html)["nodes"]}
 
 
 def edge_pairs(html: str) -> set[tuple[str, str]]:
+    """The (from, to) keys of the edges an HTML map draws."""
     return {(e["from"], e["to"]) for e in map_data(html)["edges"]}

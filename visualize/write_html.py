@@ -1,0 +1,269 @@
+"""The styled map as interactive HTML: pyvis nodes and edges drawn by a vendored vis-network.
+
+The HTML references nothing on the internet: vis-network (shipped in the pyvis package)
+is inlined into standalone files, or served by the web UI itself (:data:`ASSETS`).
+Clicking a node opens its page in the web UI. Large maps (``physics`` off) are drawn at
+the positions of the styled map so that the browser stays responsive; smaller ones
+settle with vis-network's physics from a fixed seed and then stop.
+
+>>> import re
+>>> import networkx as nx
+>>> from turva.visualize.styled import styled_map
+>>> g = nx.Graph(view="overview", filters={}, lang="en")
+>>> g.add_node("phenomenon:x", type="phenomenon", id="x", label_en="x")
+>>> styled = styled_map(g, positions=False)
+>>> [n["id"] for n in vis_data(styled)["nodes"]]
+['phenomenon:x']
+>>> html_fragment(styled).startswith('<section class="turva-map" lang="en">')
+True
+>>> re.search(r"(src|href)=.?https?:", html_document(styled)) is None
+True
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pyvis.network import Network
+
+from turva.visualize.style import text
+from turva.visualize.styled import LegendEntry, StyledMap
+
+__all__ = [
+    "ASSETS",
+    "VIS_SEED",
+    "vis_js",
+    "map_css",
+    "vis_network",
+    "vis_options",
+    "vis_data",
+    "html_fragment",
+    "html_document",
+    "html_bytes",
+]
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+#: vis-network's layout seed: the same data gives the same picture
+VIS_SEED = 7
+#: the legend's symbol for each node shape
+_SYMBOLS = {
+    "dot": "●",
+    "diamond": "◆",
+    "hexagon": "⬢",
+    "triangle": "▲",
+    "square": "■",
+    "star": "★",
+    "triangleDown": "▼",
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(ASSETS)),
+        autoescape=select_autoescape(enabled_extensions=("j2", "html")),
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def vis_js() -> str:
+    """The vendored vis-network 9.1.2 script (from the pyvis package)."""
+    return (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def map_css() -> str:
+    """The maps' own style sheet (legend, canvas, tooltips)."""
+    return (ASSETS / "map.css").read_text(encoding="utf-8")
+
+
+class _Network(Network):  # type: ignore[misc]
+    """pyvis's Network, checking node membership in a dict instead of scanning a list.
+
+    pyvis scans its node list twice per added edge, which makes 5,000-node maps take
+    seconds just to assemble.
+    """
+
+    def get_nodes(self) -> Any:
+        return self.node_map
+
+
+def vis_network(styled: StyledMap) -> Network:
+    """The map as a pyvis Network: one vis node per styled node, one edge per edge.
+
+    Node dicts carry vis-network's styling plus ``url`` (the page a click opens, or
+    None) and ``ntype`` (the node type); positions only when ``physics`` is off.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from turva.visualize.styled import styled_map
+    >>> g = nx.Graph(view="overview", lang="fi")
+    >>> g.add_node("theme:T1", type="theme", id="T1", label_fi="arki")
+    >>> node = vis_network(styled_map(g)).nodes[0]
+    >>> node["id"], node["label"], node["shape"], node["url"], "x" in node
+    ('theme:T1', 'arki', 'triangleDown', None, False)
+    """
+    net = _Network(directed=True)
+    for node in styled.nodes:
+        options: dict[str, Any] = {
+            "title": node.tooltip,
+            "size": round(node.size, 1),
+            "borderWidth": node.border_width,
+            "url": node.url,
+            "ntype": node.type,
+        }
+        if node.centre:
+            options["font"] = {"size": 18, "bold": True}
+        if not styled.physics and node.x is not None and node.y is not None:
+            options["x"], options["y"] = round(node.x, 1), round(node.y, 1)
+        net.add_node(
+            node.key,
+            label=node.label,
+            shape=node.shape,
+            color={
+                "background": node.fill,
+                "border": node.border,
+                "highlight": {"background": node.fill, "border": "#000000"},
+                "hover": {"background": node.fill, "border": "#000000"},
+            },
+            **options,
+        )
+    for edge in styled.edges:
+        net.add_edge(
+            edge.source,
+            edge.target,
+            width=edge.width,
+            title=edge.tooltip,
+            arrows={"to": {"enabled": edge.arrow, "scaleFactor": 0.4}},
+            weight=edge.weight,
+        )
+    return net
+
+
+def vis_options(node_count: int, physics: bool) -> dict[str, Any]:
+    """vis-network options: physics that settles and stops, or none for large maps.
+
+    Examples
+    --------
+    >>> vis_options(10, physics=False)["physics"]
+    {'enabled': False}
+    """
+    options: dict[str, Any] = {
+        "autoResize": True,
+        "layout": {"randomSeed": VIS_SEED, "improvedLayout": node_count <= 150},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "hideEdgesOnDrag": node_count > 300,
+            "hideEdgesOnZoom": node_count > 300,
+        },
+        "nodes": {"font": {"size": 13, "face": "sans-serif"}},
+        "edges": {
+            "smooth": False,
+            "color": {"color": "#a0a0a0", "highlight": "#333333", "hover": "#555555"},
+            "selectionWidth": 2,
+        },
+    }
+    if physics:
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": 90,
+                "avoidOverlap": 0.3,
+            },
+            "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50},
+        }
+    else:
+        options["physics"] = {"enabled": False}
+    return options
+
+
+def vis_data(styled: StyledMap) -> dict[str, Any]:
+    """What the HTML embeds: ``{"nodes", "edges", "options"}`` for vis-network."""
+    net = vis_network(styled)
+    options = vis_options(len(styled.nodes), styled.physics)
+    return {"nodes": net.nodes, "edges": net.edges, "options": options}
+
+
+@dataclass(frozen=True)
+class _Swatch:
+    """A legend line as the template writes it: a symbol, its CSS and the words."""
+
+    kind: str
+    symbol: str
+    style: str
+    text: str
+
+
+def _swatch(entry: LegendEntry) -> _Swatch:
+    if entry.shape is None:
+        return _Swatch(entry.kind, "", "border-top-width:3px", entry.text)
+    style = f"color:{entry.colour}"
+    if entry.border:
+        style += f";-webkit-text-stroke:2px {entry.border}"
+    return _Swatch(entry.kind, _SYMBOLS.get(entry.shape, "●"), style, entry.text)
+
+
+def _safe_json(value: Any) -> Markup:
+    # inside <script> the only dangerous characters are <, > and &: escape them as JSON
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    raw = raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(raw)
+
+
+def html_fragment(styled: StyledMap) -> Markup:
+    """The map as an HTML fragment (heading, legend, canvas, script) for a web page.
+
+    The page must load vis-network first (the web UI serves the vendored copy).
+    """
+    lang = styled.lang
+    data = vis_data(styled)
+    html = (
+        _environment()
+        .get_template("map_fragment.html.j2")
+        .render(
+            lang=lang,
+            title=styled.title,
+            subtitle=styled.subtitle,
+            legend_title=text("legend", lang),
+            legend=[_swatch(entry) for entry in styled.legend],
+            notes=[*styled.notes, text("click", lang)],
+            node_count=len(data["nodes"]),
+            edge_count=len(data["edges"]),
+            physics=styled.physics,
+            empty_text=text("empty", lang),
+            data_json=_safe_json(data),
+        )
+    )
+    return Markup(html)
+
+
+def html_document(styled: StyledMap) -> str:
+    """The map as one standalone HTML file that works with no network at all."""
+    return (
+        _environment()
+        .get_template("map.html.j2")
+        .render(
+            lang=styled.lang,
+            title=styled.title,
+            css=Markup(map_css()),
+            vis_js=Markup(vis_js()),
+            fragment=html_fragment(styled),
+        )
+    )
+
+
+def html_bytes(styled: StyledMap) -> bytes:
+    """:func:`html_document` encoded as UTF-8, as files and the API carry it."""
+    return html_document(styled).encode("utf-8")

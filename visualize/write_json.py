@@ -1,0 +1,38 @@
+"""The styled map as networkx's node-link JSON: nodes, edges, the analytics and positions.
+
+>>> import networkx as nx
+>>> from turva.visualize.styled import styled_map
+>>> g = nx.Graph(view="overview", lang="fi")
+>>> g.add_node("theme:T1", type="theme", id="T1")
+>>> data = node_link(styled_map(g))
+>>> data["graph"]["view"], data["nodes"][0]["id"], data["nodes"][0]["degree"]
+('overview', 'theme:T1', 0)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import networkx as nx
+
+from turva.visualize.styled import StyledMap
+
+__all__ = ["node_link", "json_bytes"]
+
+
+def node_link(styled: StyledMap) -> dict[str, Any]:
+    """``{"graph", "nodes", "edges", ...}`` as :func:`networkx.node_link_data` gives it,
+    each node with ``x``/``y`` as drawn when the map is laid out."""
+    data: dict[str, Any] = nx.node_link_data(styled.graph, edges="edges")
+    where = {n.key: (n.x, n.y) for n in styled.nodes if n.x is not None and n.y is not None}
+    for node in data["nodes"]:
+        if node["id"] in where:
+            x, y = where[node["id"]]
+            node["x"], node["y"] = round(x, 1), round(y, 1)
+    return data
+
+
+def json_bytes(styled: StyledMap) -> bytes:
+    """:func:`node_link` as indented UTF-8 JSON with sorted keys."""
+    return json.dumps(node_link(styled), ensure_ascii=False, indent=1, sort_keys=True).encode()

@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 from pydantic import BaseModel
 
+from turva.api.auth import LoginRequired
 from turva.api.limits import BodyLimit
 from turva.api.problems import Problem, install_problem_handlers
 from turva.api.routes import (
@@ -90,6 +92,12 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     app.state.settings = settings
     app.state.driver = driver
     install_problem_handlers(app)
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        # a browser is sent to the login page, not shown a problem document
+        return RedirectResponse(exc.headers["Location"], status_code=303)
+
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(search.router, prefix=API_PREFIX)

@@ -2,7 +2,9 @@
 
 A problem has ``type`` (a ``urn:turva:problem:*`` name for turva's own kinds),
 ``title``, ``status`` and ``detail``; a validation problem adds ``errors``, each with a
-JSON pointer into the request body (``/addresses/1``) or the parameter it concerns.
+JSON pointer into the request body (``/addresses/1``) or the parameter it concerns; a
+stale ``If-Match`` (412) adds the record's current ``etag`` and ``version`` (and sends
+the ``ETag`` header).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from turva.graph.errors import (
     TurvaError,
     ValidationFailed,
 )
+from turva.graph.store.idempotency import IdempotencyKeyReused
+from turva.graph.store.versions import StaleRecord
 
 __all__ = [
     "problem",
@@ -48,6 +52,7 @@ _TYPES = {
     405: "method-not-allowed",
     406: "not-acceptable",
     409: "conflict",
+    412: "precondition-failed",
     413: "too-large",
     415: "unsupported-media-type",
     422: "invalid",
@@ -62,6 +67,7 @@ _TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict",
+    412: "Precondition failed",
     413: "Content too large",
     415: "Unsupported media type",
     422: "Invalid request",
@@ -89,6 +95,8 @@ class Problem(BaseModel):
     detail: str
     errors: list[ProblemItem] | None = None
     referenced_by: list[str] | None = None
+    etag: str | None = None
+    version: int | None = None
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -135,7 +143,14 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
 
 
-_STATUS = {NotFound: 404, Conflict: 409, BadArgument: 422, ValidationFailed: 422}
+_STATUS: dict[type[TurvaError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    StaleRecord: 412,
+    BadArgument: 422,
+    ValidationFailed: 422,
+    IdempotencyKeyReused: 422,
+}
 _UNION_NOISE = ("function-after[", "function-before[", "function-wrap[")
 
 
@@ -172,9 +187,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             )
         else:
             detail = str(exc)
+        headers: dict[str, str] = {}
         if isinstance(exc, Conflict):
             extra["referenced_by"] = exc.referenced_by
-        return problem(status, exc.title, detail, **extra)
+        if isinstance(exc, StaleRecord):
+            extra.update(etag=exc.etag, version=exc.version)
+            headers["ETag"] = exc.etag
+        return problem(status, exc.title, detail, headers=headers, **extra)
 
     @app.exception_handler(ProblemError)
     async def problem_error(_: Request, exc: ProblemError) -> JSONResponse:

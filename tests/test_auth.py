@@ -242,3 +242,144 @@ def test_the_login_cookie_reads_but_never_writes(graph_2021, neo4j_target):
         api.cookies.clear()
         allowed = api.post("/api/v1/themes", json=theme, headers=bearer(secret))
         assert allowed.status_code == 201
+
+
+# --- lead and partner editors of a measure ----------------------------------------------
+
+LEAD, PARTNER, OTHER = "POHA", "KRP", "Tulli"
+
+ROLE_MATRIX = {
+    # caller: (change status, change responsible, delete)
+    "lead editor": (200, 200, 204),
+    "partner editor": (200, 403, 403),
+    "other editor": (403, 403, 403),
+    "admin": (200, 200, 204),
+}
+
+
+def _shared_measure(rid: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "title": {"fi": "Yhteinen toimenpide"},
+        "status": "planned",
+        "responsible": [
+            {"organisation": LEAD, "role": "lead"},
+            {"organisation": PARTNER, "role": "partner"},
+        ],
+        "addresses": ["money-laundering"],
+    }
+
+
+def test_lead_and_partner_editors_matrix(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    callers = {
+        "lead editor": bearer(token(graph_2021, "editor", LEAD)),
+        "partner editor": bearer(token(graph_2021, "editor", PARTNER)),
+        "other editor": bearer(token(graph_2021, "editor", OTHER)),
+        "admin": admin,
+    }
+    wrong = []
+    for n, (caller, expected) in enumerate(ROLE_MATRIX.items()):
+        headers = callers[caller]
+        for action, want in zip(("status", "responsible", "delete"), expected, strict=True):
+            rid = f"roles-{n}-{action}"
+            record = _shared_measure(rid)
+            assert api.post("/api/v1/measures", json=record, headers=admin).status_code == 201
+            if action == "status":
+                got = api.put(
+                    f"/api/v1/measures/{rid}", json={**record, "status": "done"}, headers=headers
+                )
+            elif action == "responsible":
+                more = [*record["responsible"], {"organisation": OTHER, "role": "partner"}]
+                got = api.put(
+                    f"/api/v1/measures/{rid}", json={**record, "responsible": more}, headers=headers
+                )
+            else:
+                got = api.delete(f"/api/v1/measures/{rid}", headers=headers)
+            if got.status_code != want:
+                wrong.append((caller, action, got.status_code, want, got.text[:200]))
+            elif want == 403:
+                stored = api.get(f"/api/v1/measures/{rid}").json()
+                assert stored["status"] == "planned" and len(stored["responsible"]) == 2
+    assert wrong == []
+
+
+def test_a_partner_editor_cannot_remove_or_become_the_lead(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    partner = bearer(token(graph_2021, "editor", PARTNER))
+    record = _shared_measure("roles-coup")
+    assert api.post("/api/v1/measures", json=record, headers=admin).status_code == 201
+    for responsible in (
+        [{"organisation": PARTNER, "role": "lead"}],
+        [{"organisation": LEAD, "role": "partner"}, {"organisation": PARTNER, "role": "lead"}],
+        [{"organisation": PARTNER, "role": "partner"}],
+    ):
+        put = api.put(
+            "/api/v1/measures/roles-coup",
+            json={**record, "responsible": responsible},
+            headers=partner,
+        )
+        assert put.status_code == 403, put.text
+        assert "responsible" in put.json()["detail"] and LEAD in put.json()["detail"]
+        patch = api.patch(
+            "/api/v1/measures/roles-coup", json={"responsible": responsible}, headers=partner
+        )
+        assert patch.status_code == 403
+    stored = api.get("/api/v1/measures/roles-coup").json()["responsible"]
+    assert sorted(stored, key=str) == sorted(record["responsible"], key=str)
+    assert [
+        c["action"] for c in api.get("/api/v1/changes", params={"id": "roles-coup"}).json()["data"]
+    ] == ["create"]
+
+
+def test_a_partner_editor_changes_status_dates_resources_and_indicator_only(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    partner = bearer(token(graph_2021, "editor", PARTNER))
+    assert (
+        api.post(
+            "/api/v1/measures", json=_shared_measure("roles-partner"), headers=admin
+        ).status_code
+        == 201
+    )
+    allowed = {
+        "status": "ongoing",
+        "start": "2025-01-01",
+        "end": "2026-06-30",
+        "resources": {"eur": 20000, "person_years": 0.5},
+        "indicator": {"fi": "Koulutettujen määrä"},
+    }
+    response = api.patch("/api/v1/measures/roles-partner", json=allowed, headers=partner)
+    assert response.status_code == 200, response.text
+    for field, value in (
+        ("title", {"fi": "Uusi nimi"}),
+        ("addresses", ["disinformation"]),
+        ("advances", ["G1.1"]),
+        ("source", "partner's note"),
+    ):
+        refused = api.patch("/api/v1/measures/roles-partner", json={field: value}, headers=partner)
+        assert refused.status_code == 403, (field, refused.text)
+        assert field in refused.json()["detail"]
+    got = api.get("/api/v1/measures/roles-partner").json()
+    assert {k: got[k] for k in allowed} == allowed
+    assert got["title"] == {"fi": "Yhteinen toimenpide"}
+
+
+def test_a_new_measure_names_the_editors_organisation_as_lead(api, graph_2021):
+    editor = bearer(token(graph_2021, "editor", PARTNER))
+    as_partner = {
+        **_shared_measure("roles-new"),
+        "responsible": [
+            {"organisation": LEAD, "role": "lead"},
+            {"organisation": PARTNER, "role": "partner"},
+        ],
+    }
+    refused = api.post("/api/v1/measures", json=as_partner, headers=editor)
+    assert refused.status_code == 403 and "lead" in refused.json()["detail"]
+    as_lead = {
+        **as_partner,
+        "responsible": [
+            {"organisation": PARTNER, "role": "lead"},
+            {"organisation": LEAD, "role": "partner"},
+        ],
+    }
+    assert api.post("/api/v1/measures", json=as_lead, headers=editor).status_code == 201

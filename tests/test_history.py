@@ -11,7 +11,12 @@ from neo4j import Driver
 from tests.api_client import bearer, client, token
 from tests.conftest import wipe
 from turva.graph.store.export import export_document
-from turva.graph.store.history import record_load
+from turva.graph.store.history import (
+    CHANGE_FIELDS,
+    parse_changes,
+    record_load,
+    restore_changes,
+)
 from turva.graph.store.load import load_document
 
 
@@ -137,3 +142,118 @@ def test_bad_history_in_a_document_is_reported_with_paths(graph_2021, dataset_20
     with pytest.raises(ValidationFailed) as info:
         load_document(graph_2021, doc)
     assert [i.pointer for i in info.value.issues] == ["/changes/0/at"]
+
+
+# --- token changes are for admins --------------------------------------------------------
+
+
+def test_token_changes_are_shown_to_admins_only(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin", name="the admin"))
+    made = api.post(
+        "/api/v1/tokens",
+        json={"name": "secret desk", "role": "editor", "organisations": ["POHA"]},
+        headers=admin,
+    )
+    assert made.status_code == 201
+    callers = {
+        "anonymous": {},
+        "reader": bearer(token(graph_2021, "reader")),
+        "editor": bearer(token(graph_2021, "editor", "POHA")),
+    }
+    for name, headers in callers.items():
+        listed = api.get("/api/v1/changes", params={"limit": 1000}, headers=headers)
+        assert listed.status_code == 200, name
+        assert all(c["type"] != "tokens" for c in listed.json()["data"]), name
+        assert "secret desk" not in listed.text, name
+        assert (
+            api.get("/api/v1/changes", params={"id": made.json()["id"]}, headers=headers).json()[
+                "count"
+            ]
+            == 0
+        ), name
+        asked = api.get("/api/v1/changes", params={"type": "tokens"}, headers=headers)
+        assert asked.status_code == 403, name
+        assert asked.headers["content-type"].startswith("application/problem+json")
+    as_admin = api.get("/api/v1/changes", params={"type": "tokens"}, headers=admin).json()
+    assert "secret desk" in [c["after"]["name"] for c in as_admin["data"]]
+    everything = api.get("/api/v1/changes", params={"limit": 1000}, headers=admin).json()
+    assert "tokens" in {c["type"] for c in everything["data"]}
+
+
+def test_exports_leave_token_changes_out_unless_asked(api, graph_2021):
+    admin = bearer(token(graph_2021, "admin", name="exporting admin"))
+    assert api.post("/api/v1/measures", json=MEASURE, headers=admin).status_code == 201
+    exported = export_document(graph_2021)
+    assert {c["type"] for c in exported["changes"]} == {"measures"}
+    with_tokens = export_document(graph_2021, include_token_changes=True)
+    assert {c["type"] for c in with_tokens["changes"]} == {"measures", "tokens"}
+    over_http = api.get("/api/v1/export").json()
+    assert {c["type"] for c in over_http["changes"]} == {"measures"}
+
+
+def test_changes_log_command_shows_token_changes(api, graph_2021, turva):
+    token(graph_2021, "reader", name="cli-visible reader")
+    result = turva("changes-log", "--type", "tokens", "--json")
+    assert result.code == 0, result.stderr
+    assert "cli-visible reader" in result.stdout
+
+
+# --- imported history is marked -----------------------------------------------------------
+
+FOREIGN = {
+    "change": "20200101T000000000000-abcdef01",
+    "at": "2020-01-01T00:00:00+00:00",
+    "who": "token:the minister",
+    "type": "measures",
+    "id": "M01",
+    "action": "replace",
+    "before": None,
+    "after": {"id": "M01"},
+}
+
+
+def test_imported_changes_are_marked_by_whom_and_when(api, graph_2021, dataset_2021, turva):
+    admin = bearer(token(graph_2021, "admin", name="importer"))
+    assert api.post("/api/v1/measures", json=MEASURE, headers=admin).status_code == 201
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    document = {**json.loads(json.dumps(dataset_2021, default=str)), "changes": [FOREIGN]}
+    response = api.post("/api/v1/import", json=document, headers=admin)
+    assert response.status_code == 200, response.text
+
+    body = api.get("/api/v1/changes", params={"type": "measures", "limit": 1000}).json()
+    by_key = {c["change"]: c for c in body["data"]}
+    imported = by_key[FOREIGN["change"]]
+    assert imported["who"] == "token:the minister" and imported["at"] == FOREIGN["at"]
+    assert dt.datetime.fromisoformat(imported["imported_at"]) >= start
+    assert "imported_by" in imported
+    local = next(c for c in body["data"] if c["id"] == "M-hist")
+    assert local["imported_at"] is None and local["imported_by"] is None
+
+    # the mark is this graph's: exports leave it out, and the round trip stays exact
+    exported = api.get("/api/v1/export").json()
+    assert all(set(c) == set(CHANGE_FIELDS) for c in exported["changes"])
+
+    log = turva("changes-log", "--type", "measures")
+    assert log.code == 0, log.stderr
+    line = next(row for row in log.stdout.splitlines() if "the minister" in row)
+    assert "by " in line and imported["imported_at"][:10] in line
+
+
+def test_restore_changes_records_the_importer(api, graph_2021, turva):
+    at = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    with graph_2021.session() as session:
+        session.execute_write(
+            lambda tx: restore_changes(
+                tx, parse_changes([FOREIGN]), imported_by="cli:importer", imported_at=at
+            )
+        )
+    change = api.get("/api/v1/changes", params={"id": "M01"}).json()["data"][0]
+    assert change["imported_by"] == "cli:importer"
+    assert change["imported_at"] == at.isoformat()
+    log = turva("changes-log", "--id", "M01")
+    assert "by cli:importer 2024-05-01 12:00" in log.stdout
+    # a document cannot bring its own mark
+    from turva.graph.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        parse_changes([{**FOREIGN, "imported_by": "nobody"}])

@@ -111,6 +111,17 @@ def _since(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+def _time(value: str) -> str:
+    return value[:19].replace("T", " ")
+
+
+def _imported(change: dict) -> str:
+    """``by <who> <when>`` for a change a load brought, else empty."""
+    if not change.get("imported_at"):
+        return ""
+    return f"by {change.get('imported_by') or 'unknown'} {_time(change['imported_at'])}"
+
+
 @app.command("changes-log")
 def changes_log(
     type_: str | None = typer.Option(None, "--type", help="Record type, e.g. measures."),
@@ -119,7 +130,10 @@ def changes_log(
     limit: int = typer.Option(50, "--limit", min=1, max=10000, help="At most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON with before/after."),
 ) -> None:
-    """The change history, newest first: who changed what, when."""
+    """The change history, newest first: who changed what, when.
+
+    A change brought by a load says so in the last column: who imported it, and when.
+    """
     config = settings()
     with driver_session(config) as driver:
         changes, total = list_changes(
@@ -128,6 +142,8 @@ def changes_log(
             record_id=id_,
             since=_since(since),
             limit=limit,
+            # whoever reaches the database directly sees all, token changes too
+            include_tokens=True,
             database=config.neo4j_database,
         )
     if as_json:
@@ -136,11 +152,9 @@ def changes_log(
     if not changes:
         stdout.print("no changes recorded" + (" that match" if type_ or id_ or since else ""))
         return
-    table = Table("at (UTC)", "who", "action", "type", "id")
+    table = Table("at (UTC)", "who", "action", "type", "id", "imported")
     for c in changes:
-        table.add_row(
-            c["at"][:19].replace("T", " "), c["who"], c["action"], c["type"], c["id"] or ""
-        )
+        table.add_row(_time(c["at"]), c["who"], c["action"], c["type"], c["id"] or "", _imported(c))
     stdout.print(table)
     if total > len(changes):
         stdout.print(f"showing {len(changes)} of {total}; use --limit to see more")

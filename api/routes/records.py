@@ -1,8 +1,14 @@
 """CRUD of the eight record types under ``/api/v1/<resource>``; bodies are turva/1 records.
 
 One router per resource, made from the same functions: list (``limit``/``offset`` and
-the filters of :data:`turva.graph.store.records.FILTERS`), get, create (201 + ``Location``), replace
-(PUT) and delete. Writes need a token; editors are checked inside the write transaction.
+the filters of :data:`turva.graph.store.records.FILTERS`), get, create (201 + ``Location``),
+replace (PUT), patch (a JSON merge patch) and delete. Writes need a token; editors are
+checked inside the write transaction (:func:`turva.api.auth.record_authorizer`, and for
+measures :func:`turva.graph.store.permissions.measure_refusal`).
+
+``GET`` of a record answers with a strong ``ETag``; ``PUT``, ``PATCH`` and ``DELETE``
+honour ``If-Match`` (412 when the record changed since). ``POST`` takes an
+``Idempotency-Key``: the same request with the same key gets the first answer again.
 """
 
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime,
@@ -11,15 +17,19 @@ the filters of :data:`turva.graph.store.records.FILTERS`), get, create (201 + ``
 import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Response
+from neo4j import ManagedTransaction
 from pydantic import BaseModel, create_model
 
-from turva.api.auth import ReaderDep, WriterDep, record_authorizer
+from turva.api.auth import Principal, ReaderDep, WriterDep, record_authorizer
 from turva.api.deps import DriverDep, SettingsDep
-from turva.api.problems import problem_responses
+from turva.api.problems import ProblemError, problem_responses
 from turva.graph.domain.model import ID_PATTERN
 from turva.graph.domain.schema import node_type
+from turva.graph.errors import ValidationFailed, ValidationIssue
 from turva.graph.store import records as store
+from turva.graph.store.idempotency import IdempotencyKey, request_fingerprint
+from turva.graph.store.permissions import measure_refusal
 
 __all__ = ["routers", "RESOURCE_TAGS"]
 
@@ -35,6 +45,49 @@ RESOURCE_TAGS = {
 }
 
 IdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=64, description="the record's id")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=1000,
+        description="the record's ETag from a GET (or `*`): write only if it is still that "
+        "version, else 412",
+    ),
+]
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[!-~]+$",
+        description="any unique text (e.g. a UUID): sending the same request again with the "
+        "same key within 24 hours returns the first answer instead of creating twice",
+    ),
+]
+
+
+def _authorizer(who: Principal, section: str) -> store.Authorize | None:
+    """The editor checks of a write: :func:`record_authorizer`, and for measures the
+    lead/partner rule of :mod:`turva.graph.store.permissions`."""
+    base = record_authorizer(who, section)
+    if who.role != "editor" or section != "measures":
+        return base
+    organisations = who.organisations
+
+    def check(
+        tx: ManagedTransaction, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        if base is not None:
+            base(tx, before, after)
+        refusal = measure_refusal(organisations, before, after)
+        if refusal:
+            raise ProblemError(403, refusal)
+
+    return check
+
+
+def _versioned(response: Response, stored: store.Stored) -> dict[str, Any]:
+    response.headers["ETag"] = stored.etag
+    return stored.record
 
 
 def _list_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
@@ -101,12 +154,17 @@ def _router(section: str) -> APIRouter:
         response_model_exclude_none=True,
         operation_id=f"get_{section}",
         summary=f"Get a {nt.noun}",
+        description="The answer's strong `ETag` goes in `If-Match` of a later PUT, PATCH or "
+        "DELETE, so that it does not overwrite someone else's change.",
         responses=problem_responses(401, 404, 422, 503),
     )
-    def get_record(id: IdPath, driver: DriverDep, settings: SettingsDep, _: ReaderDep) -> Any:
-        return store.get_record(driver, section, id, settings.neo4j_database)
+    def get_record(
+        id: IdPath, response: Response, driver: DriverDep, settings: SettingsDep, _: ReaderDep
+    ) -> Any:
+        return _versioned(response, store.get_stored(driver, section, id, settings.neo4j_database))
 
     write_errors = problem_responses(400, 401, 403, 409, 413, 422, 503)
+    conditional_errors = {**write_errors, **problem_responses(404, 412)}
 
     @router.post(
         "",
@@ -116,7 +174,10 @@ def _router(section: str) -> APIRouter:
         operation_id=f"create_{section}",
         summary=f"Create a {nt.noun}",
         description="Needs a token: an admin, or an editor within its organisations. "
-        "409 if the id exists; 422 names every invalid field or unknown reference.",
+        "409 if the id exists (of concurrent creates of one id exactly one succeeds); 422 "
+        "names every invalid field or unknown reference. With `Idempotency-Key`, the same "
+        "request sent again within 24 hours returns the first answer "
+        "(`Idempotent-Replayed: true`); the key with another request is 422.",
         responses=write_errors,
     )
     def create(
@@ -125,17 +186,26 @@ def _router(section: str) -> APIRouter:
         driver: DriverDep,
         settings: SettingsDep,
         who: WriterDep,
+        idempotency_key: IdempotencyHeader = None,
     ) -> Any:
+        key = None
+        if idempotency_key is not None and who.token is not None:
+            body = record.model_dump(mode="json")  # type: ignore[attr-defined]
+            fingerprint = request_fingerprint("POST", f"/api/v1/{resource}", body)
+            key = IdempotencyKey(idempotency_key, who.token.id, fingerprint)
         saved = store.create_record(
             driver,
             section,
             record,
             who=who.who,
-            authorize=record_authorizer(who, section),
+            authorize=_authorizer(who, section),
+            idempotency_key=key,
             database=settings.neo4j_database,
         )
-        response.headers["Location"] = f"/api/v1/{resource}/{record.id}"  # type: ignore[attr-defined]
-        return saved
+        response.headers["Location"] = f"/api/v1/{resource}/{saved.record['id']}"
+        if saved.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return _versioned(response, saved)
 
     @router.put(
         "/{id}",
@@ -143,20 +213,21 @@ def _router(section: str) -> APIRouter:
         response_model_exclude_none=True,
         operation_id=f"replace_{section}",
         summary=f"Replace a {nt.noun}",
-        description="The body is the whole record; its `id` must equal the path's.",
-        responses={**write_errors, **problem_responses(404)},
+        description="The body is the whole record; its `id` must equal the path's. "
+        "With `If-Match`, only while the record is still that version (else 412).",
+        responses=conditional_errors,
     )
     def replace(
         id: IdPath,
         record: Annotated[model, Body()],  # type: ignore[valid-type]
+        response: Response,
         driver: DriverDep,
         settings: SettingsDep,
         who: WriterDep,
+        if_match: IfMatch = None,
     ) -> Any:
         body_id: str = record.id  # type: ignore[attr-defined]
         if body_id != id:
-            from turva.graph.errors import ValidationFailed, ValidationIssue
-
             raise ValidationFailed(
                 [
                     ValidationIssue(
@@ -164,30 +235,73 @@ def _router(section: str) -> APIRouter:
                     )
                 ]
             )
-        return store.replace_record(
+        saved = store.replace_record(
             driver,
             section,
             record,
             who=who.who,
-            authorize=record_authorizer(who, section),
+            authorize=_authorizer(who, section),
+            if_match=if_match,
             database=settings.neo4j_database,
         )
+        return _versioned(response, saved)
+
+    @router.patch(
+        "/{id}",
+        response_model=model,
+        response_model_exclude_none=True,
+        operation_id=f"patch_{section}",
+        summary=f"Change some fields of a {nt.noun}",
+        description="A JSON merge patch (RFC 7396) of the record: the fields given replace "
+        "the record's, `null` removes a field, lists are replaced whole, texts merge by "
+        "language. The result is validated whole (422). With `If-Match`, only while the "
+        "record is still that version (else 412).",
+        responses=conditional_errors,
+    )
+    def patch(
+        id: IdPath,
+        changes: Annotated[dict[str, Any], Body(media_type="application/merge-patch+json")],
+        response: Response,
+        driver: DriverDep,
+        settings: SettingsDep,
+        who: WriterDep,
+        if_match: IfMatch = None,
+    ) -> Any:
+        saved = store.patch_record(
+            driver,
+            section,
+            id,
+            changes,
+            who=who.who,
+            authorize=_authorizer(who, section),
+            if_match=if_match,
+            database=settings.neo4j_database,
+        )
+        return _versioned(response, saved)
 
     @router.delete(
         "/{id}",
         status_code=204,
         operation_id=f"delete_{section}",
         summary=f"Delete a {nt.noun}",
-        description="Refused (409, with `referenced_by`) while other records refer to it.",
-        responses={**write_errors, **problem_responses(404)},
+        description="Refused (409, with `referenced_by`) while other records refer to it. "
+        "With `If-Match`, only while the record is still that version (else 412).",
+        responses=conditional_errors,
     )
-    def delete(id: IdPath, driver: DriverDep, settings: SettingsDep, who: WriterDep) -> Response:
+    def delete(
+        id: IdPath,
+        driver: DriverDep,
+        settings: SettingsDep,
+        who: WriterDep,
+        if_match: IfMatch = None,
+    ) -> Response:
         store.delete_record(
             driver,
             section,
             id,
             who=who.who,
-            authorize=record_authorizer(who, section),
+            authorize=_authorizer(who, section),
+            if_match=if_match,
             database=settings.neo4j_database,
         )
         return Response(status_code=204)

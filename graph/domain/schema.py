@@ -89,8 +89,9 @@ REL_TYPES: tuple[RelType, ...] = (
     RelType("RESPONSIBLE_FOR", "Organisation", "Measure", "Measure", "responsible"),
 )
 
-#: labels of service records kept beside the domain graph (never part of turva/1 data)
-SERVICE_LABELS = ("Change", "ApiToken")
+#: labels of service records kept beside the domain graph (never part of turva/1 data):
+#: the change history, API tokens, and idempotency keys of retried creates (kept a day)
+SERVICE_LABELS = ("Change", "ApiToken", "IdempotencyKey")
 
 LABELS = frozenset(nt.label for nt in NODE_TYPES) | frozenset(SERVICE_LABELS)
 REL_TYPE_NAMES = frozenset(rt.type for rt in REL_TYPES)

@@ -23,12 +23,18 @@ def _sort_key(value: Any) -> Any:
 
 
 def export_document(
-    driver: Driver, database: str | None = None, *, history: bool = True
+    driver: Driver,
+    database: str | None = None,
+    *,
+    history: bool = True,
+    include_token_changes: bool = False,
 ) -> dict[str, Any]:
     """The graph's domain records as a ``turva/1`` mapping, every list sorted.
 
     With ``history`` (the default) the change history follows as a top-level
     ``changes:`` list, oldest first, when there is any; loading the document restores it.
+    Changes of API tokens (their names, roles, organisations and makers) stay out unless
+    ``include_token_changes`` (which the service allows admins only).
     """
     out: dict[str, Any] = {"format": FORMAT}
     for nt in NODE_TYPES:
@@ -61,7 +67,7 @@ def export_document(
             records.append(record_dict(nt, props, rels))
         out[nt.section] = records
     if history:
-        changes = export_changes(driver, database)
+        changes = export_changes(driver, database, include_tokens=include_token_changes)
         if changes:
             out["changes"] = changes
     return out

@@ -5,6 +5,17 @@ type and id, or the whole document for a load) and how (``create``, ``replace``,
 ``delete``, ``load-merge``, ``load-replace``...), with the record before and after as
 JSON. Loads never delete changes, and exports carry them (see :mod:`turva.graph.store.export`), so
 the history survives moving the data to another graph.
+
+Changes of API tokens (``type: tokens``) name every token, its role and organisations:
+:func:`list_changes` and :func:`export_changes` leave them out unless asked
+(``include_tokens``), which the service does for admins only.
+
+A change brought by a load (a document's ``changes:``) is the document's word, not this
+graph's: anyone with an admin token can write any ``who`` and ``at`` into a document.
+:func:`restore_changes` therefore marks every entry it adds with ``imported_at`` (and
+``imported_by``, the loader), and :func:`list_changes` shows the mark. The mark belongs
+to this graph: exports leave it out (a document cannot carry or forge it), and the next
+graph to load them marks them again.
 """
 
 from __future__ import annotations
@@ -27,11 +38,17 @@ __all__ = [
     "parse_changes",
     "restore_changes",
     "CHANGE_FIELDS",
+    "IMPORT_FIELDS",
+    "TOKEN_CHANGES",
     "document_counts",
 ]
 
 #: the fields of a change as the API and exported documents show it
 CHANGE_FIELDS = ("change", "at", "who", "type", "id", "action", "before", "after")
+#: the fields :func:`list_changes` adds: who loaded an imported change, and when
+IMPORT_FIELDS = ("imported_by", "imported_at")
+#: the ``type`` of token changes
+TOKEN_CHANGES = "tokens"
 
 _CHANGE = label("Change")
 
@@ -113,9 +130,9 @@ def _native_time(value: Any) -> dt.datetime:
     return to_native() if to_native is not None else value
 
 
-def _public(props: dict[str, Any]) -> dict[str, Any]:
+def _public(props: dict[str, Any], *, import_mark: bool = True) -> dict[str, Any]:
     at = _native_time(props["at"])
-    return {
+    out = {
         "change": props["id"],
         "at": at.isoformat(),
         "who": props["who"],
@@ -125,6 +142,11 @@ def _public(props: dict[str, Any]) -> dict[str, Any]:
         "before": json.loads(props["before"]) if props.get("before") else None,
         "after": json.loads(props["after"]) if props.get("after") else None,
     }
+    if import_mark:
+        imported_at = props.get("imported_at")
+        out["imported_by"] = props.get("imported_by")
+        out["imported_at"] = _native_time(imported_at).isoformat() if imported_at else None
+    return out
 
 
 def list_changes(
@@ -135,14 +157,25 @@ def list_changes(
     since: dt.datetime | None = None,
     limit: int = 100,
     offset: int = 0,
+    include_tokens: bool = False,
     database: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Changes, newest first, filtered by record type, record id and time; and the total."""
+    """Changes, newest first, filtered by record type, record id and time; and the total.
+
+    Token changes only with ``include_tokens`` (admins). Each change says whether it was
+    imported (``imported_by``, ``imported_at``; None for changes made in this graph).
+    """
     where = (
         "($type IS NULL OR c.type = $type) AND ($record_id IS NULL OR c.record_id = $record_id) "
-        "AND ($since IS NULL OR c.at >= $since)"
+        "AND ($since IS NULL OR c.at >= $since) AND ($tokens OR c.type <> $token_type)"
     )
-    params = {"type": type, "record_id": record_id, "since": since}
+    params = {
+        "type": type,
+        "record_id": record_id,
+        "since": since,
+        "tokens": include_tokens,
+        "token_type": TOKEN_CHANGES,
+    }
     records, _, _ = driver.execute_query(
         f"MATCH (c:{_CHANGE}) WHERE {where} "
         "WITH c ORDER BY c.at DESC, c.id DESC SKIP $offset LIMIT $limit "
@@ -162,14 +195,22 @@ def list_changes(
     return [_public(r["props"]) for r in records], int(counted[0]["n"])
 
 
-def export_changes(driver: Driver, database: str | None = None) -> list[dict[str, Any]]:
-    """Every change, oldest first, for an exported document."""
+def export_changes(
+    driver: Driver, database: str | None = None, *, include_tokens: bool = False
+) -> list[dict[str, Any]]:
+    """Every change, oldest first, for an exported document (the fields of CHANGE_FIELDS).
+
+    Token changes only with ``include_tokens``; import marks never (they are this graph's).
+    """
     records, _, _ = driver.execute_query(
-        f"MATCH (c:{_CHANGE}) RETURN properties(c) AS props ORDER BY c.at, c.id",
+        f"MATCH (c:{_CHANGE}) WHERE $tokens OR c.type <> $token_type "
+        "RETURN properties(c) AS props ORDER BY c.at, c.id",
+        tokens=include_tokens,
+        token_type=TOKEN_CHANGES,
         database_=database,
         routing_=RoutingControl.READ,
     )
-    return [_public(r["props"]) for r in records]
+    return [_public(r["props"], import_mark=False) for r in records]
 
 
 def _parse_at(value: Any) -> dt.datetime:
@@ -230,14 +271,28 @@ def parse_changes(raw: Any) -> list[dict[str, Any]]:
     return out
 
 
-def restore_changes(tx: ManagedTransaction, changes: list[dict[str, Any]]) -> int:
-    """Add parsed changes to the graph; a change already present (same key) is kept as is."""
+def restore_changes(
+    tx: ManagedTransaction,
+    changes: list[dict[str, Any]],
+    *,
+    imported_by: str | None = None,
+    imported_at: dt.datetime | None = None,
+) -> int:
+    """Add parsed changes to the graph; a change already present (same key) is kept as is.
+
+    Every change added is marked imported: ``imported_at`` (default now) and
+    ``imported_by`` (who loads the document: ``token:<name>`` or ``cli:<user>``), so that
+    nobody takes an imported entry's ``who`` and ``at`` for this graph's own record.
+    """
     if not changes:
         return 0
     result = tx.run(
         f"UNWIND $rows AS row MERGE (c:{_CHANGE} {{id: row.id}}) "
-        "ON CREATE SET c = row RETURN count(c) AS n",
+        "ON CREATE SET c = row, c.imported_at = $at, c.imported_by = $by "
+        "RETURN count(c) AS n",
         rows=changes,
+        at=imported_at or _now(),
+        by=imported_by,
     ).single()
     return int(result["n"]) if result else 0
 

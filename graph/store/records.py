@@ -4,6 +4,18 @@ A record here is the ``turva/1`` mapping (as exported): its node's properties pl
 relationships its fields own. Writing a record replaces exactly those, like a load of
 a one-record document, and records a :mod:`turva.graph.store.history` change in the same
 transaction. Deleting a record that other records refer to is refused.
+
+Writes are safe to run at the same time (see :mod:`turva.graph.store.versions`):
+
+* a create is a ``CREATE``: the id's uniqueness constraint lets exactly one of several
+  concurrent creates of an id through, the others are :class:`Conflict`;
+* a replace, patch or delete first write-locks the record's node (and bumps its
+  version), so writes to one record run one after the other and the history of a
+  record is a chain: each change's ``before`` is the previous change's ``after``;
+* ``if_match`` (an HTTP ``If-Match`` value) makes a write conditional on the version
+  the client read: :class:`~turva.graph.store.versions.StaleRecord` otherwise;
+* a create with an :class:`~turva.graph.store.idempotency.IdempotencyKey` that was
+  already answered returns that answer (``replayed``) instead of running again.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError
+from pydantic import ValidationError
 
 from turva.graph.domain import model
 from turva.graph.domain.properties import (
@@ -31,19 +44,27 @@ from turva.graph.domain.schema import (
     node_type,
     rel_type,
 )
+from turva.graph.domain.validate import issues_from
 from turva.graph.errors import Conflict, NotFound, ValidationFailed, ValidationIssue
+from turva.graph.store import idempotency
 from turva.graph.store.history import record_change
+from turva.graph.store.idempotency import IdempotencyKey
+from turva.graph.store.versions import VERSION_PROPERTY, check_if_match, etag_of, lock_record
 
 __all__ = [
     "RESOURCES",
     "Filter",
     "resource_name",
     "section_of",
+    "Stored",
     "get_record",
+    "get_stored",
     "list_records",
     "fetch_record",
     "create_record",
     "replace_record",
+    "patch_record",
+    "merge_patch",
     "delete_record",
 ]
 
@@ -176,6 +197,23 @@ def _to_record(nt: NodeType, row: dict[str, Any]) -> dict[str, Any]:
     return record_dict(nt, row["props"], relations)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A record as stored: its turva/1 mapping, version and strong ETag.
+
+    ``replayed``: the answer kept for an idempotency key, not a new write.
+    """
+
+    record: dict[str, Any]
+    version: int
+    etag: str
+    replayed: bool = False
+
+
+def _version(row: dict[str, Any]) -> int:
+    return int(row["props"].get(VERSION_PROPERTY) or 0)
+
+
 def fetch_record(tx: ManagedTransaction, nt: NodeType, record_id: str) -> dict[str, Any] | None:
     """The record inside a transaction, or None."""
     row = tx.run(
@@ -184,10 +222,8 @@ def fetch_record(tx: ManagedTransaction, nt: NodeType, record_id: str) -> dict[s
     return _to_record(nt, row.data()) if row else None
 
 
-def get_record(
-    driver: Driver, section: str, record_id: str, database: str | None = None
-) -> dict[str, Any]:
-    """One record as a turva/1 mapping; :class:`NotFound` if there is none."""
+def get_stored(driver: Driver, section: str, record_id: str, database: str | None = None) -> Stored:
+    """One record with its version and ETag; :class:`NotFound` if there is none."""
     nt = node_type(section)
     records, _, _ = driver.execute_query(
         f"MATCH (n:{label(nt.label)} {{id: $id}}) RETURN {_rel_columns(nt)}",
@@ -197,7 +233,16 @@ def get_record(
     )
     if not records:
         raise NotFound(f"no {nt.noun} has the id {record_id!r}")
-    return _to_record(nt, records[0].data())
+    row = records[0].data()
+    record, version = _to_record(nt, row), _version(row)
+    return Stored(record, version, etag_of(record, version))
+
+
+def get_record(
+    driver: Driver, section: str, record_id: str, database: str | None = None
+) -> dict[str, Any]:
+    """One record as a turva/1 mapping; :class:`NotFound` if there is none."""
+    return get_stored(driver, section, record_id, database).record
 
 
 def list_records(
@@ -277,19 +322,27 @@ def _reference_issues(
     return issues
 
 
-def _write(tx: ManagedTransaction, nt: NodeType, record: model.Record) -> None:
-    tx.run(
-        f"MERGE (n:{label(nt.label)} {{id: $id}}) SET n = $props",
-        id=record.id,
-        props=to_properties(record, nt),
-    ).consume()
+def _write(
+    tx: ManagedTransaction, nt: NodeType, record: model.Record, version: int, *, create: bool
+) -> None:
+    props = {**to_properties(record, nt), VERSION_PROPERTY: version}
+    if create:
+        # CREATE, not MERGE: the id's uniqueness constraint refuses a second create
+        tx.run(f"CREATE (n:{label(nt.label)}) SET n = $props", props=props).consume()
+    else:
+        tx.run(
+            f"MATCH (n:{label(nt.label)} {{id: $id}}) SET n = $props", id=record.id, props=props
+        ).consume()
     for rt in owned_rel_types(nt.label):
-        pattern = (
-            f"-[r:{rel_type(rt.type)}]->(:{label(rt.end)})"
-            if rt.owner_is_start
-            else f"<-[r:{rel_type(rt.type)}]-(:{label(rt.start)})"
-        )
-        tx.run(f"MATCH (n:{label(nt.label)} {{id: $id}}){pattern} DELETE r", id=record.id).consume()
+        if not create:
+            pattern = (
+                f"-[r:{rel_type(rt.type)}]->(:{label(rt.end)})"
+                if rt.owner_is_start
+                else f"<-[r:{rel_type(rt.type)}]-(:{label(rt.start)})"
+            )
+            tx.run(
+                f"MATCH (n:{label(nt.label)} {{id: $id}}){pattern} DELETE r", id=record.id
+            ).consume()
         rows = relationship_rows(record, rt)
         if rows:
             tx.run(
@@ -300,53 +353,60 @@ def _write(tx: ManagedTransaction, nt: NodeType, record: model.Record) -> None:
             ).consume()
 
 
-def _save(
-    driver: Driver,
-    section: str,
-    record: model.Record,
-    *,
-    create: bool,
-    who: str,
-    authorize: Authorize | None,
-    database: str | None,
-) -> dict[str, Any]:
-    nt = node_type(section)
+def _typed(nt: NodeType, record: model.Record) -> None:
     if not isinstance(record, nt.model):
         raise TypeError(f"expected a {nt.model.__name__}, got {type(record).__name__}")
 
-    def work(tx: ManagedTransaction) -> dict[str, Any]:
-        before = fetch_record(tx, nt, record.id)
-        if create and before is not None:
-            raise Conflict(
-                f"a {nt.noun} with the id {record.id!r} exists already: "
-                f"replace it with PUT or choose another id"
-            )
-        if not create and before is None:
-            raise NotFound(f"no {nt.noun} has the id {record.id!r}; create it with POST")
-        issues = _reference_issues(tx, nt, record)
-        if issues:
-            raise ValidationFailed(issues)
-        _write(tx, nt, record)
-        after = fetch_record(tx, nt, record.id)
-        if authorize is not None:
-            authorize(tx, before, after)
-        record_change(
-            tx,
-            who=who,
-            type=resource_name(section),
-            record_id=record.id,
-            action="create" if create else "replace",
-            before=before,
-            after=after,
-        )
-        return after or {}
 
-    try:
-        with driver.session(database=database) as session:
-            return session.execute_write(work)
-    except ConstraintError as e:
-        # two clients created the same id at once; the second one loses
-        raise Conflict(f"a {nt.noun} with the id {record.id!r} exists already") from e
+def _store(
+    tx: ManagedTransaction,
+    section: str,
+    record: model.Record,
+    *,
+    before: dict[str, Any] | None,
+    version: int,
+    action: str,
+    who: str,
+    authorize: Authorize | None,
+) -> tuple[Stored, str]:
+    """Check references, write, authorize and record the change; (stored, change key)."""
+    nt = node_type(section)
+    issues = _reference_issues(tx, nt, record)
+    if issues:
+        raise ValidationFailed(issues)
+    _write(tx, nt, record, version, create=before is None)
+    after = fetch_record(tx, nt, record.id) or {}
+    if authorize is not None:
+        authorize(tx, before, after)
+    change = record_change(
+        tx,
+        who=who,
+        type=resource_name(section),
+        record_id=record.id,
+        action=action,
+        before=before,
+        after=after,
+    )
+    return Stored(after, version, etag_of(after, version)), change["change"]
+
+
+def _locked_before(
+    tx: ManagedTransaction, nt: NodeType, record_id: str, if_match: str | None, hint: str = ""
+) -> tuple[dict[str, Any], int]:
+    """Lock the record, check ``if_match``; the record before the write and the new version."""
+    version = lock_record(tx, nt, record_id)
+    before = fetch_record(tx, nt, record_id) if version is not None else None
+    if version is None or before is None:
+        raise NotFound(f"no {nt.noun} has the id {record_id!r}{hint}")
+    check_if_match(if_match, nt, before, version - 1)
+    return before, version
+
+
+def _conflict(nt: NodeType, record_id: str) -> Conflict:
+    return Conflict(
+        f"a {nt.noun} with the id {record_id!r} exists already: "
+        f"replace it with PUT or choose another id"
+    )
 
 
 def create_record(
@@ -356,16 +416,50 @@ def create_record(
     *,
     who: str,
     authorize: Authorize | None = None,
+    idempotency_key: IdempotencyKey | None = None,
     database: str | None = None,
-) -> dict[str, Any]:
+) -> Stored:
     """Create a record (:class:`Conflict` if the id is taken); returns it as stored.
 
     ``authorize(tx, before, after)`` runs in the transaction after the write and may
-    raise to undo it; the change is recorded in the same transaction.
+    raise to undo it; the change is recorded in the same transaction. Of concurrent
+    creates of one id exactly one succeeds. With ``idempotency_key``, a request already
+    answered returns that answer (``replayed``) and writes nothing.
     """
-    return _save(
-        driver, section, record, create=True, who=who, authorize=authorize, database=database
-    )
+    nt = node_type(section)
+    _typed(nt, record)
+
+    def work(tx: ManagedTransaction) -> Stored:
+        if idempotency_key is not None:
+            answer = idempotency.claim(tx, idempotency_key)
+            if answer is not None:
+                return Stored(answer.body, answer.version or 0, answer.etag or "", replayed=True)
+        if fetch_record(tx, nt, record.id) is not None:
+            raise _conflict(nt, record.id)
+        stored, change = _store(
+            tx,
+            section,
+            record,
+            before=None,
+            version=1,
+            action="create",
+            who=who,
+            authorize=authorize,
+        )
+        if idempotency_key is not None:
+            answer = idempotency.Answer(201, stored.record, stored.etag, stored.version)
+            idempotency.remember(tx, idempotency_key, answer, change)
+        return stored
+
+    try:
+        with driver.session(database=database) as session:
+            stored = session.execute_write(work)
+    except ConstraintError as e:
+        # another client created the same id at the same time, and committed first
+        raise _conflict(nt, record.id) from e
+    if idempotency_key is not None and not stored.replayed:
+        idempotency.sweep(driver, database)
+    return stored
 
 
 def replace_record(
@@ -375,12 +469,93 @@ def replace_record(
     *,
     who: str,
     authorize: Authorize | None = None,
+    if_match: str | None = None,
     database: str | None = None,
-) -> dict[str, Any]:
-    """Replace an existing record and the relationships it owns (:class:`NotFound` if none)."""
-    return _save(
-        driver, section, record, create=False, who=who, authorize=authorize, database=database
-    )
+) -> Stored:
+    """Replace an existing record and the relationships it owns (:class:`NotFound` if none).
+
+    With ``if_match``, only while the record is still that version (else
+    :class:`~turva.graph.store.versions.StaleRecord`).
+    """
+    nt = node_type(section)
+    _typed(nt, record)
+
+    def work(tx: ManagedTransaction) -> Stored:
+        before, version = _locked_before(tx, nt, record.id, if_match, "; create it with POST")
+        return _store(
+            tx,
+            section,
+            record,
+            before=before,
+            version=version,
+            action="replace",
+            who=who,
+            authorize=authorize,
+        )[0]
+
+    with driver.session(database=database) as session:
+        return session.execute_write(work)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """``target`` with a JSON merge patch (RFC 7396) applied: null removes, lists replace."""
+    if not isinstance(patch, dict):
+        return patch
+    if not isinstance(target, dict):
+        # the record holds no mapping here: the patch value is the new value as it is
+        # (shape errors are the model's to report)
+        return patch
+    out = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def patch_record(
+    driver: Driver,
+    section: str,
+    record_id: str,
+    patch: dict[str, Any],
+    *,
+    who: str,
+    authorize: Authorize | None = None,
+    if_match: str | None = None,
+    database: str | None = None,
+) -> Stored:
+    """Change some fields of a record: a JSON merge patch (RFC 7396) of its turva/1 mapping.
+
+    The patched record is validated whole (:class:`ValidationFailed` with the fields'
+    paths) and written like a replace, in the same transaction that read it.
+    """
+    nt = node_type(section)
+
+    def work(tx: ManagedTransaction) -> Stored:
+        before, version = _locked_before(tx, nt, record_id, if_match)
+        patched = merge_patch(before, patch)
+        if patched.get("id") != record_id:
+            raise ValidationFailed(
+                [ValidationIssue(("id",), f"the id of {nt.noun} {record_id!r} cannot change")]
+            )
+        try:
+            record = nt.model.model_validate(patched)
+        except ValidationError as e:
+            raise ValidationFailed(issues_from(e)) from e
+        return _store(
+            tx,
+            section,
+            record,
+            before=before,
+            version=version,
+            action="patch",
+            who=who,
+            authorize=authorize,
+        )[0]
+
+    with driver.session(database=database) as session:
+        return session.execute_write(work)
 
 
 def _referencing(tx: ManagedTransaction, nt: NodeType, record_id: str) -> list[str]:
@@ -410,18 +585,18 @@ def delete_record(
     *,
     who: str,
     authorize: Authorize | None = None,
+    if_match: str | None = None,
     database: str | None = None,
 ) -> dict[str, Any]:
     """Delete a record nobody refers to; :class:`Conflict` lists who still does.
 
-    Returns the deleted record.
+    With ``if_match``, only while the record is still that version. Returns the
+    deleted record.
     """
     nt = node_type(section)
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
-        before = fetch_record(tx, nt, record_id)
-        if before is None:
-            raise NotFound(f"no {nt.noun} has the id {record_id!r}")
+        before, _ = _locked_before(tx, nt, record_id, if_match)
         if authorize is not None:
             authorize(tx, before, None)
         refs = _referencing(tx, nt, record_id)

@@ -10,6 +10,7 @@ import typer
 
 from turva.api.cli.common import app, driver_session, stdout
 from turva.api.cli.output import Format, render
+from turva.graph.domain.formats import iso_date
 from turva.graph.errors import BadArgument
 from turva.queries import Analyses
 from turva.queries.results import AnalysisResult
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 FORMAT_HELP = "Output: table (default), json (the documented JSON), csv or md."
-SECTION_HELP = "Print only this section (table, csv and md)."
+SECTION_HELP = "Print only this section (table, csv and md); csv stacks all sections otherwise."
 PERIOD_HELP = "Period (year) of the priority groups; default: the latest in the graph."
 
 FormatOption = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP)
@@ -58,11 +59,11 @@ def _as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
+        return iso_date(value)  # the one reading of a date, as the API's ?as_of=
     except ValueError:
-        pass
-    raise BadArgument(f"--as-of must be a date YYYY-MM-DD, e.g. 2025-12-31; got {value!r}")
+        raise BadArgument(
+            f"--as-of must be a date YYYY-MM-DD, e.g. 2025-12-31; got {value!r}"
+        ) from None
 
 
 @app.command("who-addresses")

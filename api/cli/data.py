@@ -1,4 +1,9 @@
-"""`turva load` and `turva export`: the turva/1 data format in and out."""
+"""`turva load` and `turva export`: the turva/1 data format in and out.
+
+Both are thin: reading and writing the formats is :mod:`turva.graph.domain.formats`,
+importing and exporting (validation, one transaction, the change history) is
+:mod:`turva.graph.store.documents`, the same service the HTTP API uses.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +13,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from neo4j import ManagedTransaction
+from neo4j import Driver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from turva.api.cli.common import app, driver_session, settings, stderr, stdout
-from turva.graph.domain.formats import dump_document, read_document_data
+from turva.graph.domain.formats import format_for_path, read_document_data, suffix_text
 from turva.graph.domain.schema import apply_schema
-from turva.graph.errors import DataFileError
-from turva.graph.store.export import export_document
-from turva.graph.store.history import document_counts, record_load
-from turva.graph.store.load import BATCH_SIZE, LoadReport, check_document, load_document
+from turva.graph.store.documents import ImportResult, export_file, import_document
+from turva.graph.store.load import BATCH_SIZE
+from turva.graph.store.load import Progress as OnProgress
 
 
-def _summary(report: LoadReport, dry_run: bool) -> str:
+def _summary(result: ImportResult) -> str:
+    report = result.report
     created, updated = sum(report.created.values()), sum(report.updated.values())
     deleted = sum(report.deleted.values())
-    verb = "would load" if dry_run else "loaded"
+    verb = "would load" if result.dry_run else "loaded"
     text = f"{verb} {created + updated} records ({created} new, {updated} updated"
     text += f", {deleted} deleted)" if deleted else ")"
     return text + f" and {report.relationships} relationships"
@@ -37,7 +42,7 @@ def _plain_progress(done: int, total: int) -> None:
 
 @app.command()
 def load(
-    file: Annotated[Path, typer.Argument(help="A turva/1 document (.yaml, .yml or .json).")],
+    file: Annotated[Path, typer.Argument(help=f"A turva/1 document ({suffix_text()}).")],
     replace: bool = typer.Option(False, "--replace", help="Make the graph equal to the file."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; write nothing."),
     if_empty: bool = typer.Option(
@@ -46,30 +51,25 @@ def load(
 ) -> None:
     """Validate a whole turva/1 file, then write it in one transaction (upsert by id)."""
     config = settings()
-    data = read_document_data(file)
-    who = f"cli:{getpass.getuser()}"
+    data = read_document_data(file)  # a bad file is refused before Neo4j is started
 
-    def record(tx: ManagedTransaction) -> None:
-        # the load's own entry in the change history commits with the data
-        record_load(tx, who, document_counts(data), replace=replace)
+    def run(driver: Driver, progress: OnProgress | None) -> ImportResult:
+        return import_document(
+            driver,
+            data,
+            who=f"cli:{getpass.getuser()}",
+            replace=replace,
+            dry_run=dry_run,
+            if_empty=if_empty,
+            database=config.neo4j_database,
+            progress=progress,
+        )
 
     with driver_session(config) as driver:
         apply_schema(driver, config.neo4j_database)
-        if if_empty:
-            records, _, _ = driver.execute_query(
-                "MATCH (n:Phenomenon|Organisation|Measure) RETURN count(n) > 0 AS any",
-                database_=config.neo4j_database,
-            )
-            if records[0]["any"]:
-                stdout.print(f"the graph already has data; {file} was not loaded")
-                return
-        if dry_run:
-            _, report, _ = check_document(
-                driver, data, replace=replace, database=config.neo4j_database
-            )
-            stdout.print(f"{file}: valid; " + _summary(report, dry_run=True))
-            return
-        if sys.stderr.isatty():
+        if dry_run or not sys.stderr.isatty():
+            result = run(driver, None if dry_run else _plain_progress)
+        else:
             with Progress(
                 "[progress.description]{task.description}",
                 BarColumn(),
@@ -79,39 +79,27 @@ def load(
                 transient=True,
             ) as bar:
                 task = bar.add_task(f"loading {file.name}", total=None)
-                report = load_document(
-                    driver,
-                    data,
-                    replace=replace,
-                    database=config.neo4j_database,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                    in_transaction=record,
+                result = run(
+                    driver, lambda done, total: bar.update(task, completed=done, total=total)
                 )
-        else:
-            report = load_document(
-                driver,
-                data,
-                replace=replace,
-                database=config.neo4j_database,
-                progress=_plain_progress,
-                in_transaction=record,
-            )
-    stdout.print(f"{file}: " + _summary(report, dry_run=False))
+    if result.skipped:
+        stdout.print(f"the graph already has data; {file} was not loaded")
+    elif result.dry_run:
+        stdout.print(f"{file}: valid; " + _summary(result))
+    else:
+        stdout.print(f"{file}: " + _summary(result))
 
 
 @app.command()
 def export(
-    file: Annotated[Path, typer.Argument(help="Where to write: .yaml, .yml or .json.")],
+    file: Annotated[Path, typer.Argument(help=f"Where to write: {suffix_text()}.")],
     history: bool = typer.Option(
         True, "--history/--no-history", help="Include the change history (`changes:`)."
     ),
 ) -> None:
-    """Write the whole graph as a sorted turva/1 document."""
-    if file.suffix.lower() not in (".yaml", ".yml", ".json"):
-        raise DataFileError(f"Cannot export to {file}: use a .yaml, .yml or .json file name.")
+    """Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."""
+    format_for_path(file, "export to")  # a wrong name is refused before Neo4j is started
     config = settings()
     with driver_session(config) as driver:
-        data = export_document(driver, config.neo4j_database, history=history)
-    dump_document(data, file)
-    count = sum(len(v) for k, v in data.items() if isinstance(v, list) and k != "changes")
+        count = export_file(driver, file, history=history, database=config.neo4j_database)
     stdout.print(f"exported {count} records to {file}")

@@ -1,27 +1,24 @@
 """Printing analysis results: ``--format table|json|csv|md``.
 
 ``json`` prints exactly the documented JSON (``result.model_dump(mode="json")``);
-``csv`` and ``md`` print the flat sections of ``result.tables()`` (lists of ids as one
-space-separated cell); ``table`` (the default) draws them with rich for people.
-A result with several sections prints each one; ``section`` picks one of them.
+``csv`` and ``md`` print the renderings of :mod:`turva.queries.tables` (the same bytes
+as the API's ``?format=csv|md``); ``table`` (the default) draws the sections of
+:func:`turva.queries.tables.tables` with rich for people. ``section`` picks one section.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from enum import StrEnum
-from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as RichTable
 
-from turva.graph.errors import BadArgument
 from turva.queries.results import AnalysisResult
+from turva.queries.tables import TABLE_FORMATS, Cell, render_table, tables
 
-__all__ = ["Format", "render", "to_csv", "to_markdown", "to_json"]
+__all__ = ["Format", "render", "to_json"]
 
 
 class Format(StrEnum):
@@ -31,60 +28,13 @@ class Format(StrEnum):
     md = "md"
 
 
-def _sections(result: AnalysisResult, section: str | None) -> dict[str, tuple[str, ...]]:
-    columns = result.columns()
-    if section is None:
-        return columns
-    if section not in columns:
-        raise BadArgument(
-            f"unknown section {section!r} for --section; choose one of: {', '.join(columns)}"
-        )
-    return {section: columns[section]}
-
-
-def _text(value: Any) -> str:
+def _text(value: Cell) -> str:
     return "" if value is None else str(value)
 
 
 def to_json(result: AnalysisResult) -> str:
     """The documented JSON of ``result``, indented."""
     return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
-
-
-def to_csv(result: AnalysisResult, section: str | None = None) -> str:
-    """CSV of one section, or of every section as blocks headed by ``# section``."""
-    sections = _sections(result, section)
-    tables = result.tables()
-    out = io.StringIO()
-    for i, (name, columns) in enumerate(sections.items()):
-        if len(sections) > 1:
-            out.write(("\n" if i else "") + f"# {name}\n")
-        writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(tables[name])
-    return out.getvalue()
-
-
-def _md_cell(value: Any) -> str:
-    return _text(value).replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(result: AnalysisResult, section: str | None = None) -> str:
-    """Markdown tables, one per section, each under a ``## section`` heading."""
-    sections = _sections(result, section)
-    tables = result.tables()
-    blocks = []
-    for name, columns in sections.items():
-        lines = [f"## {name}", ""]
-        rows = tables[name]
-        if rows:
-            lines.append("| " + " | ".join(columns) + " |")
-            lines.append("|" + "|".join(" --- " for _ in columns) + "|")
-            lines += ["| " + " | ".join(_md_cell(r.get(c)) for c in columns) + " |" for r in rows]
-        else:
-            lines.append("_none_")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n"
 
 
 def _title(name: str) -> str:
@@ -96,19 +46,22 @@ def _rich_tables(
 ) -> None:
     if context:
         console.print(context, style="dim")
-    tables = result.tables()
-    for name, columns in _sections(result, section).items():
-        rows = tables[name]
-        if not rows:
-            console.print(f"[bold]{_title(name)}[/]: none")
+    for part in tables(result, section):
+        if not part.rows:
+            console.print(f"[bold]{_title(part.name)}[/]: none")
             continue
-        table = Table(title=f"{_title(name)} ({len(rows)})", title_justify="left", show_lines=False)
-        for column in columns:
-            numeric = all(isinstance(r.get(column), int | float) for r in rows)
-            table.add_column(column, justify="right" if numeric else "left", overflow="fold")
-        for row in rows:
-            table.add_row(*(_text(row.get(c)) for c in columns))
-        console.print(table)
+        drawn = RichTable(
+            title=f"{_title(part.name)} ({len(part.rows)})", title_justify="left", show_lines=False
+        )
+        for i, column in enumerate(part.columns):
+            numeric = all(
+                isinstance(row[i], int | float) and not isinstance(row[i], bool)
+                for row in part.rows
+            )
+            drawn.add_column(column, justify="right" if numeric else "left", overflow="fold")
+        for row in part.rows:
+            drawn.add_row(*(_text(c) for c in row))
+        console.print(drawn)
 
 
 def render(
@@ -120,13 +73,13 @@ def render(
     context: str | None = None,
 ) -> None:
     """Print ``result`` in ``fmt``; ``context`` (period, date) is shown only in tables."""
-    _sections(result, section)  # a wrong --section is an error in every format
+    tables(result, section)  # a wrong --section is an error in every format
     if fmt is Format.json:
         sys.stdout.write(to_json(result) + "\n")
-    elif fmt is Format.csv:
-        sys.stdout.write(to_csv(result, section))
-    elif fmt is Format.md:
-        sys.stdout.write(to_markdown(result, section))
+    elif fmt.value in TABLE_FORMATS:
+        # bytes, so the file is the API's byte for byte whatever the terminal's encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(render_table(result, fmt.value, section))
     else:
         _rich_tables(console, result, section, context)
     sys.stdout.flush()

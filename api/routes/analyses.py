@@ -1,24 +1,26 @@
-"""The analyses over HTTP: the same JSON as ``turva ... --format json``, or CSV.
+"""The analyses over HTTP: the same JSON as ``turva ... --format json``, or a table.
 
-CSV (``?format=csv`` or ``Accept: text/csv``): ``section=<name>`` gives that section's
-table; without it every section is stacked in one table whose first column is
-``section``.
+``?format=csv`` (or ``Accept: text/csv``) and ``?format=md`` (or ``Accept:
+text/markdown``) give the renderings of :mod:`turva.queries.tables`, byte for byte what
+``turva ... --format csv|md`` prints: ``section=<name>`` gives that section's table;
+without it CSV stacks every section in one table whose first column is ``section``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from turva.api.auth import ReaderDep
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.problems import ProblemError, problem_responses
+from turva.graph.domain.formats import iso_date
 from turva.graph.domain.model import ID_PATTERN
+from turva.graph.errors import BadArgument
 from turva.queries import Analyses, AnalysisResult
 from turva.queries.results import (
     Connection,
@@ -29,8 +31,9 @@ from turva.queries.results import (
     Profile,
     WhoAddresses,
 )
+from turva.queries.tables import TABLE_FORMATS, TableFormat, render_table
 
-__all__ = ["router", "to_csv", "analysis_response"]
+__all__ = ["router", "analysis_response", "IsoDateQuery"]
 
 router = APIRouter(tags=["analyses"])
 
@@ -39,56 +42,38 @@ Period = Annotated[
     int | None,
     Query(ge=1900, le=2200, description="the period (year); the latest in the graph if omitted"),
 ]
+_FORMATS = ["json", *TABLE_FORMATS]
 Format = Annotated[
-    Literal["json", "csv"] | None,
-    Query(description="json (default) or csv; `Accept: text/csv` also gives CSV"),
+    str | None,
+    Query(
+        description="json (default), "
+        + ", ".join(TABLE_FORMATS)
+        + "; `Accept: "
+        + "` or `Accept: ".join(f.mime for f in TABLE_FORMATS.values())
+        + "` also give those",
+        pattern="^(" + "|".join(_FORMATS) + ")$",
+        json_schema_extra={"enum": _FORMATS},
+    ),
 ]
 Section = Annotated[
     str | None,
-    Query(max_length=64, description="CSV only: the one section to give, e.g. overdue_measures"),
+    Query(max_length=64, description="tables only: the one section to give, e.g. overdue_measures"),
 ]
-_CSV_RESPONSE = {
-    "content": {
-        "text/csv": {"schema": {"type": "string"}},
-    }
+#: a date exactly as turva reads dates everywhere (``YYYY-MM-DD``), for ``as_of``
+IsoDateQuery = Annotated[dt.date, BeforeValidator(iso_date)]
+_TABLE_RESPONSE = {
+    "content": {f.mime: {"schema": {"type": "string"}} for f in TABLE_FORMATS.values()},
 }
 
 
-def to_csv(result: AnalysisResult, section: str | None = None) -> str:
-    """The result's tables as CSV: one section, or all stacked with a ``section`` column."""
-    tables = result.tables()
-    columns = result.columns()
-    out = io.StringIO()
-    if section is not None:
-        if section not in tables:
-            raise ProblemError(
-                422,
-                f"unknown section {section!r}: use one of {', '.join(tables)}",
-                errors=[{"parameter": "section", "in": "query", "detail": "unknown section"}],
-            )
-        writer = csv.DictWriter(out, fieldnames=list(columns[section]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(tables[section])
-        return out.getvalue()
-    if len(tables) == 1:
-        (name,) = tables
-        return to_csv(result, name)
-    fields: list[str] = ["section"]
-    for cols in columns.values():
-        fields.extend(c for c in cols if c not in fields)
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for name, rows in tables.items():
-        for row in rows:
-            writer.writerow({"section": name, **row})
-    return out.getvalue()
-
-
-def _wants_csv(request: Request, format: str | None) -> bool:
+def _table_format(request: Request, format: str | None) -> TableFormat | None:
+    """The table rendering asked for by ``?format=`` or else ``Accept``; None for JSON."""
     if format is not None:
-        return format == "csv"
+        return TABLE_FORMATS.get(format)
     accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept
+    if "application/json" in accept:
+        return None
+    return next((f for f in TABLE_FORMATS.values() if f.mime in accept), None)
 
 
 def analysis_response(
@@ -98,12 +83,21 @@ def analysis_response(
     section: str | None = None,
     filename: str = "analysis",
 ) -> Response:
-    """JSON, or CSV when asked for; the JSON is ``result.model_dump(mode="json")``."""
-    if _wants_csv(request, format):
+    """JSON, or a table rendering when asked for; the JSON is ``result.model_dump(mode="json")``."""
+    rendering = _table_format(request, format)
+    if rendering is not None:
+        try:
+            content = render_table(result, rendering.name, section)
+        except BadArgument as e:
+            raise ProblemError(
+                422,
+                str(e),
+                errors=[{"parameter": "section", "in": "query", "detail": "unknown section"}],
+            ) from e
         return Response(
-            to_csv(result, section),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+            content,
+            media_type=rendering.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}{rendering.suffix}"'},
         )
     # pydantic's own serialiser: the same JSON as model_dump(mode="json"), much faster
     return Response(result.model_dump_json(), media_type="application/json")
@@ -119,7 +113,7 @@ _ERRORS = problem_responses(401, 404, 422, 503)
 @router.get(
     "/phenomena/{id}/actors",
     response_model=WhoAddresses,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="who_addresses",
     summary="Who addresses a phenomenon (or a narrower one): organisations, branches, how",
 )
@@ -139,7 +133,7 @@ def who_addresses(
 @router.get(
     "/analysis/gaps",
     response_model=Gaps,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="gaps",
     summary="Gaps: unaddressed phenomena, single-branch work, missing owners, overdue measures",
 )
@@ -149,7 +143,9 @@ def gaps(
     settings: SettingsDep,
     _: ReaderDep,
     period: Period = None,
-    as_of: Annotated[dt.date | None, Query(description="the day to judge 'overdue' by")] = None,
+    as_of: Annotated[
+        IsoDateQuery | None, Query(description="the day (YYYY-MM-DD) to judge 'overdue' by")
+    ] = None,
     format: Format = None,
     section: Section = None,
 ) -> Response:
@@ -160,7 +156,7 @@ def gaps(
 @router.get(
     "/analysis/overlaps",
     response_model=Overlaps,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="overlaps",
     summary="Overlaps: multi-branch phenomena, uncoordinated measures, overlapping groups",
 )
@@ -182,7 +178,7 @@ def overlaps(
 @router.get(
     "/analysis/coverage",
     response_model=Coverage,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="coverage",
     summary="Coverage: active measures per phenomenon and administrative branch",
 )
@@ -200,7 +196,7 @@ def coverage(
 @router.get(
     "/analysis/changes",
     response_model=PeriodChanges,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="period_changes",
     summary="How the priority groups changed from one period to another",
 )
@@ -232,7 +228,7 @@ def periods(driver: DriverDep, settings: SettingsDep, _: ReaderDep) -> Any:
 @router.get(
     "/organisations/{id}/profile",
     response_model=Profile,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="profile",
     summary="An organisation's profile: branch, groups, bodies, measures, phenomena",
 )
@@ -252,7 +248,7 @@ def profile(
 @router.get(
     "/organisations/{a}/path/{b}",
     response_model=Connection,
-    responses={200: _CSV_RESPONSE, **_ERRORS},
+    responses={200: _TABLE_RESPONSE, **_ERRORS},
     operation_id="path",
     summary="A shortest connection between two organisations (length null if none)",
 )

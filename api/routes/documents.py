@@ -1,22 +1,31 @@
-"""Whole documents: ``POST /api/v1/import`` (admin) and ``GET /api/v1/export``."""
+"""Whole documents: ``POST /api/v1/import`` (admin) and ``GET /api/v1/export``.
+
+The formats are those of :mod:`turva.graph.domain.formats` (chosen by ``Content-Type`` on
+import and by ``?format=`` on export); importing and exporting is
+:mod:`turva.graph.store.documents`, the same service as ``turva load`` and ``turva export``.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from turva.api.auth import AdminDep, ReaderDep
 from turva.api.deps import DriverDep, SettingsDep
-from turva.api.problems import problem_responses
-from turva.graph.domain.formats import parse_document_text
+from turva.api.problems import ProblemError, problem_responses
+from turva.graph.domain.formats import (
+    DocumentContentError,
+    DocumentFormat,
+    document_formats,
+    format_for_media_type,
+    format_named,
+)
 from turva.graph.domain.model import Document
-from turva.graph.store.export import export_document
-from turva.graph.store.history import document_counts, record_load
-from turva.graph.store.load import check_document, load_document
+from turva.graph.store.documents import export_bytes, import_bytes
 
 router = APIRouter(tags=["documents"])
 
@@ -34,14 +43,30 @@ class ImportReport(BaseModel):
     changes: int
 
 
+def _content(schema: str) -> dict[str, Any]:
+    """An OpenAPI ``content`` entry per registered format."""
+    return {
+        fmt.media_type: {
+            "schema": {"type": "string", "format": "binary"}
+            if fmt.binary
+            else {"$ref": f"#/components/schemas/{schema}"}
+        }
+        for fmt in document_formats()
+    }
+
+
+def _names(formats: tuple[DocumentFormat, ...]) -> str:
+    items = [f.media_type for f in formats]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 _DOCUMENT_SCHEMA = {
     "requestBody": {
         "required": True,
-        "description": "A turva/1 document as JSON, or YAML with `Content-Type: application/yaml`.",
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Document"}},
-            "application/yaml": {"schema": {"$ref": "#/components/schemas/Document"}},
-        },
+        "description": "A turva/1 document, sent with the `Content-Type` of its format: "
+        + _names(document_formats())
+        + " (JSON when none is given).",
+        "content": _content("Document"),
     }
 }
 
@@ -56,7 +81,9 @@ _DOCUMENT_SCHEMA = {
         "and nothing is written. `mode=merge` upserts records by id; `mode=replace` makes "
         "the graph equal to the document (the change history and tokens are kept). "
         "`dry_run=true` returns the report without writing. A `changes:` list (from an "
-        "export) restores that history."
+        "export) restores that history. A body that is not its format at all is `400`; "
+        "one that is, but repeats a key in a mapping, nests too deep or holds a number "
+        "that is not finite, is `422`."
     ),
     openapi_extra=_DOCUMENT_SCHEMA,
     responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
@@ -69,45 +96,31 @@ async def import_document(
     mode: Annotated[Literal["merge", "replace"], Query()] = "merge",
     dry_run: Annotated[bool, Query()] = False,
 ) -> Any:
-    from starlette.concurrency import run_in_threadpool
-
-    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
-    if content_type not in (
-        "application/json",
-        "application/yaml",
-        "application/x-yaml",
-        "text/yaml",
-    ):
-        from turva.api.problems import ProblemError
-
+    content_type = request.headers.get("content-type", "application/json")
+    fmt = format_for_media_type(content_type)
+    if fmt is None:
         raise ProblemError(
-            415, f"Send the document as application/json or application/yaml, not {content_type}."
+            415,
+            f"Send the document as {_names(document_formats())}, "
+            f"not {content_type.split(';')[0].strip()}.",
         )
     raw = await request.body()
-    data = parse_document_text(
-        raw, name="the request body", as_json=content_type == "application/json"
-    )
-    replace = mode == "replace"
-
-    def run() -> Any:
-        if dry_run:
-            return check_document(driver, data, replace=replace, database=settings.neo4j_database)[
-                1
-            ]
-        counts = document_counts(data)
-
-        def record(tx: Any) -> None:
-            record_load(tx, who.who, counts, replace=replace)
-
-        return load_document(
+    try:
+        # parsing and validating 10 MB takes seconds: never on the event loop
+        result = await run_in_threadpool(
+            import_bytes,
             driver,
-            data,
-            replace=replace,
+            raw,
+            fmt,
+            name="the request body",
+            who=who.who,
+            replace=mode == "replace",
+            dry_run=dry_run,
             database=settings.neo4j_database,
-            in_transaction=record,
         )
-
-    report = await run_in_threadpool(run)
+    except DocumentContentError as e:
+        raise ProblemError(422, str(e)) from e
+    report = result.report
     return {
         "mode": mode,
         "dry_run": dry_run,
@@ -120,19 +133,19 @@ async def import_document(
     }
 
 
+_FORMAT_NAMES = [fmt.name for fmt in document_formats()]
+
+
 @router.get(
     "/export",
     operation_id="export_document",
     summary="Export the whole graph as a turva/1 document",
-    description="Sorted, so two exports compare line by line; `changes` carries the history.",
+    description=(
+        "Sorted, so two exports compare line by line; `changes` carries the history. "
+        "The same bytes as `turva export FILE` writes to a file of that format."
+    ),
     responses={
-        200: {
-            "description": "the document",
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Export"}},
-                "application/yaml": {"schema": {"$ref": "#/components/schemas/Export"}},
-            },
-        },
+        200: {"description": "the document", "content": _content("Export")},
         **problem_responses(401, 422, 503),
     },
 )
@@ -140,18 +153,23 @@ def export(
     driver: DriverDep,
     settings: SettingsDep,
     _: ReaderDep,
-    format: Annotated[Literal["json", "yaml"], Query()] = "json",
+    format: Annotated[
+        str,
+        Query(
+            description="the document format: " + ", ".join(_FORMAT_NAMES),
+            pattern="^(" + "|".join(_FORMAT_NAMES) + ")$",
+            json_schema_extra={"enum": _FORMAT_NAMES},
+        ),
+    ] = "json",
     history: Annotated[bool, Query(description="include the change history")] = True,
 ) -> Response:
-    data = export_document(driver, settings.neo4j_database, history=history)
-    if format == "yaml":
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-        return Response(
-            text,
-            media_type="application/yaml",
-            headers={"Content-Disposition": 'attachment; filename="turva.yaml"'},
-        )
-    return JSONResponse(data)
+    fmt = format_named(format)
+    content = export_bytes(driver, fmt, history=history, database=settings.neo4j_database)
+    return Response(
+        content,
+        media_type=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{fmt.filename("turva")}"'},
+    )
 
 
 class Export(Document):

@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
         # a browser is sent to the login page, not shown a problem document
-        return RedirectResponse(exc.headers["Location"], status_code=303)
+        location = (exc.headers or {}).get("Location", "/login")
+        return RedirectResponse(location, status_code=303)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)

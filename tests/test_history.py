@@ -189,6 +189,12 @@ def test_exports_leave_token_changes_out_unless_asked(api, graph_2021):
     assert {c["type"] for c in with_tokens["changes"]} == {"measures", "tokens"}
     over_http = api.get("/api/v1/export").json()
     assert {c["type"] for c in over_http["changes"]} == {"measures"}
+    reader = bearer(token(graph_2021, "reader"))
+    refused = api.get("/api/v1/export", params={"tokens": True}, headers=reader)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    asked = api.get("/api/v1/export", params={"tokens": True}, headers=admin).json()
+    assert {c["type"] for c in asked["changes"]} == {"measures", "tokens"}
 
 
 def test_changes_log_command_shows_token_changes(api, graph_2021, turva):

@@ -96,10 +96,19 @@ def export(
     history: bool = typer.Option(
         True, "--history/--no-history", help="Include the change history (`changes:`)."
     ),
+    token_changes: bool = typer.Option(
+        False, "--token-changes", help="Also include the history of API tokens (names, roles)."
+    ),
 ) -> None:
     """Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."""
     format_for_path(file, "export to")  # a wrong name is refused before Neo4j is started
     config = settings()
     with driver_session(config) as driver:
-        count = export_file(driver, file, history=history, database=config.neo4j_database)
+        count = export_file(
+            driver,
+            file,
+            history=history,
+            include_token_changes=token_changes,
+            database=config.neo4j_database,
+        )
     stdout.print(f"exported {count} records to {file}")

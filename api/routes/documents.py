@@ -146,13 +146,13 @@ _FORMAT_NAMES = [fmt.name for fmt in document_formats()]
     ),
     responses={
         200: {"description": "the document", "content": _content("Export")},
-        **problem_responses(401, 422, 503),
+        **problem_responses(401, 403, 422, 503),
     },
 )
 def export(
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     format: Annotated[
         str,
         Query(
@@ -162,9 +162,20 @@ def export(
         ),
     ] = "json",
     history: Annotated[bool, Query(description="include the change history")] = True,
+    tokens: Annotated[
+        bool, Query(description="admin only: include the changes of API tokens")
+    ] = False,
 ) -> Response:
+    if tokens and who.role != "admin":
+        raise ProblemError(403, "Token changes are exported to admin tokens only.")
     fmt = format_named(format)
-    content = export_bytes(driver, fmt, history=history, database=settings.neo4j_database)
+    content = export_bytes(
+        driver,
+        fmt,
+        history=history,
+        include_token_changes=tokens,
+        database=settings.neo4j_database,
+    )
     return Response(
         content,
         media_type=fmt.media_type,

@@ -141,21 +141,40 @@ def import_bytes(
 
 
 def export_bytes(
-    driver: Driver, fmt: DocumentFormat, *, history: bool = True, database: str | None = None
+    driver: Driver,
+    fmt: DocumentFormat,
+    *,
+    history: bool = True,
+    include_token_changes: bool = False,
+    database: str | None = None,
 ) -> bytes:
-    """The whole graph, sorted, as a document in ``fmt`` (with the change history)."""
-    return encode_document(export_document(driver, database, history=history), fmt)
+    """The whole graph, sorted, as a document in ``fmt`` (with the change history).
+
+    Token changes (names, roles, organisations) stay out unless asked for: only an admin
+    may see them.
+    """
+    data = export_document(
+        driver, database, history=history, include_token_changes=include_token_changes
+    )
+    return encode_document(data, fmt)
 
 
 def export_file(
-    driver: Driver, path: Path, *, history: bool = True, database: str | None = None
+    driver: Driver,
+    path: Path,
+    *,
+    history: bool = True,
+    include_token_changes: bool = False,
+    database: str | None = None,
 ) -> int:
     """Write the whole graph to ``path`` (its suffix says the format); the records written.
 
     Gives the same bytes as :func:`export_bytes` in that format.
     """
     format_for_path(path, "export to")  # before asking the graph anything
-    data = export_document(driver, database, history=history)
+    data = export_document(
+        driver, database, history=history, include_token_changes=include_token_changes
+    )
     dump_document(data, path)
     return record_count(data)
 

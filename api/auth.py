@@ -102,6 +102,7 @@ async def principal(request: Request, driver: DriverDep, settings: SettingsDep) 
             "The token is unknown or revoked. Ask an admin for a new one (turva token create).",
             headers=_CHALLENGE,
         )
+    request.state.token_name = token.name  # the access log names the caller, never the secret
     return Principal(token, frozenset(token.organisations), via_cookie)
 
 
@@ -163,6 +164,7 @@ async def login_required(request: Request, driver: DriverDep, settings: Settings
     if secret:
         token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
         if token is not None:
+            request.state.token_name = token.name  # for the access log
             return
     raise LoginRequired(request.url.path)
 

@@ -1,4 +1,5 @@
-"""The FastAPI application: routers, error handling and the Neo4j driver's life cycle."""
+"""The FastAPI application: routers, error handling, hardening (security headers, access
+log) and the Neo4j driver's life cycle."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 from pydantic import BaseModel
+from starlette.types import ASGIApp
 
 from turva.api.auth import LoginRequired
 from turva.api.limits import BodyLimit
@@ -27,6 +29,7 @@ from turva.api.routes import (
     search,
     tokens,
 )
+from turva.api.security import harden
 from turva.api.web import router as web_router
 from turva.graph.domain.schema import apply_schema
 from turva.graph.server.connection import open_driver
@@ -55,6 +58,16 @@ def service_driver(settings: Settings) -> Driver:
     )
 
 
+class _Service(FastAPI):
+    """FastAPI with the access log and the security headers (:func:`harden`) outside every
+    other layer, even the handler of last resort that answers 500: middleware added with
+    ``add_middleware`` sits inside it and would miss those answers."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        docs = [p for p in (self.docs_url, self.swagger_ui_oauth2_redirect_url) if p]
+        return harden(super().build_middleware_stack(), self.state.settings, docs_paths=docs)
+
+
 def create_app(settings: Settings | None = None, driver: Driver | None = None) -> FastAPI:
     """The service. An injected ``driver`` stays the caller's to close."""
     settings = settings or Settings()
@@ -75,7 +88,7 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
                 opened.close()
                 app.state.driver = None
 
-    app = FastAPI(
+    app = _Service(
         title="turva",
         version="1",
         summary="Knowledge graph of Finland's national cooperation model for internal security",

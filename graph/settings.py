@@ -48,3 +48,4 @@ class Settings(BaseSettings):
     reads_require_token: bool = Field(default=False, alias="TURVA_READS_REQUIRE_TOKEN")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, alias="TURVA_MAX_BODY_BYTES")
     public_url: str = Field(default="", alias="TURVA_PUBLIC_URL")
+    access_log: bool = Field(default=True, alias="TURVA_ACCESS_LOG")

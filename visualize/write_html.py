@@ -6,6 +6,12 @@ Clicking a node opens its page in the web UI. Large maps (``physics`` off) are d
 the positions of the styled map so that the browser stays responsive; smaller ones
 settle with vis-network's physics from a fixed seed and then stop.
 
+A map's HTML runs exactly two scripts, both fixed: vis-network (:func:`vis_js`, inlined
+into standalone files) and the drawing script (:func:`map_js`, ``assets/map.js``), which
+reads the map from a JSON data block. Their hashes (:func:`script_hashes`) are what a
+Content-Security-Policy must allow; the HTML has no inline event handler and no
+``javascript:`` URL. A file opened from disk has no such header and needs nothing.
+
 >>> import re
 >>> import networkx as nx
 >>> from turva.visualize.styled import styled_map
@@ -22,6 +28,8 @@ True
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -39,7 +47,9 @@ __all__ = [
     "ASSETS",
     "VIS_SEED",
     "vis_js",
+    "map_js",
     "map_css",
+    "script_hashes",
     "vis_network",
     "vis_options",
     "vis_data",
@@ -72,10 +82,40 @@ def _environment() -> Environment:
     )
 
 
+def _inline_script(name: str) -> str:
+    # an HTML parser turns CR LF and CR into LF before a script runs or is hashed: do it
+    # here, so that the text written is the text a browser hashes
+    text = (ASSETS / name).read_text(encoding="utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @cache
 def vis_js() -> str:
-    """The vendored vis-network 9.1.2 script (from the pyvis package)."""
-    return (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")
+    """The vendored vis-network 9.1.2 script (from the pyvis package), as inlined."""
+    return _inline_script("vis-network.min.js")
+
+
+@cache
+def map_js() -> str:
+    """The script that draws a map from its JSON data block (``assets/map.js``)."""
+    return _inline_script("map.js")
+
+
+def _sha256_source(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+@cache
+def script_hashes() -> tuple[str, ...]:
+    """The CSP sources (``'sha256-...'``) of every inline script a map's HTML holds.
+
+    A server adds them to ``script-src``: then the maps run, and no other inline script.
+
+    >>> [h[:8] for h in script_hashes()]
+    ["'sha256-", "'sha256-"]
+    """
+    return (_sha256_source(vis_js()), _sha256_source(map_js()))
 
 
 @cache
@@ -244,6 +284,7 @@ def html_fragment(styled: StyledMap) -> Markup:
             physics=styled.physics,
             empty_text=text("empty", lang),
             data_json=_safe_json(data),
+            map_js=Markup(map_js()),
         )
     )
     return Markup(html)

@@ -1,5 +1,5 @@
 """One look for every map: node shapes and colours, marks, links and the words on the map
-(``assets/words.tsv``, one line a key in Finnish, Swedish and English).
+(translated through the one message catalogue, :mod:`turva.graph.messages`).
 
 Every writer (HTML, PNG, GEXF) gets its colours and shapes from here through the styled
 map (:mod:`turva.visualize.styled`), so a phenomenon looks the same in the browser, in a
@@ -17,14 +17,11 @@ True
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
-from turva.visualize.views import LANGS
+from turva.graph.messages import NC_, pgettext_for
 
 __all__ = [
     "NodeStyle",
@@ -96,7 +93,57 @@ _PALETTE = (
     "#dbdb8d",
 )
 
-_WORDS = Path(__file__).resolve().parent / "assets" / "words.tsv"
+# The words on the maps, English message ids in the context "map" of the one catalogue
+# (graph/messages); their Finnish and Swedish live in its .po files.
+_WORDS: dict[str, str] = {
+    "who-works-on-what": NC_("map", "Who works on what"),
+    "group": NC_("map", "Priority group"),
+    "phenomenon": NC_("map", "Phenomenon"),
+    "organisation": NC_("map", "Organisation"),
+    "collaboration": NC_("map", "Collaboration"),
+    "overview": NC_("map", "Overview"),
+    "type.organisation": NC_("map", "organisation"),
+    "type.phenomenon": NC_("map", "phenomenon"),
+    "type.group": NC_("map", "priority group"),
+    "type.goal": NC_("map", "goal"),
+    "type.measure": NC_("map", "measure"),
+    "type.branch": NC_("map", "branch"),
+    "type.theme": NC_("map", "theme"),
+    "type.body": NC_("map", "cooperation body"),
+    "filter.period": NC_("map", "period"),
+    "filter.theme": NC_("map", "theme"),
+    "filter.branch": NC_("map", "branch"),
+    "filter.group": NC_("map", "priority group"),
+    "filter.radius": NC_("map", "radius"),
+    "no_filters": NC_("map", "no filters"),
+    "no_branch": NC_("map", "no branch (NGOs, regions)"),
+    "broker": NC_("map", "broker: holds parts of the network together (thick black border)"),
+    "single_branch": NC_("map", "phenomenon with a single branch around it (red border)"),
+    "size": NC_("map", "size: number of connections"),
+    "edge.who-works-on-what": NC_("map", "line width: number of active measures"),
+    "edge.collaboration": NC_("map", "line width: shared phenomena + shared priority groups"),
+    "edge.other": NC_("map", "line: a relationship (hover for its kind)"),
+    "community": NC_("map", "community"),
+    "communities": NC_("map", "colour: community (Louvain)"),
+    "click": NC_("map", "Click a node to open its page."),
+    "large": NC_("map", "Large map: laid out on the server, physics off."),
+    "empty": NC_("map", "Nothing on the map with these filters."),
+    "nodes": NC_("map", "nodes"),
+    "edges": NC_("map", "links"),
+    "legend": NC_("map", "Legend"),
+    "active_measures": NC_("map", "active measures"),
+    "lead": NC_("map", "lead"),
+    "shared_phenomena": NC_("map", "shared phenomena"),
+    "shared_groups": NC_("map", "shared priority groups"),
+    "branches": NC_("map", "branches"),
+    "degree": NC_("map", "connections"),
+    "betweenness": NC_("map", "betweenness"),
+    "status": NC_("map", "status"),
+    "status.planned": NC_("map", "planned"),
+    "status.ongoing": NC_("map", "ongoing"),
+    "status.done": NC_("map", "done"),
+    "status.cancelled": NC_("map", "cancelled"),
+}
 
 _PAGES = {
     "organisation": "organisations",
@@ -141,26 +188,15 @@ def community_colour(index: int) -> str:
     return _PALETTE[index % len(_PALETTE)]
 
 
-@cache
-def _words() -> dict[str, dict[str, str]]:
-    """The words on the maps, from ``assets/words.tsv``: a key, then fi, sv and en."""
-    with _WORDS.open(encoding="utf-8", newline="") as file:
-        rows = csv.reader(file, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(rows)
-        if header != ["key", *LANGS]:
-            raise ValueError(f"{_WORDS}: the columns must be key, {', '.join(LANGS)}")
-        return {key: dict(zip(LANGS, words, strict=True)) for key, *words in rows}
-
-
 def text(key: str, lang: str = "fi") -> str:
-    """A word on the map in ``lang`` (fi, sv or en; English for any other), or the key.
+    """A word on the map in ``lang`` (fi, sv or en; Finnish for any other), or the key.
 
     Examples
     --------
-    >>> text("type.phenomenon", "fi"), text("type.phenomenon", "de"), text("nothing")
+    >>> text("type.phenomenon", "fi"), text("type.phenomenon", "en"), text("nothing")
     ('ilmiö', 'phenomenon', 'nothing')
     """
-    entry = _words().get(key)
-    if entry is None:
+    message = _WORDS.get(key)
+    if message is None:
         return key
-    return entry.get(lang) or entry["en"]
+    return pgettext_for(lang)("map", message)

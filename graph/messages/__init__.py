@@ -24,10 +24,12 @@ __all__ = [
     "DOMAIN",
     "LANGS",
     "LOCALE_DIR",
+    "NC_",
     "N_",
     "catalogue",
     "gettext_for",
     "ngettext_for",
+    "pgettext_for",
     "pick_lang",
 ]
 
@@ -42,6 +44,18 @@ def N_(message: str) -> str:
 
     >>> N_("Gaps")
     'Gaps'
+    """
+    return message
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` (gettext's ``msgctxt``) for extraction; returns it.
+
+    A context keeps one English word apart when its translations differ by place: a
+    map's "lead" is not a page's "lead".
+
+    >>> NC_("map", "lead")
+    'lead'
     """
     return message
 
@@ -64,6 +78,10 @@ def catalogue(lang: str) -> Mapping[str | tuple[str, str], str | tuple[str, ...]
     entries: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
     for message in parsed:
         if not message.id or message.fuzzy:
+            continue
+        if message.context:
+            if message.string and not isinstance(message.id, tuple | list):
+                entries[f"{message.context}\x04{message.id}"] = str(message.string)
             continue
         if isinstance(message.id, tuple | list):
             plurals = tuple(message.string or ())
@@ -105,3 +123,18 @@ def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
         return singular if n == 1 else plural
 
     return ngettext
+
+
+def pgettext_for(lang: str) -> Callable[[str, str], str]:
+    """``pgettext`` for one language: a text in a context, or the English id.
+
+    >>> pgettext_for("en")("map", "No such words in any catalogue")
+    'No such words in any catalogue'
+    """
+    words = catalogue(lang)
+
+    def pgettext(context: str, message: str) -> str:
+        found = words.get(f"{context}\x04{message}")
+        return found if isinstance(found, str) else message
+
+    return pgettext

@@ -1,184 +1,83 @@
-"""The words of the web pages in Finnish (default) and English.
+"""The language of a web page and what its template needs to speak it.
 
-Names of records come from the data (``fi``/``sv``/``en``); these are only the page's
-own labels. ``?lang=en`` switches and a cookie remembers the choice.
+The page's own words are English message ids translated through the one catalogue,
+:mod:`turva.graph.messages` (Finnish, Swedish, English); names and texts of records come
+from the data (``{"fi": ..., "sv": ..., "en": ...}``, see :func:`text_in`). ``?lang=``
+switches the language and a cookie remembers the choice; Finnish is the default.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
 
-__all__ = ["LANGS", "DEFAULT_LANG", "COOKIE", "choose_lang", "translator", "text_in"]
+from turva.graph.messages import DEFAULT_LANG, LANGS, gettext_for, ngettext_for
 
-LANGS = ("fi", "en")
-DEFAULT_LANG = "fi"
+__all__ = [
+    "COOKIE",
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANG_NAMES",
+    "asked_lang",
+    "choose_lang",
+    "page_words",
+    "text_in",
+]
+
 COOKIE = "turva_lang"
 
-_WORDS: dict[str, tuple[str, str]] = {
-    # key: (fi, en)
-    "site": ("Sisäisen turvallisuuden yhteistyöverkko", "Internal security cooperation network"),
-    "home": ("Etusivu", "Home"),
-    "search": ("Haku", "Search"),
-    "search_placeholder": (
-        "Hae ilmiötä, toimijaa, toimenpidettä…",
-        "Search phenomena, actors, measures…",
-    ),
-    "search_button": ("Hae", "Search"),
-    "gaps": ("Aukot", "Gaps"),
-    "coverage": ("Kattavuus", "Coverage"),
-    "maps": ("Verkostokartat", "Network maps"),
-    "map_who": ("Kuka tekee mitä", "Who works on what"),
-    "map_collaboration": ("Yhteistyö", "Collaboration"),
-    "map_overview": ("Yleiskuva", "Overview"),
-    "network_map": ("Verkostokartta", "Network map"),
-    "api_docs": ("API", "API"),
-    "language": ("In English", "Suomeksi"),
-    "counts": ("Tietokannassa", "In the graph"),
-    "priority_groups_of": ("Painopisteryhmät", "Priority groups"),
-    "period": ("Kausi", "Period"),
-    "phenomenon": ("Ilmiö", "Phenomenon"),
-    "phenomena": ("Ilmiöt", "Phenomena"),
-    "organisation": ("Toimija", "Organisation"),
-    "organisations": ("Toimijat", "Organisations"),
-    "branch": ("Hallinnonala", "Administrative branch"),
-    "branches": ("Hallinnonalat", "Administrative branches"),
-    "no_branch": (
-        "Ei hallinnonalaa (esim. järjestöt, kunnat)",
-        "No branch (e.g. NGOs, municipalities)",
-    ),
-    "priority_group": ("Painopisteryhmä", "Priority group"),
-    "priority_groups": ("Painopisteryhmät", "Priority groups"),
-    "bodies": ("Yhteistyöelimet", "Cooperation bodies"),
-    "goal": ("Tavoite", "Goal"),
-    "goals": ("Tavoitteet", "Goals"),
-    "measure": ("Toimenpide", "Measure"),
-    "measures": ("Toimenpiteet", "Measures"),
-    "themes": ("Teemat", "Themes"),
-    "broader": ("Laajempi ilmiö", "Broader phenomenon"),
-    "narrower": ("Suppeammat ilmiöt", "Narrower phenomena"),
-    "description": ("Kuvaus", "Description"),
-    "who_addresses": ("Kuka tekee tämän parissa", "Who addresses it"),
-    "via_measures": ("toimenpiteiden kautta", "through measures"),
-    "via_groups": ("ryhmien kautta", "through groups"),
-    "nobody": ("Ei kukaan.", "Nobody."),
-    "none": ("Ei yhtään.", "None."),
-    "status": ("Tila", "Status"),
-    "responsible": ("Vastuutahot", "Responsible"),
-    "role": ("Rooli", "Role"),
-    "lead": ("vetäjä", "lead"),
-    "partner": ("kumppani", "partner"),
-    "member": ("jäsen", "member"),
-    "members": ("Jäsenet", "Members"),
-    "focuses_on": ("Painopisteen ilmiöt", "Phenomena in focus"),
-    "addresses": ("Kohdistuu ilmiöihin", "Addresses"),
-    "advances": ("Edistää tavoitteita", "Advances goals"),
-    "targets": ("Kohdeilmiöt", "Targets"),
-    "deadline": ("Määräaika", "Deadline"),
-    "indicator": ("Mittari", "Indicator"),
-    "start": ("Alkaa", "Start"),
-    "end": ("Päättyy", "End"),
-    "resources": ("Resurssit", "Resources"),
-    "person_years": ("henkilötyövuotta", "person-years"),
-    "kind": ("Tyyppi", "Kind"),
-    "parent": ("Kuuluu", "Part of"),
-    "source": ("Lähde", "Source"),
-    "illustrative": (
-        "havainnollistava esimerkki, ei virallinen tieto",
-        "illustrative, not official",
-    ),
-    "status_planned": ("suunniteltu", "planned"),
-    "status_ongoing": ("käynnissä", "ongoing"),
-    "status_done": ("valmis", "done"),
-    "status_cancelled": ("peruttu", "cancelled"),
-    "gap_report": ("Aukkoraportti", "Gap report"),
-    "gaps_intro": (
-        "Missä kukaan ei tee mitään, missä työ on yhden hallinnonalan varassa "
-        "ja mistä puuttuu omistaja.",
-        "Where nobody works, where work rests on one branch, and what lacks an owner.",
-    ),
-    "as_of": ("Päivänä", "As of"),
-    "download_csv": ("Lataa CSV", "Download CSV"),
-    "unaddressed_phenomena": ("Ilmiöt ilman toimenpiteitä", "Phenomena without measures"),
-    "single_branch_phenomena": ("Yhden hallinnonalan ilmiöt", "Single-branch phenomena"),
-    "goals_without_measures": ("Tavoitteet ilman toimenpiteitä", "Goals without measures"),
-    "measures_without_owner": ("Toimenpiteet ilman vastuutahoa", "Measures without an owner"),
-    "measures_without_resources": ("Toimenpiteet ilman resursseja", "Measures without resources"),
-    "overdue_measures": ("Myöhässä olevat toimenpiteet", "Overdue measures"),
-    "groups_missing_stakeholders": (
-        "Ryhmistä puuttuvat toimijat",
-        "Stakeholders missing from groups",
-    ),
-    "phenomena_outside_groups": (
-        "Ilmiöt painopisteryhmien ulkopuolella",
-        "Phenomena outside the groups",
-    ),
-    "coverage_intro": (
-        "Aktiiviset toimenpiteet ilmiöittäin ja hallinnonaloittain (alailmiöt mukana). "
-        "Punaiset rivit: ei yhtään toimenpidettä; keltaiset: vain yksi hallinnonala.",
-        "Active measures per phenomenon and branch (narrower phenomena included). "
-        "Red rows: no measures at all; yellow rows: a single branch only.",
-    ),
-    "total": ("Yhteensä", "Total"),
-    "empty_row": ("ei toimenpiteitä", "no measures"),
-    "single_row": ("yksi hallinnonala", "single branch"),
-    "results_for": ("Tulokset haulle", "Results for"),
-    "no_results": ("Ei tuloksia.", "No results."),
-    "not_found": ("Ei löytynyt", "Not found"),
-    "unavailable": (
-        "Palvelu ei juuri nyt tavoita tietokantaa. Yritä hetken päästä uudelleen.",
-        "The service cannot reach the database right now. Try again shortly.",
-    ),
-    "login": ("Kirjaudu", "Log in"),
-    "token": ("Tunniste (API-token)", "Token (API token)"),
-    "login_intro": (
-        "Tämä palvelu vaatii tunnisteen myös lukemiseen.",
-        "This service requires a token for reading too.",
-    ),
-    "login_failed": ("Tunniste ei kelpaa.", "The token is not valid."),
-    "changes": ("Muutoshistoria", "Change history"),
-    "who": ("Kuka", "Who"),
-    "when": ("Milloin", "When"),
-    "action": ("Muutos", "Action"),
-}
+#: each language's name in that language, for the language switch (never translated)
+LANG_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
-_TYPE_WORDS = {
-    "themes": "themes",
-    "branches": "branches",
-    "organisations": "organisations",
-    "phenomena": "phenomena",
-    "priority-groups": "priority_groups",
-    "bodies": "bodies",
-    "goals": "goals",
-    "measures": "measures",
-}
+
+def asked_lang(request: Request) -> str | None:
+    """The language ``?lang=`` asks for, when turva speaks it."""
+    asked = request.query_params.get("lang")
+    return asked if asked in LANGS else None
 
 
 def choose_lang(request: Request) -> str:
     """``?lang=`` first, then the cookie, then Finnish."""
-    asked = request.query_params.get("lang")
-    if asked in LANGS:
+    asked = asked_lang(request)
+    if asked is not None:
         return asked
     remembered = request.cookies.get(COOKIE)
     return remembered if remembered in LANGS else DEFAULT_LANG
 
 
-def translator(lang: str):
-    """``t("gaps")`` -> "Aukot" (fi) / "Gaps" (en); unknown keys come back as they are."""
-    index = LANGS.index(lang) if lang in LANGS else 0
+def page_words(lang: str) -> dict[str, Callable[..., str] | str]:
+    """What one page's template gets to speak ``lang``: ``lang``, ``_`` and ``gettext``
+    (a text), ``ngettext`` (a text with a number) and ``tx`` (a text of the data).
 
-    def t(key: str) -> str:
-        if key in _TYPE_WORDS:
-            key = _TYPE_WORDS[key]
-        words = _WORDS.get(key)
-        return words[index] if words else key
+    These go into each render's context, never onto the shared template environment,
+    which serves every request at once.
 
-    return t
+    >>> words = page_words("en")
+    >>> words["_"]("Gaps"), words["tx"]({"fi": "Rahanpesu", "en": "Money laundering"})
+    ('Gaps', 'Money laundering')
+    """
+    gettext = gettext_for(lang)
+
+    def tx(value: Any) -> str:
+        return text_in(value, lang)
+
+    return {
+        "lang": lang,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext_for(lang),
+        "tx": tx,
+    }
 
 
 def text_in(value: Any, lang: str) -> str:
-    """A multilingual text (``{"fi": ..., "en": ...}``) in ``lang``, falling back to Finnish."""
+    """A multilingual text (``{"fi": ..., "en": ...}``) in ``lang``, falling back to Finnish.
+
+    >>> text_in({"fi": "Rahanpesu", "en": "Money laundering"}, "sv")
+    'Rahanpesu'
+    """
     if value is None:
         return ""
     if isinstance(value, str):

@@ -2,7 +2,10 @@
 
 Paths: ``/``, ``/phenomena/{id}``, ``/organisations/{id}``, ``/groups/{id}``,
 ``/measures/{id}``, ``/gaps``, ``/coverage``, ``/search?q=``, ``/login``. Finnish by
-default, English with ``?lang=en`` (remembered in a cookie). Every entity page links to
+default, Swedish with ``?lang=sv`` and English with ``?lang=en`` (remembered in a cookie);
+every word a page shows is in the one catalogue, :mod:`turva.graph.messages`: templates
+write ``{{ _("English text") }}``, and the tables below mark the words of enum values
+with ``N_``. Every entity page links to
 its network map (``/maps/{view}?id=``). Every query a page runs is a file in ``queries/``
 (``page_*.cypher``) run by :mod:`turva.queries.runner`; every page but ``/login`` is on
 the ``pages`` router, guarded by :data:`turva.api.auth.PAGE_GUARD`.
@@ -26,11 +29,12 @@ from turva.api.auth import COOKIE as TOKEN_COOKIE
 from turva.api.auth import PAGE_GUARD
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import COOKIE as LANG_COOKIE
-from turva.api.i18n import choose_lang, text_in, translator
+from turva.api.i18n import LANG_NAMES, LANGS, asked_lang, choose_lang, page_words, text_in
 from turva.api.problems import ProblemError
 from turva.api.search import search
 from turva.graph.domain.schema import NODE_TYPES, label
 from turva.graph.errors import BadArgument, NotFound
+from turva.graph.messages import N_, gettext_for
 from turva.graph.settings import Settings
 from turva.graph.store import records as store
 from turva.graph.store.tokens import authenticate
@@ -44,7 +48,85 @@ router = APIRouter(include_in_schema=False)
 #: the pages: when reads need a token, each needs the login cookie (else 303 to /login)
 pages = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
-templates.env.globals["text_in"] = text_in
+
+# The words of enum values and section names, translated on the page: ``{{ _(STATUSES[s]) }}``.
+#: a measure's status
+STATUSES = {
+    "planned": N_("planned"),
+    "ongoing": N_("ongoing"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+}
+#: an organisation's role in a priority group, a cooperation body or a measure
+ROLES = {"lead": N_("lead"), "member": N_("member"), "partner": N_("partner")}
+#: an organisation's kind
+ORGANISATION_KINDS = {
+    "ministry": N_("ministry"),
+    "agency": N_("agency"),
+    "regional": N_("regional actor"),
+    "municipality": N_("municipality"),
+    "wellbeing-county": N_("wellbeing services county"),
+    "ngo": N_("NGO"),
+    "association": N_("association"),
+    "research": N_("research institute"),
+    "business": N_("business"),
+    "other": N_("other"),
+}
+#: a cooperation body's kind
+BODY_KINDS = {
+    "cooperation-group": N_("cooperation group"),
+    "expert-network": N_("expert network"),
+    "secretariat": N_("secretariat"),
+}
+#: one record of each resource (a search hit's type)
+RECORD_TYPES = {
+    "themes": N_("Theme"),
+    "branches": N_("Administrative branch"),
+    "organisations": N_("Organisation"),
+    "phenomena": N_("Phenomenon"),
+    "priority-groups": N_("Priority group"),
+    "bodies": N_("Cooperation body"),
+    "goals": N_("Goal"),
+    "measures": N_("Measure"),
+}
+#: the sections of the gap report
+GAP_SECTIONS = {
+    "unaddressed_phenomena": N_("Phenomena without measures"),
+    "single_branch_phenomena": N_("Single-branch phenomena"),
+    "goals_without_measures": N_("Goals without measures"),
+    "measures_without_owner": N_("Measures without an owner"),
+    "measures_without_resources": N_("Measures without resources"),
+    "overdue_measures": N_("Overdue measures"),
+    "groups_missing_stakeholders": N_("Stakeholders missing from groups"),
+    "phenomena_outside_groups": N_("Phenomena outside the groups"),
+}
+#: the gap report's column headings (``id``: the record the section lists)
+GAP_COLUMNS = {
+    "branches": N_("Administrative branches"),
+    "end": N_("End"),
+    "group": N_("Priority group"),
+    "organisation": N_("Organisation"),
+    "phenomena": N_("Phenomena"),
+}
+GAP_RECORDS = {
+    "unaddressed_phenomena": "phenomena",
+    "single_branch_phenomena": "phenomena",
+    "phenomena_outside_groups": "phenomena",
+    "goals_without_measures": "goals",
+    "measures_without_owner": "measures",
+    "measures_without_resources": "measures",
+    "overdue_measures": "measures",
+}
+
+templates.env.globals.update(
+    text_in=text_in,
+    STATUSES=STATUSES,
+    ROLES=ROLES,
+    ORGANISATION_KINDS=ORGANISATION_KINDS,
+    BODY_KINDS=BODY_KINDS,
+    RECORD_TYPES=RECORD_TYPES,
+    GAP_SECTIONS=GAP_SECTIONS,
+)
 
 
 def _page_url(request: Request, **changes: str) -> str:
@@ -54,22 +136,20 @@ def _page_url(request: Request, **changes: str) -> str:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with ``lang``, ``t`` (the words) and ``tx`` (data texts) in context."""
+    """Render a page in the request's language: ``lang``, ``_``, ``ngettext`` and ``tx``
+    (see :func:`turva.api.i18n.page_words`), the language switch and ``status_code``."""
     lang = choose_lang(request)
-    other = "en" if lang == "fi" else "fi"
+    switch = [
+        {"lang": code, "name": LANG_NAMES[code], "url": _page_url(request, lang=code)}
+        for code in LANGS
+    ]
     response = templates.TemplateResponse(
         request,
         template,
-        {
-            "lang": lang,
-            "t": translator(lang),
-            "tx": lambda value: text_in(value, lang),
-            "switch_url": _page_url(request, lang=other),
-            **context,
-        },
+        {**page_words(lang), "languages": switch, "status_code": status_code, **context},
         status_code=status_code,
     )
-    if request.query_params.get("lang") in ("fi", "en"):
+    if asked_lang(request) is not None:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
 
@@ -87,8 +167,10 @@ def _read(driver: Driver, settings: Settings, name: str, **params: Any) -> list[
     return run_query(driver, name, settings.neo4j_database, **params)
 
 
-def _not_found(request: Request, what: str) -> HTMLResponse:
-    return render(request, "error.html", status_code=404, message=what)
+def _not_found(request: Request, kind: str, id: str) -> HTMLResponse:
+    """The 404 page for record ``id`` of ``kind`` (a resource name, e.g. ``phenomena``)."""
+    _ = gettext_for(choose_lang(request))
+    return render(request, "error.html", status_code=404, message=f"{_(RECORD_TYPES[kind])} {id}")
 
 
 @pages.get("/", response_class=HTMLResponse)
@@ -119,7 +201,7 @@ def phenomenon_page(
     try:
         record = store.get_record(driver, "phenomena", id, settings.neo4j_database)
     except NotFound:
-        return _not_found(request, f"{translator(choose_lang(request))('phenomenon')} {id}")
+        return _not_found(request, "phenomena", id)
     analyses = Analyses(driver, settings.neo4j_database)
     actors = analyses.who_addresses(id).actors
     org_names = _texts(driver, settings, "Organisation", [a.organisation for a in actors])
@@ -162,7 +244,7 @@ def organisation_page(
     try:
         record = store.get_record(driver, "organisations", id, settings.neo4j_database)
     except NotFound:
-        return _not_found(request, f"{translator(choose_lang(request))('organisation')} {id}")
+        return _not_found(request, "organisations", id)
     profile = Analyses(driver, settings.neo4j_database).profile(id)
     names = {
         "groups": _texts(driver, settings, "PriorityGroup", [g.id for g in profile.groups]),
@@ -187,7 +269,7 @@ def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsD
     try:
         record = store.get_record(driver, "priority_groups", id, settings.neo4j_database)
     except NotFound:
-        return _not_found(request, f"{translator(choose_lang(request))('priority_group')} {id}")
+        return _not_found(request, "priority-groups", id)
     goals = _read(driver, settings, "page_group_goals", id=id)
     for goal in goals:
         goal["measures"] = [m for m in goal["measures"] if m["id"] is not None]
@@ -208,7 +290,7 @@ def measure_page(request: Request, id: str, driver: DriverDep, settings: Setting
     try:
         record = store.get_record(driver, "measures", id, settings.neo4j_database)
     except NotFound:
-        return _not_found(request, f"{translator(choose_lang(request))('measure')} {id}")
+        return _not_found(request, "measures", id)
     names = {
         "responsible": _texts(
             driver, settings, "Organisation", [r["organisation"] for r in record["responsible"]]
@@ -235,6 +317,13 @@ GAP_LINKS = {
     "goals_without_measures": None,
     "groups_missing_stakeholders": None,
 }
+
+
+def _gap_heading(section: str, column: str) -> str:
+    """The (untranslated) heading of a gap report column: ``id`` names the section's record."""
+    if column == "id" and section in GAP_RECORDS:
+        return RECORD_TYPES[GAP_RECORDS[section]]
+    return GAP_COLUMNS.get(column, column)
 
 
 @pages.get("/gaps", response_class=HTMLResponse)
@@ -286,6 +375,9 @@ def gaps_page(
         sections=list(tables.items()),
         columns=gaps.columns(),
         links=GAP_LINKS,
+        headings={
+            name: [_gap_heading(name, c) for c in cols] for name, cols in gaps.columns().items()
+        },
         names={**phenomena, **measures, **goals},
         csv_query=query,
         periods=analyses.periods(),

@@ -26,6 +26,7 @@ def site(graph_2021: Driver, neo4j_target):
 
 def test_phenomenon_page_and_gap_report_in_chromium(browser, site, dataset_2021):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     browser.get(f"{site}/phenomena/money-laundering")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Rahanpesu"
@@ -46,6 +47,18 @@ def test_phenomenon_page_and_gap_report_in_chromium(browser, site, dataset_2021)
     )
     assert color == "solid"
 
+    # the language switch: three links, each in its own language, reached by keyboard too
+    switch = browser.find_elements(By.CSS_SELECTOR, "header nav.langs a")
+    assert [(a.text, a.get_attribute("lang")) for a in switch] == [
+        ("Suomeksi", "fi"),
+        ("På svenska", "sv"),
+        ("In English", "en"),
+    ]
+    switch[1].send_keys(Keys.ENTER)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+    assert browser.find_element(By.CSS_SELECTOR, "#who-addresses h2").text.startswith(
+        "Vem arbetar med detta"
+    )
     browser.find_element(By.PARTIAL_LINK_TEXT, "In English").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "Money laundering"
 

@@ -15,11 +15,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from turva.api.auth import PAGE_GUARD, ReaderDep
+from turva.api.caching import CACHED_RESPONSES, MAPS, cached
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
 from turva.api.problems import problem_responses
 from turva.api.web import render
 from turva.graph.errors import BadArgument, NotFound
+from turva.graph.messages import N_
 from turva.queries.runner import run_query
 from turva.visualize import (
     FORMATS,
@@ -32,7 +34,6 @@ from turva.visualize import (
 )
 from turva.visualize.export import export_map
 from turva.visualize.render import ASSETS, render_fragment
-from turva.visualize.style import text
 
 __all__ = ["router"]
 
@@ -86,14 +87,16 @@ def _blank(value: str | None) -> str | None:
             },
         },
         **problem_responses(401, 404, 422, 503),
+        **CACHED_RESPONSES,
     },
 )
-def map_file(
+async def map_file(
+    http_request: Request,
     view: MapView,
     fmt: MapFormat,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     id: IdQuery = None,
     period: PeriodQuery = None,
     theme: ThemeQuery = None,
@@ -104,7 +107,8 @@ def map_file(
 ) -> Response:
     """The map of ``view`` (who-works-on-what, group, phenomenon, organisation,
     collaboration, overview) with the filters each view takes. HTML maps are standalone
-    and offline; their node links point to this service's pages."""
+    and offline; their node links point to this service's pages. Maps are cached by the
+    graph's version (``ETag``, ``If-None-Match``) and renders are limited per client."""
     request = MapRequest(
         view=view.value,
         id=_blank(id),
@@ -115,13 +119,28 @@ def map_file(
         radius=radius,
         lang=lang,
     )
-    graph = read_map(driver, request, database=settings.neo4j_database)
-    body = export_map(graph, fmt.value, base_url="", lang=lang)
-    headers = {}
-    if fmt.value != "html":
-        name = f"{view.value}{'-' + request.id if request.id else ''}.{fmt.value}"
-        headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return Response(body, media_type=MEDIA_TYPES[fmt.value], headers=headers)
+
+    def render_map() -> Response:
+        graph = read_map(driver, request, database=settings.neo4j_database)
+        body = export_map(graph, fmt.value, base_url="", lang=lang)
+        headers = {}
+        if fmt.value != "html":
+            name = f"{view.value}{'-' + request.id if request.id else ''}.{fmt.value}"
+            headers["Content-Disposition"] = f'inline; filename="{name}"'
+        return Response(body, media_type=MEDIA_TYPES[fmt.value], headers=headers)
+
+    params = {
+        "id": request.id,
+        "period": request.period,
+        "theme": request.theme,
+        "branch": request.branch,
+        "group": request.group,
+        "radius": request.radius,
+        "lang": lang,
+    }
+    return await cached(
+        http_request, who=who, limit=MAPS, params=params, variant=fmt.value, render=render_map
+    )
 
 
 @router.get("/maps/assets/{name}", include_in_schema=False)
@@ -136,42 +155,34 @@ def map_asset(name: str) -> Response:
     )
 
 
-_PAGE_WORDS = {
-    "maps": ("Verkostokartat", "Network maps"),
-    "show": ("Näytä", "Show"),
-    "any": ("kaikki", "any"),
-    "download": ("Lataa", "Download"),
-    "id": ("Tunniste (id)", "Id"),
-    "intro": (
-        "Kartat näyttävät, kuka tekee mitä: organisaatiot, ilmiöt, painopisteryhmät, "
-        "tavoitteet ja toimenpiteet verkostona. Valitse näkymä:",
-        "The maps show who works on what: organisations, phenomena, priority groups, goals "
-        "and measures as a network. Choose a view:",
-    ),
-    "who-works-on-what": (
-        "organisaatiot ja ilmiöt, joihin niillä on aktiivisia toimenpiteitä",
-        "organisations and the phenomena they have active measures on",
-    ),
-    "collaboration": (
-        "organisaatiot, jotka jakavat ilmiöitä tai painopisteryhmiä, yhteisöittäin",
-        "organisations sharing phenomena or priority groups, by community",
-    ),
-    "overview": ("koko verkosto", "the whole graph"),
-    "group": ("yksi painopisteryhmä (valitse ryhmä)", "one priority group (choose a group)"),
-    "phenomenon": (
-        "yhden ilmiön lähiverkosto (ilmiösivun linkistä)",
-        "one phenomenon's neighbourhood (from a phenomenon page)",
-    ),
-    "organisation": (
-        "yhden organisaation lähiverkosto (organisaatiosivun linkistä)",
-        "one organisation's neighbourhood (from an organisation page)",
-    ),
+# The words of the map pages, translated on the page (``{{ _(v.title) }}``).
+#: each view's title
+VIEW_TITLES = {
+    "who-works-on-what": N_("Who works on what"),
+    "group": N_("Priority group"),
+    "phenomenon": N_("A phenomenon's network"),
+    "organisation": N_("An organisation's network"),
+    "collaboration": N_("Collaboration network"),
+    "overview": N_("The whole network"),
 }
-
-
-def _word(key: str, lang: str) -> str:
-    fi, en = _PAGE_WORDS[key]
-    return fi if lang == "fi" else en
+#: what each view shows, for the maps index
+VIEW_ABOUT = {
+    "who-works-on-what": N_("organisations and the phenomena they have active measures on"),
+    "collaboration": N_("organisations sharing phenomena or priority groups, by community"),
+    "overview": N_("every organisation, phenomenon, group, goal and measure together"),
+    "group": N_("one priority group (choose a group)"),
+    "phenomenon": N_("one phenomenon's neighbourhood (from a phenomenon page)"),
+    "organisation": N_("one organisation's neighbourhood (from an organisation page)"),
+}
+#: the labels of the filter form's fields
+FILTER_LABELS = {
+    "id": N_("Id"),
+    "period": N_("Period"),
+    "theme": N_("Theme"),
+    "branch": N_("Administrative branch"),
+    "group": N_("Priority group"),
+    "radius": N_("Radius"),
+}
 
 
 def _choices(driver: Any, settings: Any) -> dict[str, Any]:
@@ -180,20 +191,17 @@ def _choices(driver: Any, settings: Any) -> dict[str, Any]:
 
 @pages.get("/maps", response_class=HTMLResponse)
 def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    lang = choose_lang(request)
     views = [
-        {"view": v, "title": text(v, lang), "about": _word(v, lang), "needs_id": v in ID_VIEWS}
+        {
+            "view": v,
+            "title": VIEW_TITLES.get(v, v),
+            "about": VIEW_ABOUT.get(v, ""),
+            "needs_id": v in ID_VIEWS,
+        }
         for v in VIEWS
     ]
     choices = _choices(driver, settings)
-    return render(
-        request,
-        "maps_index.html",
-        views=views,
-        groups=choices["groups"],
-        heading=_word("maps", lang),
-        intro=_word("intro", lang),
-    )
+    return render(request, "maps_index.html", views=views, groups=choices["groups"])
 
 
 @pages.get("/maps/{view}", response_class=HTMLResponse)
@@ -268,8 +276,8 @@ def map_page(
         "maps.html",
         status_code=status,
         view=view,
-        view_title=text(view, lang),
-        views=[{"view": v, "title": text(v, lang)} for v in VIEWS if v not in ID_VIEWS],
+        view_title=VIEW_TITLES.get(view, view),
+        views=[{"view": v, "title": VIEW_TITLES.get(v, v)} for v in VIEWS if v not in ID_VIEWS],
         filters=VIEW_FILTERS[view],
         needs_id=view in ID_VIEWS,
         form=given,
@@ -277,16 +285,7 @@ def map_page(
         fragment=fragment,
         error=error,
         downloads=downloads,
-        words={
-            "show": _word("show", lang),
-            "any": _word("any", lang),
-            "download": _word("download", lang),
-            "id": _word("id", lang),
-            **{
-                f: text(f"filter.{f}", lang)
-                for f in ("period", "theme", "branch", "group", "radius")
-            },
-        },
+        labels=FILTER_LABELS,
     )
 
 

@@ -4,18 +4,24 @@
 text/markdown``) give the renderings of :mod:`turva.queries.tables`, byte for byte what
 ``turva ... --format csv|md`` prints: ``section=<name>`` gives that section's table;
 without it CSV stacks every section in one table whose first column is ``section``.
+
+Answers are cached by the graph's version and revalidated with ``ETag`` /
+``If-None-Match``; renders are limited per client (:mod:`turva.api.caching`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
-from turva.api.auth import ReaderDep
+from turva.api.auth import Principal, ReaderDep
+from turva.api.caching import ANALYSES, CACHED_RESPONSES, cached
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.problems import ProblemError, problem_responses
 from turva.graph.domain.formats import iso_date
@@ -107,7 +113,29 @@ def _analyses(driver: Any, settings: Any) -> Analyses:
     return Analyses(driver, settings.neo4j_database)
 
 
-_ERRORS = problem_responses(401, 404, 422, 503)
+async def _answer(
+    request: Request,
+    who: Principal,
+    params: Mapping[str, Any],
+    compute: Callable[[], AnalysisResult],
+    format: str | None = None,
+    section: str | None = None,
+    filename: str = "analysis",
+) -> Response:
+    """The analysis' answer from the cache, or computed and rendered in a worker thread."""
+    rendering = _table_format(request, format)
+    return await cached(
+        request,
+        who=who,
+        limit=ANALYSES,
+        params={**params, "section": section},
+        variant=rendering.name if rendering is not None else "json",
+        vary="Accept",
+        render=lambda: analysis_response(request, compute(), format, section, filename),
+    )
+
+
+_ERRORS = {**problem_responses(401, 404, 422, 503), **CACHED_RESPONSES}
 
 
 @router.get(
@@ -117,17 +145,23 @@ _ERRORS = problem_responses(401, 404, 422, 503)
     operation_id="who_addresses",
     summary="Who addresses a phenomenon (or a narrower one): organisations, branches, how",
 )
-def who_addresses(
+async def who_addresses(
     request: Request,
     id: IdPath,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     period: Period = None,
     format: Format = None,
 ) -> Response:
-    result = _analyses(driver, settings).who_addresses(id, period)
-    return analysis_response(request, result, format, filename=f"actors-{id}")
+    return await _answer(
+        request,
+        who,
+        {"period": period},
+        lambda: _analyses(driver, settings).who_addresses(id, period),
+        format,
+        filename=f"actors-{id}",
+    )
 
 
 @router.get(
@@ -137,11 +171,11 @@ def who_addresses(
     operation_id="gaps",
     summary="Gaps: unaddressed phenomena, single-branch work, missing owners, overdue measures",
 )
-def gaps(
+async def gaps(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     period: Period = None,
     as_of: Annotated[
         IsoDateQuery | None, Query(description="the day (YYYY-MM-DD) to judge 'overdue' by")
@@ -149,8 +183,15 @@ def gaps(
     format: Format = None,
     section: Section = None,
 ) -> Response:
-    result = _analyses(driver, settings).gaps(period, as_of)
-    return analysis_response(request, result, format, section, filename="gaps")
+    return await _answer(
+        request,
+        who,
+        {"period": period, "as_of": as_of},
+        lambda: _analyses(driver, settings).gaps(period, as_of),
+        format,
+        section,
+        filename="gaps",
+    )
 
 
 @router.get(
@@ -160,19 +201,26 @@ def gaps(
     operation_id="overlaps",
     summary="Overlaps: multi-branch phenomena, uncoordinated measures, overlapping groups",
 )
-def overlaps(
+async def overlaps(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     period: Period = None,
     min_branches: Annotated[int, Query(ge=1, le=1000)] = 3,
     min_groups: Annotated[int, Query(ge=1, le=1000)] = 3,
     format: Format = None,
     section: Section = None,
 ) -> Response:
-    result = _analyses(driver, settings).overlaps(period, min_branches, min_groups)
-    return analysis_response(request, result, format, section, filename="overlaps")
+    return await _answer(
+        request,
+        who,
+        {"period": period, "min_branches": min_branches, "min_groups": min_groups},
+        lambda: _analyses(driver, settings).overlaps(period, min_branches, min_groups),
+        format,
+        section,
+        filename="overlaps",
+    )
 
 
 @router.get(
@@ -182,15 +230,21 @@ def overlaps(
     operation_id="coverage",
     summary="Coverage: active measures per phenomenon and administrative branch",
 )
-def coverage(
+async def coverage(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     format: Format = None,
 ) -> Response:
-    result = _analyses(driver, settings).coverage()
-    return analysis_response(request, result, format, filename="coverage")
+    return await _answer(
+        request,
+        who,
+        {},
+        lambda: _analyses(driver, settings).coverage(),
+        format,
+        filename="coverage",
+    )
 
 
 @router.get(
@@ -200,29 +254,42 @@ def coverage(
     operation_id="period_changes",
     summary="How the priority groups changed from one period to another",
 )
-def period_changes(
+async def period_changes(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     from_: Annotated[int, Query(alias="from", ge=1900, le=2200, description="earlier period")],
     to: Annotated[int, Query(ge=1900, le=2200, description="later period")],
     format: Format = None,
     section: Section = None,
 ) -> Response:
-    result = _analyses(driver, settings).changes(from_, to)
-    return analysis_response(request, result, format, section, filename=f"changes-{from_}-{to}")
+    return await _answer(
+        request,
+        who,
+        {"from": from_, "to": to},
+        lambda: _analyses(driver, settings).changes(from_, to),
+        format,
+        section,
+        filename=f"changes-{from_}-{to}",
+    )
 
 
 @router.get(
     "/analysis/periods",
     response_model=list[int],
-    responses=problem_responses(401, 503),
+    responses={**problem_responses(401, 503), **CACHED_RESPONSES},
     operation_id="periods",
     summary="The periods (years) of the priority groups in the graph",
 )
-def periods(driver: DriverDep, settings: SettingsDep, _: ReaderDep) -> Any:
-    return _analyses(driver, settings).periods()
+async def periods(
+    request: Request, driver: DriverDep, settings: SettingsDep, who: ReaderDep
+) -> Response:
+    def render() -> Response:
+        years = _analyses(driver, settings).periods()
+        return Response(json.dumps(years, separators=(",", ":")), media_type="application/json")
+
+    return await cached(request, who=who, limit=ANALYSES, params={}, variant="json", render=render)
 
 
 @router.get(
@@ -232,17 +299,24 @@ def periods(driver: DriverDep, settings: SettingsDep, _: ReaderDep) -> Any:
     operation_id="profile",
     summary="An organisation's profile: branch, groups, bodies, measures, phenomena",
 )
-def profile(
+async def profile(
     request: Request,
     id: IdPath,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     format: Format = None,
     section: Section = None,
 ) -> Response:
-    result = _analyses(driver, settings).profile(id)
-    return analysis_response(request, result, format, section, filename=f"profile-{id}")
+    return await _answer(
+        request,
+        who,
+        {},
+        lambda: _analyses(driver, settings).profile(id),
+        format,
+        section,
+        filename=f"profile-{id}",
+    )
 
 
 @router.get(
@@ -252,14 +326,20 @@ def profile(
     operation_id="path",
     summary="A shortest connection between two organisations (length null if none)",
 )
-def path(
+async def path(
     request: Request,
     a: IdPath,
     b: IdPath,
     driver: DriverDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    who: ReaderDep,
     format: Format = None,
 ) -> Response:
-    result = _analyses(driver, settings).path(a, b)
-    return analysis_response(request, result, format, filename=f"path-{a}-{b}")
+    return await _answer(
+        request,
+        who,
+        {},
+        lambda: _analyses(driver, settings).path(a, b),
+        format,
+        filename=f"path-{a}-{b}",
+    )

@@ -90,8 +90,9 @@ REL_TYPES: tuple[RelType, ...] = (
 )
 
 #: labels of service records kept beside the domain graph (never part of turva/1 data):
-#: the change history, API tokens, and idempotency keys of retried creates (kept a day)
-SERVICE_LABELS = ("Change", "ApiToken", "IdempotencyKey")
+#: the change history, API tokens, idempotency keys of retried creates (kept a day), and
+#: the one node holding the graph's version (:func:`turva.graph.store.versions.graph_version`)
+SERVICE_LABELS = ("Change", "ApiToken", "IdempotencyKey", "GraphVersion")
 
 LABELS = frozenset(nt.label for nt in NODE_TYPES) | frozenset(SERVICE_LABELS)
 REL_TYPE_NAMES = frozenset(rt.type for rt in REL_TYPES)

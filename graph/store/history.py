@@ -6,6 +6,12 @@ type and id, or the whole document for a load) and how (``create``, ``replace``,
 JSON. Loads never delete changes, and exports carry them (see :mod:`turva.graph.store.export`), so
 the history survives moving the data to another graph.
 
+Every write transaction that records a change here (a record write, a load, an import)
+also adds one to the graph's version (:func:`turva.graph.store.versions.bump_graph_version`)
+in the same transaction, after its history entry: caches of rendered answers key on that
+version, so it must move with every commit that changes what readers see, and never
+without one. Token changes are the exception: they change who may read, not what.
+
 Changes of API tokens (``type: tokens``) name every token, its role and organisations:
 :func:`list_changes` and :func:`export_changes` leave them out unless asked
 (``include_tokens``), which the service does for admins only.
@@ -29,6 +35,7 @@ from neo4j import Driver, ManagedTransaction, RoutingControl
 
 from turva.graph.domain.schema import label
 from turva.graph.errors import ValidationFailed, ValidationIssue
+from turva.graph.store.versions import bump_graph_version
 
 __all__ = [
     "record_change",
@@ -80,6 +87,8 @@ def record_change(
 ) -> dict[str, Any]:
     """Write one change inside ``tx`` (so it commits or rolls back with the data).
 
+    Also bumps the graph's version in ``tx`` (once per transaction), except for token
+    changes. Call it last in the write, after every check that may still refuse it.
     Returns the change as :func:`list_changes` shows it.
     """
     at = _now()
@@ -94,6 +103,8 @@ def record_change(
         "after": _dump(after),
     }
     tx.run(f"CREATE (c:{_CHANGE}) SET c = $props", props=props).consume()
+    if type != TOKEN_CHANGES:
+        bump_graph_version(tx)
     return _public(props)
 
 
@@ -283,8 +294,13 @@ def restore_changes(
     Every change added is marked imported: ``imported_at`` (default now) and
     ``imported_by`` (who loads the document: ``token:<name>`` or ``cli:<user>``), so that
     nobody takes an imported entry's ``who`` and ``at`` for this graph's own record.
+
+    Every load calls it at the end of its write transaction, with or without changes to
+    add, so it bumps the graph's version there (once per transaction): a load always
+    changes the version, even one written without a :func:`record_load` entry.
     """
     if not changes:
+        bump_graph_version(tx)
         return 0
     result = tx.run(
         f"UNWIND $rows AS row MERGE (c:{_CHANGE} {{id: row.id}}) "
@@ -294,6 +310,7 @@ def restore_changes(
         at=imported_at or _now(),
         by=imported_by,
     ).single()
+    bump_graph_version(tx)
     return int(result["n"]) if result else 0
 
 

@@ -13,15 +13,27 @@ section 13.1.1): ``*`` matches any existing record, ``W/`` tags never match.
 :func:`lock_record` is the first statement of every replace, patch and delete: its
 ``SET`` takes the node's write lock before anything is read, so writes to one record
 are serialised and each one's ``before`` is the previous one's ``after``.
+
+**The graph's version.** One ``:GraphVersion {id: 'graph'}`` node counts the write
+transactions that changed what readers see: :func:`bump_graph_version` runs in each of
+them (called by :mod:`turva.graph.store.history` where every such write records its
+history entry, so it commits or rolls back with the write), and :func:`graph_version` is
+the cheap read (an index seek) that caches of rendered answers key on. The node also
+holds a random ``epoch`` made when it is created: a graph wiped by hand (which deletes
+the node) starts counting again under another epoch, so a version number never names
+two different graphs. Token writes leave the version alone: they change who may read,
+not what is read, and every request is authorised before any cached answer is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from neo4j import ManagedTransaction
+from neo4j import Driver, ManagedTransaction, RoutingControl
 
 from turva.graph.domain.schema import NodeType, label
 from turva.graph.errors import TurvaError
@@ -33,6 +45,9 @@ __all__ = [
     "etag_matches",
     "lock_record",
     "check_if_match",
+    "GraphVersion",
+    "bump_graph_version",
+    "graph_version",
 ]
 
 #: the node property that holds a record's version
@@ -95,3 +110,65 @@ def check_if_match(
             etag=current,
             version=version,
         )
+
+
+#: the id of the one node that holds the graph's version
+GRAPH_VERSION_ID = "graph"
+_GRAPH_VERSION = label("GraphVersion")
+
+
+@dataclass(frozen=True)
+class GraphVersion:
+    """The graph's version: the number of recorded write transactions, and the epoch of
+    the counter (``""`` while nothing has been written through turva).
+
+    >>> str(GraphVersion(12, "0d9b6c2e-1c1e-4a9f-9a51-7f3b2d3e4c5f"))
+    '12'
+    """
+
+    number: int
+    epoch: str = ""
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+# the version each open write transaction has already bumped to: once per transaction
+# (a managed transaction that is retried runs again in a new transaction object)
+_bumped: WeakKeyDictionary[ManagedTransaction, GraphVersion] = WeakKeyDictionary()
+
+
+def bump_graph_version(tx: ManagedTransaction) -> GraphVersion:
+    """Add one to the graph's version inside ``tx``; later calls in ``tx`` change nothing.
+
+    Run it as late in the transaction as possible: it write-locks the one version node
+    until the commit, so every other write transaction waits there. Taken last, that lock
+    is held only for the commit and is never waited for while holding another lock a
+    writer further on needs (no new deadlocks; Neo4j's managed transactions retry the
+    rare ``DeadlockDetected`` anyway).
+    """
+    done = _bumped.get(tx)
+    if done is not None:
+        return done
+    row = tx.run(
+        f"MERGE (v:{_GRAPH_VERSION} {{id: $id}}) "
+        "SET v.version = coalesce(v.version, 0) + 1, v.epoch = coalesce(v.epoch, randomUUID()) "
+        "RETURN v.version AS version, v.epoch AS epoch",
+        id=GRAPH_VERSION_ID,
+    ).single(strict=True)
+    version = GraphVersion(int(row["version"]), str(row["epoch"]))
+    _bumped[tx] = version
+    return version
+
+
+def graph_version(driver: Driver, database: str | None = None) -> GraphVersion:
+    """The graph's current version (0 and no epoch when nothing was written yet)."""
+    records, _, _ = driver.execute_query(
+        f"MATCH (v:{_GRAPH_VERSION} {{id: $id}}) RETURN v.version AS version, v.epoch AS epoch",
+        id=GRAPH_VERSION_ID,
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    if not records:
+        return GraphVersion(0)
+    return GraphVersion(int(records[0]["version"] or 0), str(records[0]["epoch"] or ""))

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import ResultFailedError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,6 +28,7 @@ from turva.graph.errors import (
     ValidationFailed,
 )
 from turva.graph.store.idempotency import IdempotencyKeyReused
+from turva.graph.store.transactions import retryable_cause
 from turva.graph.store.versions import StaleRecord
 
 __all__ = [
@@ -228,6 +229,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def neo4j_down(_: Request, exc: Exception) -> JSONResponse:
         log.warning("Neo4j unavailable: %s", type(exc).__name__)
         return unavailable()
+
+    @app.exception_handler(ResultFailedError)
+    async def result_failed(_: Request, exc: ResultFailedError) -> JSONResponse:
+        # a deadlock or lost connection behind it is worth retrying; anything else a bug
+        if retryable_cause(exc) is not None:
+            log.warning("Neo4j transient failure: %r", exc.__cause__)
+            return unavailable()
+        log.exception("unhandled error", exc_info=exc)
+        return problem(500, None, "An unexpected error occurred; it has been logged.")
 
     @app.exception_handler(Exception)
     async def bug(_: Request, exc: Exception) -> JSONResponse:

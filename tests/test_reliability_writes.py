@@ -364,3 +364,57 @@ def test_patch_merges_fields_and_validates_the_result(api, graph_2021):
     assert api.patch("/api/v1/measures/M-none", json={}, headers=admin).status_code == 404
     assert api.get("/api/v1/measures/M-race").json() == got
     assert [c["action"] for c in _history(api, "M-race")] == ["create", "patch"]
+
+
+def _deadlock_while_reading() -> Exception:
+    """What the driver raises when the server detects a deadlock while a result is read:
+    a ResultFailedError caused by the TransientError, which the driver does not retry."""
+    from neo4j.exceptions import Neo4jError, ResultFailedError
+
+    deadlock = Neo4jError._hydrate_neo4j(
+        code="Neo.TransientError.Transaction.DeadlockDetected", message="deadlock"
+    )
+    try:
+        raise ResultFailedError(None, "result failed") from deadlock
+    except ResultFailedError as e:
+        return e
+
+
+def test_a_write_hit_by_a_deadlock_while_reading_is_retried(api, graph_2021, monkeypatch):
+    import turva.graph.store.records as records
+
+    real_lock = records.lock_record
+    attempts: list[str] = []
+
+    def deadlocks_once(tx, nt, record_id):
+        attempts.append(record_id)
+        if len(attempts) == 1:
+            raise _deadlock_while_reading()
+        return real_lock(tx, nt, record_id)
+
+    monkeypatch.setattr(records, "lock_record", deadlocks_once)
+    admin = bearer(token(graph_2021, "admin"))
+    record = api.get("/api/v1/measures/M03").json()
+    response = api.put("/api/v1/measures/M03", json={**record, "status": "done"}, headers=admin)
+    assert response.status_code == 200, response.text
+    assert attempts == ["M03", "M03"]
+    history = _history(api, "M03")
+    assert [c["after"]["status"] for c in history] == ["done"]
+
+
+def test_a_deadlock_that_persists_is_503_with_retry_after(api, graph_2021, monkeypatch):
+    import turva.graph.store.records as records
+    import turva.graph.store.transactions as transactions
+
+    def always_deadlocks(tx, nt, record_id):
+        raise _deadlock_while_reading()
+
+    monkeypatch.setattr(records, "lock_record", always_deadlocks)
+    monkeypatch.setattr(transactions, "RETRY_SECONDS", 0.3)
+    admin = bearer(token(graph_2021, "admin"))
+    record = api.get("/api/v1/measures/M03").json()
+    response = api.put("/api/v1/measures/M03", json={**record, "status": "done"}, headers=admin)
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert response.headers["Retry-After"]
+    assert api.get("/api/v1/measures/M03").json()["status"] == record["status"]

@@ -20,6 +20,7 @@ from turva.graph.domain.schema import NODE_TYPES, REL_TYPES, label, node_type, r
 from turva.graph.domain.validate import KnownGraph, parse_document, reference_issues
 from turva.graph.errors import ValidationFailed
 from turva.graph.store.history import parse_changes, restore_changes
+from turva.graph.store.transactions import write_transaction
 
 __all__ = ["LoadReport", "known_graph", "check_document", "load_document", "BATCH_SIZE"]
 
@@ -203,8 +204,7 @@ def load_document(
         if in_transaction is not None:
             in_transaction(tx)
 
-    with driver.session(database=database) as session:
-        session.execute_write(work)
+    write_transaction(driver, work, database=database)
     report.written = True
     return report
 

@@ -49,6 +49,7 @@ from turva.graph.errors import Conflict, NotFound, ValidationFailed, ValidationI
 from turva.graph.store import idempotency
 from turva.graph.store.history import record_change
 from turva.graph.store.idempotency import IdempotencyKey
+from turva.graph.store.transactions import write_transaction
 from turva.graph.store.versions import VERSION_PROPERTY, check_if_match, etag_of, lock_record
 
 __all__ = [
@@ -452,8 +453,7 @@ def create_record(
         return stored
 
     try:
-        with driver.session(database=database) as session:
-            stored = session.execute_write(work)
+        stored = write_transaction(driver, work, database=database)
     except ConstraintError as e:
         # another client created the same id at the same time, and committed first
         raise _conflict(nt, record.id) from e
@@ -493,8 +493,7 @@ def replace_record(
             authorize=authorize,
         )[0]
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    return write_transaction(driver, work, database=database)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -554,8 +553,7 @@ def patch_record(
             authorize=authorize,
         )[0]
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    return write_transaction(driver, work, database=database)
 
 
 def _referencing(tx: ManagedTransaction, nt: NodeType, record_id: str) -> list[str]:
@@ -618,5 +616,4 @@ def delete_record(
         )
         return before
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    return write_transaction(driver, work, database=database)

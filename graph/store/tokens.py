@@ -21,6 +21,7 @@ from neo4j import Driver, ManagedTransaction, RoutingControl
 from turva.graph.domain.schema import label
 from turva.graph.errors import BadArgument, Conflict, NotFound
 from turva.graph.store.history import record_change
+from turva.graph.store.transactions import write_transaction
 
 __all__ = [
     "ROLES",
@@ -156,8 +157,7 @@ def create_token(
             after=_token(props).public(),
         )
 
-    with driver.session(database=database) as session:
-        session.execute_write(work)
+    write_transaction(driver, work, database=database)
     return _token(props), secret
 
 
@@ -204,8 +204,7 @@ def revoke_token(
         )
         return props
 
-    with driver.session(database=database) as session:
-        return _token(session.execute_write(work))
+    return _token(write_transaction(driver, work, database=database))
 
 
 def authenticate(driver: Driver, secret: str, database: str | None = None) -> Token | None:

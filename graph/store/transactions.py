@@ -1,0 +1,72 @@
+"""Running a write transaction so that a retryable failure is retried, whatever shape the
+driver gives it.
+
+The driver's managed transactions retry a ``TransientError`` such as
+``DeadlockDetected``, but only when that error itself escapes the transaction function.
+When the server reports the deadlock while a result is still being read, rolling back
+re-reads that result and the driver raises a ``ResultFailedError`` *caused by* the
+deadlock instead, which it does not retry: under many concurrent writers to one record
+a write then failed at once (seen in CI as a 500). Here the cause decides.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import DriverError, Neo4jError
+
+__all__ = ["write_transaction", "retryable_cause"]
+
+T = TypeVar("T")
+
+# as long as the driver's own default budget: a write waits its turn rather than fail
+RETRY_SECONDS = 30.0
+
+
+def retryable_cause(error: BaseException) -> Neo4jError | DriverError | None:
+    """The retryable driver error behind ``error`` (itself or a cause), if any.
+
+    >>> retryable_cause(ValueError("no")) is None
+    True
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (Neo4jError, DriverError)) and seen.is_retryable():
+            return seen
+        seen = seen.__cause__
+    return None
+
+
+def write_transaction(
+    driver: Driver,
+    work: Callable[[ManagedTransaction], T],
+    *,
+    database: str | None = None,
+    retry_seconds: float | None = None,
+) -> T:
+    """Run ``work`` in a managed write transaction; also retry a failure the driver
+    gave up on at once although a retryable error caused it.
+
+    Such a failure that persists for ``retry_seconds`` (default :data:`RETRY_SECONDS`)
+    is raised as its retryable cause (a ``TransientError``, which the service answers
+    with 503).
+    """
+    deadline = time.monotonic() + (RETRY_SECONDS if retry_seconds is None else retry_seconds)
+    delay = 0.05
+    while True:
+        try:
+            with driver.session(database=database) as session:
+                return session.execute_write(work)
+        except (Neo4jError, DriverError) as e:
+            cause = retryable_cause(e)
+            # a retryable error itself has been retried by the driver for its whole budget
+            if cause is None or cause is e:
+                raise
+            if time.monotonic() + delay > deadline:
+                raise cause from e
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 1.0)

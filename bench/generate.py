@@ -349,7 +349,8 @@ def _measures(
     goals: list[dict[str, Any]],
     period_of_goal: dict[str, int],
 ) -> list[dict[str, Any]]:
-    statuses, weights = zip(*STATUSES, strict=True)
+    statuses = [status for status, _ in STATUSES]
+    weights = [share for _, share in STATUSES]
     targets_of = {g["id"]: g["targets"] for g in goals}
     measures = []
     for i in range(_count("measures", scale)):

@@ -1,4 +1,5 @@
 """Benchmark of loading: ``turva load FILE`` end to end, ``load_document`` in process,
+the previous loader (``previous_load``, the write strategy before the issue 8 changes)
 and a naive one-``MERGE``-per-record loader, on the same synthetic data in one run.
 
 ``python -m bench.load --scales 1,10,100 [--repeat 3] [--naive-limit 12000]``
@@ -37,11 +38,18 @@ from bench.generate import generate, record_count, relationship_count, write_doc
 from turva.graph.domain.formats import read_document_data
 from turva.graph.domain.model import SECTIONS
 from turva.graph.domain.properties import relationship_rows, to_properties
-from turva.graph.domain.schema import REL_TYPES, apply_schema, label, node_type, rel_type
-from turva.graph.domain.validate import parse_document
-from turva.graph.store.load import load_document, node_type_section
+from turva.graph.domain.schema import (
+    NODE_TYPES,
+    REL_TYPES,
+    apply_schema,
+    label,
+    node_type,
+    rel_type,
+)
+from turva.graph.domain.validate import parse_document, reference_issues
+from turva.graph.store.load import PHASES, known_graph, load_document, node_type_section
 
-__all__ = ["naive_load", "run_load_bench", "main"]
+__all__ = ["naive_load", "previous_load", "run_load_bench", "main"]
 
 TURVA = Path(sys.executable).parent / "turva"
 
@@ -60,6 +68,9 @@ class ScaleResult:
     file_mb: dict[str, float] = field(default_factory=dict)
     cli: dict[str, list[Run]] = field(default_factory=dict)  # format -> runs
     in_process: list[float] = field(default_factory=list)
+    #: load_document's own phases (LoadReport.seconds), one dict per in-process run
+    phases: list[dict[str, float]] = field(default_factory=list)
+    previous: list[float] = field(default_factory=list)
     naive_seconds: float = 0.0  # for the whole document (extrapolated when sampled)
     naive_ops_timed: int = 0
 
@@ -133,6 +144,64 @@ def naive_load(driver: Driver, data: dict[str, Any], limit: int | None = None) -
     return node_total + rel_total, len(timed_nodes) + len(timed_rels)
 
 
+# -- the previous loader ---------------------------------------------------------------
+
+
+def previous_load(driver: Driver, data: dict[str, Any], batch_size: int = 5000) -> float:
+    """The loader as it was before the issue 8 changes, for a ratio in the same run.
+
+    Validates like ``load_document``, then writes one transaction: a mapping per record
+    (``MERGE ... SET n = row``), then one ``{start, end, props}`` mapping per relationship
+    (``MATCH a, MATCH b, CREATE``), batches of 5,000, Python's cycle collector running.
+    Into an empty graph only (it deletes no previously owned relationships).
+    Returns its wall seconds.
+    """
+    start = time.perf_counter()
+    doc = parse_document(data)
+    known = known_graph(driver)
+    issues = reference_issues(doc, known)
+    if issues:
+        raise RuntimeError(f"invalid document: {issues[:3]}")
+    node_rows = {
+        section: [to_properties(r, node_type(section)) for r in getattr(doc, section)]
+        for section in SECTIONS
+    }
+    rel_rows = [
+        [
+            row
+            for record in getattr(doc, node_type_section(rt.owner))
+            for row in relationship_rows(record, rt)
+        ]
+        for rt in REL_TYPES
+    ]
+
+    def batches(rows: list[dict[str, Any]]) -> Any:
+        return (rows[i : i + batch_size] for i in range(0, len(rows), batch_size))
+
+    def work(tx: Any) -> None:
+        for section in SECTIONS:
+            name = label(node_type(section).label)
+            for batch in batches(node_rows[section]):
+                tx.run(
+                    f"UNWIND $rows AS row MERGE (n:{name} {{id: row.id}}) SET n = row",
+                    rows=batch,
+                ).consume()
+        for rt, rows in zip(REL_TYPES, rel_rows, strict=True):
+            with_props = any(row["props"] for row in rows)
+            for batch in batches(rows):
+                tx.run(
+                    f"UNWIND $rows AS row MATCH (a:{label(rt.start)} {{id: row.start}}) "
+                    f"MATCH (b:{label(rt.end)} {{id: row.end}}) "
+                    f"CREATE (a)-[r:{rel_type(rt.type)}]->(b)"
+                    + (" SET r = row.props" if with_props else ""),
+                    rows=batch if with_props else [{**row, "props": None} for row in batch],
+                ).consume()
+
+    with driver.session() as session:
+        session.execute_write(work)
+    return time.perf_counter() - start
+
+
 # -- the real loader -------------------------------------------------------------------
 
 
@@ -161,15 +230,23 @@ def _turva_load(path: Path, env: dict[str, str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
+#: seconds to let the server finish the wipe's background work (full-text index merges,
+#: freeing store ids) before a timed run, so that no run pays for the previous one's wipe
+SETTLE_SECONDS = 2.0
+
+
 def _fresh(driver: Driver) -> None:
     wipe(driver)
     apply_schema(driver)
+    time.sleep(SETTLE_SECONDS)
 
 
 def _count_graph(driver: Driver) -> tuple[int, int]:
+    # domain records only: the load's history entry and other service nodes left out
+    domain = "|".join(label(nt.label) for nt in NODE_TYPES)
     records, _, _ = driver.execute_query(
-        "MATCH (n) WHERE NOT n:Change WITH count(n) AS nodes "
-        "OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels"
+        f"MATCH (n:{domain}) WITH count(n) AS nodes "
+        f"OPTIONAL MATCH (:{domain})-[r]->(:{domain}) RETURN nodes, count(r) AS rels"
     )
     return int(records[0]["nodes"]), int(records[0]["rels"])
 
@@ -208,12 +285,18 @@ def bench_scale(
             raise RuntimeError(f"turva load wrote {written} (nodes, rels), expected {expected}")
         result.cli[fmt] = runs
     raw = read_document_data(workdir / f"bench-{scale:g}x.{formats[0]}")
+    # the loader and the previous one take turns, so that both see the same machine
     for _ in range(_runs_for(scale, repeat)):
         _fresh(driver)
         start = time.perf_counter()
-        load_document(driver, raw)
+        report = load_document(driver, raw)
         result.in_process.append(time.perf_counter() - start)
-        log(f"  load_document: {result.in_process[-1]:.2f} s")
+        result.phases.append(report.seconds)
+        phases = ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items())
+        log(f"  load_document: {result.in_process[-1]:.2f} s ({phases})")
+        _fresh(driver)
+        result.previous.append(previous_load(driver, raw))
+        log(f"  previous loader: {result.previous[-1]:.2f} s")
     _fresh(driver)
     result.naive_seconds, result.naive_ops_timed = naive_load(driver, raw, naive_limit)
     log(
@@ -257,11 +340,34 @@ def table(results: list[ScaleResult], formats: list[str]) -> str:
         rows.append(
             _row(r, "`load_document` in process", len(r.in_process), median(r.in_process), "-")
         )
+        rows.append(_row(r, "previous loader in process", len(r.previous), median(r.previous), "-"))
         name = "naive MERGE per write"
         if r.naive_ops_timed < r.items:
             step = math.ceil(r.items / r.naive_ops_timed)
             name += f" (1 in {step} of {r.items:,} writes timed, extrapolated)"
         rows.append(_row(r, name, 1, r.naive_seconds, "-"))
+    return head + "\n".join(rows) + "\n"
+
+
+def phase_table(results: list[ScaleResult]) -> str:
+    """Where ``load_document``'s time goes (medians), against the previous loader."""
+    head = (
+        "| scale | "
+        + " | ".join(f"{p} s" for p in PHASES)
+        + " | `load_document` s | previous loader s | x previous |\n"
+        + "|---:|"
+        + "---:|" * (len(PHASES) + 3)
+        + "\n"
+    )
+    rows = []
+    for r in results:
+        phases = [median([run[p] for run in r.phases]) for p in PHASES]
+        new, old = median(r.in_process), median(r.previous)
+        rows.append(
+            f"| {r.scale:g}x | "
+            + " | ".join(f"{v:.2f}" for v in phases)
+            + f" | {new:.2f} | {old:.2f} | {old / new:.1f} |"
+        )
     return head + "\n".join(rows) + "\n"
 
 
@@ -287,6 +393,8 @@ def run_load_bench(
             write_document(generate(1, seed=1), warm)
             _fresh(driver)
             _turva_load(warm, env)
+            _fresh(driver)
+            previous_load(driver, read_document_data(warm))
             results = [
                 bench_scale(
                     driver,
@@ -301,7 +409,12 @@ def run_load_bench(
                 for scale in scales
             ]
             wipe(driver)
-    return f"Machine: {machine_line()}; {version}.\n\n" + table(results, formats)
+    return (
+        f"Machine: {machine_line()}; {version}.\n\n"
+        + table(results, formats)
+        + "\n"
+        + phase_table(results)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import DATASET_2021, ROOT, TURVA, count_nodes, wipe
@@ -205,3 +206,80 @@ def test_export_refuses_an_unknown_extension(graph_2021, turva, tmp_path: Path):
     assert result.code != 0
     assert "use a .yaml, .yml or .json file name" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_record_created_meanwhile_is_a_conflict_and_nothing_is_written(empty_graph, monkeypatch):
+    from turva.graph.domain.validate import KnownGraph
+    from turva.graph.errors import Conflict
+    from turva.graph.store import load
+
+    data = read_document_data(SMALL)
+    load_document(empty_graph, data)
+    before = export_document(empty_graph)
+    # as if another writer created the records after the loader read the graph: the
+    # loader CREATEs them, the id constraint refuses, the transaction rolls back
+    monkeypatch.setattr(load, "known_graph", lambda driver, database=None: KnownGraph())
+    changed = json.loads(json.dumps(data, default=str))
+    changed["themes"][0]["name"] = {"fi": "muutettu"}
+
+    with pytest.raises(Conflict, match="created by someone else"):
+        load_document(empty_graph, changed)
+
+    assert export_document(empty_graph) == before
+
+
+def test_a_record_deleted_meanwhile_is_a_conflict_and_nothing_is_written(empty_graph, monkeypatch):
+    from turva.graph.errors import Conflict
+    from turva.graph.store import load
+
+    load_document(empty_graph, read_document_data(SMALL))
+    before = export_document(empty_graph)
+    real = load.known_graph
+
+    def known_with_a_ghost(driver, database=None):
+        # as if the phenomenon 'ghost' had been deleted after the loader read the graph
+        known = real(driver, database)
+        known.ids["Phenomenon"].add("ghost")
+        return known
+
+    monkeypatch.setattr(load, "known_graph", known_with_a_ghost)
+    doc = {
+        "format": "turva/1",
+        "themes": [{"id": "new-theme", "name": {"fi": "uusi"}}],
+        "measures": [
+            {
+                "id": "m-new",
+                "title": {"fi": "Uusi"},
+                "status": "planned",
+                "responsible": [],
+                "addresses": ["online-fraud", "ghost"],
+            }
+        ],
+    }
+
+    with pytest.raises(Conflict, match="was deleted while"):
+        load_document(empty_graph, doc)
+
+    assert export_document(empty_graph) == before
+
+
+def test_load_reports_where_its_time_went(empty_graph):
+    from turva.graph.store.load import PHASES
+
+    report = load_document(empty_graph, read_document_data(SMALL))
+    assert tuple(report.seconds) == PHASES
+    assert all(seconds >= 0 for seconds in report.seconds.values())
+
+
+def test_the_rows_the_loader_sends_are_the_records_properties(dataset_2021):
+    from turva.graph.domain.model import SECTIONS
+    from turva.graph.domain.properties import property_keys, property_row, to_properties
+    from turva.graph.domain.schema import node_type
+    from turva.graph.domain.validate import parse_document
+
+    doc = parse_document(dataset_2021)
+    for section in SECTIONS:
+        nt = node_type(section)
+        for record in getattr(doc, section):
+            row = dict(zip(property_keys(nt), property_row(record, nt), strict=True))
+            assert {k: v for k, v in row.items() if v is not None} == to_properties(record, nt)

@@ -3,6 +3,15 @@
 The field names are the ``turva/1`` data format, a contract with the people who keep
 their data in it: rename nothing here without a new format version.
 
+Every number is finite and bounded, so that nothing a person can write (``.inf``,
+``1e999``, ``NaN``, ``10**30``) gets past validation to crash a write:
+
+- ``resources.eur``: 0 to 10^12 euros (:data:`MAX_EUR`; the whole state budget is about
+  10^11 a year), an integer or a decimal number;
+- ``resources.person_years``: 0 to 10^6 (:data:`MAX_PERSON_YEARS`);
+- a priority group's ``number``: 1 to 999; ``period`` (a year): 1900 to 2200;
+- dates are days of the calendar (``2021-02-30`` is refused), ``YYYY-MM-DD``.
+
 >>> Theme(id="everyday-security", name={"fi": "arjen turvallisuus"}).name.fi
 'arjen turvallisuus'
 """
@@ -10,6 +19,8 @@ their data in it: rename nothing here without a new format version.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +31,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -44,6 +56,8 @@ __all__ = [
     "BODY_KINDS",
     "MEASURE_STATUSES",
     "ACTIVE_STATUSES",
+    "MAX_EUR",
+    "MAX_PERSON_YEARS",
 ]
 
 FORMAT = "turva/1"
@@ -100,19 +114,65 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        if not _DATE_SHAPE.fullmatch(value):
+            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
         try:
-            return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
-        except ValueError:
-            _bad_date(value)
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError as e:
+            # the shape is right, the day is not in the calendar (2021-02-30, 2026-13-45)
+            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r} ({e})") from None
     raise ValueError("expected a date YYYY-MM-DD")
 
 
-def _bad_date(value: str) -> dt.date:
-    raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _finite_number(value: Any) -> Any:
+    # one clear message instead of the union's two ("valid integer", "valid number"), and
+    # inf and nan refused by name: ge/le would let inf through and misreport nan
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return value
+
+
+#: the largest ``resources.eur``: a trillion euros (the state budget is ~10^11 a year)
+MAX_EUR = 10**12
+#: the largest ``resources.person_years``
+MAX_PERSON_YEARS = 10**6
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-NonNegative = Annotated[StrictInt | StrictFloat, Field(ge=0)]
+# finite ints or floats from 0 to a maximum; ints stay ints (exports keep ``120000``)
+Eur = Annotated[
+    StrictInt | StrictFloat,
+    BeforeValidator(_finite_number),
+    Field(ge=0, le=MAX_EUR),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": 0,
+            "maximum": MAX_EUR,
+            "description": "euros, a finite number from 0 to 10^12",
+            "examples": [120000],
+        }
+    ),
+]
+PersonYears = Annotated[
+    StrictInt | StrictFloat,
+    BeforeValidator(_finite_number),
+    Field(ge=0, le=MAX_PERSON_YEARS),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": 0,
+            "maximum": MAX_PERSON_YEARS,
+            "description": "person-years, a finite number from 0 to 10^6",
+            "examples": [1.5],
+        }
+    ),
+]
 Year = Annotated[StrictInt, Field(ge=1900, le=2200, description="a year, e.g. 2021")]
 
 
@@ -172,7 +232,7 @@ class Membership(_Strict):
 
 
 class PriorityGroup(Record):
-    number: Annotated[StrictInt, Field(ge=1, le=999)]
+    number: Annotated[StrictInt, Field(ge=1, le=999, description="1 to 999")]
     period: Year
     name: Text
     themes: list[Id] = Field(default_factory=list)
@@ -201,8 +261,10 @@ class Responsibility(_Strict):
 
 
 class Resources(_Strict):
-    eur: NonNegative | None = None
-    person_years: NonNegative | None = None
+    """What a measure costs: finite numbers, ``eur`` 0 to 10^12, ``person_years`` 0 to 10^6."""
+
+    eur: Eur | None = None
+    person_years: PersonYears | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Resources:

@@ -107,6 +107,7 @@ def import_document(
         database=database,
         progress=progress,
         in_transaction=record,
+        imported_by=who,
     )
     return ImportResult(replace=replace, dry_run=False, report=report)
 

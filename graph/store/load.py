@@ -4,27 +4,62 @@ A record in the document replaces that record's properties and the relationships
 fields define (its "owned" relationships, see :mod:`turva.graph.domain.schema`). The write is a
 single managed transaction of ``UNWIND`` batches, so a crash or a kill mid-way leaves
 the graph as it was.
+
+How it stays fast (``bench/README.md``, "Load"): every row to send is built before the
+transaction opens, as a list rather than a mapping (no key strings to encode per row);
+records new to the graph are ``CREATE``d and only existing ones ``MERGE``d and stripped of
+what they owned before; relationships go as one row per owning record, ``[id, [targets]]``,
+so the owner is looked up once, not once per relationship; each query text is the same
+for every batch (planned once); and Python's cycle collector is paused meanwhile.
 """
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j.exceptions import ConstraintError
 
 from turva.graph.domain.model import SECTIONS, Document
-from turva.graph.domain.properties import owned_rel_types, relationship_rows, to_properties
-from turva.graph.domain.schema import NODE_TYPES, REL_TYPES, label, node_type, rel_type
+from turva.graph.domain.properties import (
+    owned_rel_types,
+    owned_targets,
+    property_keys,
+    property_row,
+)
+from turva.graph.domain.schema import (
+    NODE_TYPES,
+    REL_TYPES,
+    NodeType,
+    RelType,
+    label,
+    node_type,
+    rel_type,
+)
 from turva.graph.domain.validate import KnownGraph, parse_document, reference_issues
-from turva.graph.errors import ValidationFailed
+from turva.graph.errors import Conflict, ValidationFailed
 from turva.graph.store.history import parse_changes, restore_changes
 from turva.graph.store.transactions import write_transaction
 
-__all__ = ["LoadReport", "known_graph", "check_document", "load_document", "BATCH_SIZE"]
+__all__ = [
+    "LoadReport",
+    "Progress",
+    "known_graph",
+    "check_document",
+    "load_document",
+    "BATCH_SIZE",
+    "PHASES",
+]
 
 BATCH_SIZE = 5000
+
+#: the phases of :attr:`LoadReport.seconds`, in order
+PHASES = ("validate", "prepare", "write", "commit")
 
 Progress = Callable[[int, int], None]
 TxHook = Callable[[ManagedTransaction], None]
@@ -41,6 +76,10 @@ class LoadReport:
     written: bool = False
     #: entries of the document's ``changes:`` history (kept; never deleted by a load)
     changes: int = 0
+    #: wall seconds per phase of a written load: validate (the document and its
+    #: references against the graph), prepare (rows to send), write (the queries inside
+    #: the transaction), commit
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -116,9 +155,65 @@ def _check(
     return doc, report, known, changes
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+def _key(name: str) -> str:
+    # property keys come from the model's field names; this guards the Cypher text
+    if not name.isidentifier() or not name.isascii():
+        raise ValueError(f"property key {name!r} is not a plain identifier")
+    return name
+
+
+def _node_queries(nt: NodeType) -> tuple[str, str]:
+    """(create, merge) for rows shaped by :func:`property_row`.
+
+    ``SET n = {...}`` replaces every property; keys whose value is null are not stored.
+    The record's ``_version`` (see :mod:`turva.graph.store.versions`) starts at 1 or goes
+    up by one: a load is a write like any other, and stale ``If-Match`` values must fail.
+    """
+    props = ", ".join(f"`{_key(k)}`: row[{i}]" for i, k in enumerate(property_keys(nt)))
+    lb = label(nt.label)
+    return (
+        f"UNWIND $rows AS row CREATE (n:{lb}) SET n = {{{props}, `_version`: 1}}",
+        f"UNWIND $rows AS row MERGE (n:{lb} {{id: row[0]}}) "
+        "SET n._version = coalesce(n._version, 0) + 1 "
+        f"WITH n, row SET n = {{{props}, `_version`: n._version}}",
+    )
+
+
+def _delete_owned_query(rt: RelType) -> str:
+    """Drop the relationships of ``rt`` that the records ``$ids`` owned before."""
+    pattern = (
+        f"-[r:{rel_type(rt.type)}]->(:{label(rt.end)})"
+        if rt.owner_is_start
+        else f"<-[r:{rel_type(rt.type)}]-(:{label(rt.start)})"
+    )
+    return f"UNWIND $ids AS id MATCH (n:{label(rt.owner)} {{id: id}}){pattern} DELETE r"
+
+
+def _rel_query(rt: RelType) -> str:
+    """Rows ``[owner id, [target, ...]]``: one owner lookup per record, not per relationship.
+
+    A target is an id, or ``[organisation, role, source]`` for member and responsible
+    entries (their role and source become the relationship's properties).
+    """
+    other = rt.end if rt.owner_is_start else rt.start
+    with_props = rt.field in _ENTRY_FIELDS
+    head = (
+        f"UNWIND $rows AS row MATCH (o:{label(rt.owner)} {{id: row[0]}}) "
+        "UNWIND row[1] AS t "
+        f"MATCH (x:{label(other)} {{id: {'t[0]' if with_props else 't'}}}) "
+    )
+    arrow = f"[r:{rel_type(rt.type)}]"
+    create = f"CREATE (o)-{arrow}->(x)" if rt.owner_is_start else f"CREATE (x)-{arrow}->(o)"
+    return head + create + (" SET r = {role: t[1], source: t[2]}" if with_props else "")
+
+
+#: reference fields whose entries carry properties onto the relationship
+_ENTRY_FIELDS = frozenset({"members", "responsible"})
 
 
 def load_document(
@@ -130,83 +225,175 @@ def load_document(
     progress: Progress | None = None,
     in_transaction: TxHook | None = None,
     batch_size: int = BATCH_SIZE,
+    imported_by: str | None = None,
 ) -> LoadReport:
     """Validate and write a document (merge by id, or ``replace`` the whole graph).
 
+    The document's own ``changes`` are added to the history marked as imported by
+    ``imported_by`` (who loads it). Every record written gets a new ``_version``, so an
+    ``If-Match`` taken before the load no longer matches.
+
     ``in_transaction`` runs inside the same write transaction after the data, so that
     e.g. a change record commits or rolls back together with the data.
+
+    The write is one transaction of ``UNWIND`` batches of about ``batch_size`` records or
+    relationships each. Records new to the graph are ``CREATE``d: if another writer creates
+    one of their ids meanwhile, the id constraint fails the transaction and this raises
+    :class:`~turva.graph.errors.Conflict`, as it does when a referenced record was deleted
+    meanwhile (a relationship that could not be created); nothing is written then.
+    ``report.seconds`` says where the time went.
     """
+    with _no_gc():
+        return _load(
+            driver, data, replace, database, progress, in_transaction, batch_size, imported_by
+        )
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Python's cycle collector paused.
+
+    Validating and encoding a big document allocates millions of objects (models,
+    rows), none of them in reference cycles; each time their number grows by a fraction
+    the collector walks them all again, which cost more than half of the Python time
+    of a 100x load. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(
+    driver: Driver,
+    data: Any,
+    replace: bool,
+    database: str | None,
+    progress: Progress | None,
+    in_transaction: TxHook | None,
+    batch_size: int,
+    imported_by: str | None,
+) -> LoadReport:
+    started = time.perf_counter()
     doc, report, known, changes = _check(driver, data, replace=replace, database=database)
-    node_rows = {
-        section: [to_properties(r, node_type(section)) for r in getattr(doc, section)]
-        for section in SECTIONS
-    }
-    rel_rows = {
-        i: [
-            row
-            for record in getattr(doc, node_type_section(rt.owner))
-            for row in relationship_rows(record, rt)
-        ]
-        for i, rt in enumerate(REL_TYPES)
-    }
-    total = sum(len(v) for v in node_rows.values()) + sum(len(v) for v in rel_rows.values())
-    report.relationships = sum(len(v) for v in rel_rows.values())
+    validated = time.perf_counter()
+    plan = _write_plan(doc, known)
+    report.relationships = plan.relationships
+    total = plan.items
+    written = 0.0
 
     def work(tx: ManagedTransaction) -> None:
+        nonlocal written
         done = 0
         if replace:
             for section in SECTIONS:
-                ids = [row["id"] for row in node_rows[section]]
                 tx.run(
                     f"MATCH (n:{label(node_type(section).label)}) WHERE NOT n.id IN $ids "
                     "DETACH DELETE n",
-                    ids=ids,
+                    ids=[r.id for r in getattr(doc, section)],
                 ).consume()
-        for section in SECTIONS:
-            nt = node_type(section)
-            for batch in _batches(node_rows[section], batch_size):
-                tx.run(
-                    f"UNWIND $rows AS row MERGE (n:{label(nt.label)} {{id: row.id}}) SET n = row",
-                    rows=batch,
-                ).consume()
-                # drop what these records owned before; their fields say what they own now
-                # (only records that existed can own anything: a fresh load skips this)
-                existing = known.ids.get(nt.label, set())
-                old_ids = [row["id"] for row in batch if row["id"] in existing]
-                for rt in owned_rel_types(nt.label) if old_ids else ():
-                    pattern = (
-                        f"-[r:{rel_type(rt.type)}]->(:{label(rt.end)})"
-                        if rt.owner_is_start
-                        else f"<-[r:{rel_type(rt.type)}]-(:{label(rt.start)})"
+        for nt, create, merge, new_rows, old_rows in plan.nodes:
+            for query, rows in ((create, new_rows), (merge, old_rows)):
+                for batch in _batches(rows, batch_size):
+                    tx.run(query, rows=batch).consume()
+                    done += len(batch)
+                    if progress:
+                        progress(done, total)
+            # drop what existing records owned before; their fields say what they own now
+            old_ids = [row[0] for row in old_rows]
+            for rt in owned_rel_types(nt.label) if old_ids else ():
+                for batch in _batches(old_ids, batch_size):
+                    tx.run(_delete_owned_query(rt), ids=batch).consume()
+        for rt, query, rows in plan.rels:
+            for batch, count in _rel_batches(rows, batch_size):
+                summary = tx.run(query, rows=batch).consume()
+                if summary.counters.relationships_created != count:
+                    # an end was deleted since the document was checked: write nothing
+                    raise Conflict(
+                        f"a record that {rt.field} refers to was deleted while the document "
+                        "was being loaded; nothing was written. Load it again."
                     )
-                    tx.run(
-                        f"UNWIND $ids AS id MATCH (n:{label(nt.label)} {{id: id}}){pattern} "
-                        "DELETE r",
-                        ids=old_ids,
-                    ).consume()
-                done += len(batch)
+                done += count
                 if progress:
                     progress(done, total)
-        for i, rt in enumerate(REL_TYPES):
-            with_props = any(row["props"] for row in rel_rows[i])
-            for batch in _batches(rel_rows[i], batch_size):
-                tx.run(
-                    f"UNWIND $rows AS row MATCH (a:{label(rt.start)} {{id: row.start}}) "
-                    f"MATCH (b:{label(rt.end)} {{id: row.end}}) "
-                    f"CREATE (a)-[r:{rel_type(rt.type)}]->(b)"
-                    + (" SET r = row.props" if with_props else ""),
-                    rows=batch if with_props else [{**row, "props": None} for row in batch],
-                ).consume()
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-        restore_changes(tx, changes)
+        restore_changes(tx, changes, imported_by=imported_by)
         if in_transaction is not None:
             in_transaction(tx)
+        written = time.perf_counter()
 
-    write_transaction(driver, work, database=database)
+    prepared = time.perf_counter()
+    try:
+        write_transaction(driver, work, database=database)
+    except ConstraintError as e:
+        # a record of the same id was created since the document was checked
+        raise Conflict(
+            "a record with an id in the document was created by someone else while the "
+            f"document was being loaded; nothing was written. Load it again. ({e.message})"
+        ) from e
+    committed = time.perf_counter()
     report.written = True
+    report.seconds = {
+        "validate": validated - started,
+        "prepare": prepared - validated,
+        "write": written - prepared,
+        "commit": committed - written,
+    }
     return report
+
+
+def _rel_batches(rows: list[list[Any]], size: int) -> Iterator[tuple[list[list[Any]], int]]:
+    """Batches of ``[owner, [targets]]`` rows of about ``size`` relationships each."""
+    batch: list[list[Any]] = []
+    count = 0
+    for row in rows:
+        batch.append(row)
+        count += len(row[1])
+        if count >= size:
+            yield batch, count
+            batch, count = [], 0
+    if batch:
+        yield batch, count
+
+
+@dataclass
+class _WritePlan:
+    """Everything to send, as rows of lists, built before the transaction opens."""
+
+    #: per node type: (type, create query, merge query, rows of new records, rows of existing)
+    nodes: list[tuple[NodeType, str, str, list[list[Any]], list[list[Any]]]]
+    #: per relationship type: (type, query, rows ``[owner id, [targets]]``)
+    rels: list[tuple[RelType, str, list[list[Any]]]]
+    relationships: int
+
+    @property
+    def items(self) -> int:
+        return sum(len(n[3]) + len(n[4]) for n in self.nodes) + self.relationships
+
+
+def _write_plan(doc: Document, known: KnownGraph) -> _WritePlan:
+    nodes = []
+    for section in SECTIONS:
+        nt = node_type(section)
+        existing = known.ids.get(nt.label, set())
+        new_rows: list[list[Any]] = []
+        old_rows: list[list[Any]] = []
+        for record in getattr(doc, section):
+            (old_rows if record.id in existing else new_rows).append(property_row(record, nt))
+        nodes.append((nt, *_node_queries(nt), new_rows, old_rows))
+    rels = []
+    count = 0
+    for rt in REL_TYPES:
+        rows = []
+        for record in getattr(doc, node_type_section(rt.owner)):
+            targets = owned_targets(record, rt)
+            if targets:
+                rows.append([record.id, targets])
+                count += len(targets)
+        rels.append((rt, _rel_query(rt), rows))
+    return _WritePlan(nodes, rels, count)
 
 
 def node_type_section(label_name: str) -> str:

@@ -155,12 +155,15 @@ _STATUS: dict[type[TurvaError], int] = {
 _UNION_NOISE = ("function-after[", "function-before[", "function-wrap[")
 
 
-def _pointer(loc: tuple[Any, ...]) -> str:
+def _pointer(loc: tuple[Any, ...], *, keep_last: bool = False) -> str:
+    """The JSON pointer of a pydantic ``loc``, without the union members pydantic adds
+    (``keep_last``: the last part is a key of the body, an unknown one, whatever its name)."""
+    head, tail = (loc[:-1], loc[-1:]) if keep_last else (loc, ())
     parts = [
         str(p).replace("~", "~0").replace("/", "~1")
-        for p in loc
+        for p in head
         if not (isinstance(p, str) and (p in {"int", "float", "str"} or p.startswith(_UNION_NOISE)))
-    ]
+    ] + [str(p).replace("~", "~0").replace("/", "~1") for p in tail]
     return "".join("/" + p for p in parts)
 
 
@@ -207,7 +210,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             loc = tuple(e["loc"])
             item: dict[str, Any] = {"detail": str(e["msg"])}
             if loc and loc[0] == "body":
-                item["pointer"] = _pointer(loc[1:])
+                item["pointer"] = _pointer(loc[1:], keep_last=e["type"] == "extra_forbidden")
             elif loc and loc[0] in ("query", "path", "header", "cookie"):
                 item["parameter"] = str(loc[1]) if len(loc) > 1 else ""
                 item["in"] = loc[0]

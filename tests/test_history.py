@@ -231,7 +231,7 @@ def test_imported_changes_are_marked_by_whom_and_when(api, graph_2021, dataset_2
     imported = by_key[FOREIGN["change"]]
     assert imported["who"] == "token:the minister" and imported["at"] == FOREIGN["at"]
     assert dt.datetime.fromisoformat(imported["imported_at"]) >= start
-    assert "imported_by" in imported
+    assert imported["imported_by"] == "token:importer"
     local = next(c for c in body["data"] if c["id"] == "M-hist")
     assert local["imported_at"] is None and local["imported_by"] is None
 
@@ -242,7 +242,7 @@ def test_imported_changes_are_marked_by_whom_and_when(api, graph_2021, dataset_2
     log = turva("changes-log", "--type", "measures")
     assert log.code == 0, log.stderr
     line = next(row for row in log.stdout.splitlines() if "the minister" in row)
-    assert "by " in line and imported["imported_at"][:10] in line
+    assert "by token:importer" in line and imported["imported_at"][:10] in line
 
 
 def test_restore_changes_records_the_importer(api, graph_2021, turva):
@@ -263,3 +263,16 @@ def test_restore_changes_records_the_importer(api, graph_2021, turva):
 
     with pytest.raises(ValidationFailed):
         parse_changes([{**FOREIGN, "imported_by": "nobody"}])
+
+
+def test_a_document_with_one_change_key_twice_is_refused_whole(api, graph_2021, dataset_2021):
+    admin = bearer(token(graph_2021, "admin"))
+    other = {**FOREIGN, "who": "token:someone else", "after": {"id": "M01", "status": "done"}}
+    document = {**json.loads(json.dumps(dataset_2021, default=str)), "changes": [FOREIGN, other]}
+    response = api.post("/api/v1/import", json=document, headers=admin)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert [e["pointer"] for e in problem["errors"]] == ["/changes/1/change"]
+    assert "changes[0]" in problem["errors"][0]["detail"]
+    keys = {c["change"] for c in api.get("/api/v1/changes", params={"limit": 1000}).json()["data"]}
+    assert FOREIGN["change"] not in keys

@@ -7,6 +7,7 @@ served by uvicorn on the real Neo4j, each wave started together by a barrier.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -418,3 +419,23 @@ def test_a_deadlock_that_persists_is_503_with_retry_after(api, graph_2021, monke
     assert response.headers["content-type"].startswith(PROBLEM)
     assert response.headers["Retry-After"]
     assert api.get("/api/v1/measures/M03").json()["status"] == record["status"]
+
+
+def test_a_load_makes_an_earlier_if_match_stale(api, graph_2021, dataset_2021):
+    """Even a load that leaves a record's content as it was is a new version of it."""
+    admin = bearer(token(graph_2021, "admin"))
+    before = api.get("/api/v1/measures/M02")
+    document = json.loads(json.dumps(dataset_2021, default=str))
+    for _ in range(2):
+        assert api.post("/api/v1/import", json=document, headers=admin).status_code == 200
+    after = api.get("/api/v1/measures/M02")
+    assert after.json() == before.json()
+    version = [int(r.headers["ETag"].strip('"').split("-")[0]) for r in (before, after)]
+    assert version[1] == version[0] + 2
+    stale = api.put(
+        "/api/v1/measures/M02",
+        json={**before.json(), "status": "done"},
+        headers={**admin, "If-Match": before.headers["ETag"]},
+    )
+    assert stale.status_code == 412, stale.text
+    assert api.get("/api/v1/measures/M02").json() == before.json()

@@ -10,6 +10,7 @@ import os
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from turva.api.cli.common import app
 from turva.graph.errors import TurvaError
@@ -26,7 +27,7 @@ def main() -> None:
     try:
         app()
     except TurvaError as e:
-        err.print(f"[bold red]error:[/] {e}", markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(e))}", markup=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted; nothing more was written.")
@@ -35,8 +36,8 @@ def main() -> None:
         if os.environ.get("TURVA_DEBUG"):
             raise
         err.print(
-            f"[bold red]internal error:[/] {type(e).__name__}: {e}. This is a bug in turva; "
-            "run again with TURVA_DEBUG=1 for the details and report them.",
+            f"[bold red]internal error:[/] {type(e).__name__}: {escape(str(e))}. "
+            "This is a bug in turva; run again with TURVA_DEBUG=1 for the details and report them.",
             markup=True,
         )
         sys.exit(70)

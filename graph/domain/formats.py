@@ -359,6 +359,7 @@ def read_yaml(raw: bytes, name: str) -> Any:
     finally:
         loader.dispose()
     _check_tree(data, name, len(raw), lambda: _yaml_depth_at(text))
+    _refuse_lone_surrogates(data, text, name)
     return data
 
 
@@ -527,6 +528,7 @@ def read_json(raw: bytes, name: str) -> Any:
     except ValueError as e:  # an integer of more digits than Python converts
         raise DocumentContentError(f"{name} has a number too long to read: {e}.") from e
     _check_tree(data, name, len(raw), lambda: _json_depth_at(text))
+    _refuse_lone_surrogates(data, text, name)
     return data
 
 
@@ -577,6 +579,36 @@ def _check_tree(data: Any, name: str, size: int, locate_depth: Callable[[], str 
             below += [c for c in children if isinstance(c, dict | list)]
         level = below
         depth += 1
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(data: Any, text: str, name: str) -> None:
+    """Refuse a key or text holding a lone surrogate: a ``"\\ud800"`` escape without its
+    pair is no Unicode character, and nothing can store or write it as UTF-8.
+
+    Only an escape makes one (the text itself is valid UTF-8), so a document without an
+    escape of a surrogate is not walked at all. Call after :func:`_check_tree`.
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        items = [*value, *value.values()] if isinstance(value, dict) else value
+        for item in items:
+            if isinstance(item, dict | list):
+                stack.append(item)
+            elif isinstance(item, str) and not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise DocumentContentError(
+                        f"{name}: the text {ascii(item[:40])} holds a lone surrogate (a "
+                        "\\ud800-\\udfff escape without its pair), which is no character. "
+                        "Write the character itself, or both escapes of the pair."
+                    ) from None
 
 
 # --- writing ---------------------------------------------------------------------------

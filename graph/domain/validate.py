@@ -53,7 +53,13 @@ def issues_from(
     """The pydantic errors as issues with paths."""
     issues = []
     for item in error.errors():
-        loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        # an unknown key is the user's, whatever it is called: keep it as it is
+        head, tail = (
+            (item["loc"][:-1], item["loc"][-1:])
+            if item["type"] == "extra_forbidden"
+            else (item["loc"], ())
+        )
+        loc = tuple(part for part in head if not _is_union_tag(part)) + tuple(tail)
         issues.append(ValidationIssue(prefix + loc, _friendly({**item, "loc": loc})))
     return issues
 

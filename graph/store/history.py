@@ -58,6 +58,8 @@ IMPORT_FIELDS = ("imported_by", "imported_at")
 TOKEN_CHANGES = "tokens"
 
 _CHANGE = label("Change")
+#: the longest ``change`` key of an imported change (an indexed property; turva's are 30)
+MAX_CHANGE_KEY = 200
 
 
 def _now() -> dt.datetime:
@@ -231,8 +233,17 @@ def _parse_at(value: Any) -> dt.datetime:
         at = dt.datetime.fromisoformat(value)
     else:
         raise ValueError("expected a date and time such as 2024-05-01T12:00:00+00:00")
-    if at.tzinfo is None:
+    offset = at.utcoffset()
+    if offset is None:
         raise ValueError("the date and time needs a time zone, e.g. +00:00")
+    # what Neo4j can store: an offset of whole minutes within +-18:00, a UTC time within
+    # the years 1-9999
+    if offset % dt.timedelta(minutes=1) or abs(offset) > dt.timedelta(hours=18):
+        raise ValueError("the time zone must be whole minutes from -18:00 to +18:00")
+    try:
+        at.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("the date and time is out of range (years 1 to 9999 in UTC)") from None
     return at
 
 
@@ -245,16 +256,35 @@ def parse_changes(raw: Any) -> list[dict[str, Any]]:
         raise ValidationFailed([ValidationIssue(("changes",), "expected a list of changes")])
     issues: list[ValidationIssue] = []
     out = []
+    first_at: dict[str, int] = {}
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             issues.append(ValidationIssue(("changes", i), "expected a mapping"))
             continue
+        key = item.get("change")
+        if isinstance(key, str) and key:
+            if key in first_at:
+                # two entries under one key: the second would be dropped without a word
+                issues.append(
+                    ValidationIssue(
+                        ("changes", i, "change"),
+                        f"the change key {key!r} is already used by changes[{first_at[key]}]:"
+                        " keep one of the two entries",
+                    )
+                )
+            first_at.setdefault(key, i)
         unknown = set(item) - set(CHANGE_FIELDS)
         for key in sorted(unknown):
             issues.append(ValidationIssue(("changes", i, key), f"unknown key {key!r}: remove it"))
         for key in ("change", "who", "type", "action"):
             if not isinstance(item.get(key), str) or not item.get(key):
                 issues.append(ValidationIssue(("changes", i, key), "required text is missing"))
+        if isinstance(item.get("change"), str) and len(item["change"]) > MAX_CHANGE_KEY:
+            issues.append(
+                ValidationIssue(
+                    ("changes", i, "change"), f"a change key is at most {MAX_CHANGE_KEY} characters"
+                )
+            )
         if item.get("id") is not None and not isinstance(item.get("id"), str):
             issues.append(ValidationIssue(("changes", i, "id"), "expected a record id or null"))
         for key in ("before", "after"):

@@ -162,6 +162,19 @@ class ServerStatus:
         return f"bolt://127.0.0.1:{self.port}" if self.port else None
 
 
+def new_password() -> str:
+    """A fresh password for the local server: 192 random bits as hex.
+
+    Hex, because the admin tool reads its arguments as options when they start with
+    ``-`` (a ``token_urlsafe`` password did, once in 64 first starts) and Java argument
+    files treat quotes, spaces and ``#`` specially.
+
+    >>> len(new_password()), set(new_password()) <= set("0123456789abcdef")
+    (48, True)
+    """
+    return secrets.token_hex(24)
+
+
 class LocalServer:
     """A Neo4j server process that turva fetches, starts and stops in ``home``.
 
@@ -182,23 +195,11 @@ class LocalServer:
         self.cache = Path(cache).expanduser()
         self.heap = heap
         self.version = version
-
-    # -- files -----------------------------------------------------------------------
-    @property
-    def _state_file(self) -> Path:
-        return self.home / "server.json"
-
-    @property
-    def _pid_file(self) -> Path:
-        return self.home / "run" / "turva-neo4j.pid"
-
-    @property
-    def _password_file(self) -> Path:
-        return self.home / "password"
-
-    @property
-    def console_log(self) -> Path:
-        return self.home / "logs" / "console.log"
+        # -- files: all inside the home, fixed with it
+        self._state_file = self.home / "server.json"
+        self._pid_file = self.home / "run" / "turva-neo4j.pid"
+        self._password_file = self.home / "password"
+        self.console_log = self.home / "logs" / "console.log"
 
     def _state(self) -> dict[str, int]:
         try:
@@ -362,7 +363,7 @@ class LocalServer:
     def _ensure_password(self, java: str, lib: Path) -> None:
         if self._password_file.exists():
             return
-        password = secrets.token_urlsafe(24)
+        password = new_password()
         # The password goes to the admin tool through a private Java argument file, never
         # on a command line that any local user can read in /proc/*/cmdline. AdminTool runs
         # in this JVM; the Neo4jAdminCommand launcher would respawn one with it in argv.

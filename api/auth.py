@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from neo4j import ManagedTransaction
+from neo4j import Driver, ManagedTransaction
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.problems import ProblemError
+from turva.graph.settings import Settings
 from turva.graph.store.tokens import Token, authenticate
 from turva.queries.runner import run_in_transaction
 
@@ -37,6 +38,8 @@ __all__ = [
     "writer",
     "admin",
     "ReaderDep",
+    "Reading",
+    "ReadingDep",
     "WriterDep",
     "AdminDep",
     "record_authorizer",
@@ -175,6 +178,24 @@ PAGE_GUARD = [Depends(login_required)]
 ReaderDep = Annotated[Principal, Depends(reader)]
 WriterDep = Annotated[Principal, Depends(writer)]
 AdminDep = Annotated[Principal, Depends(admin)]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A read as a route serves it: the request, where to read and who reads. One
+    dependency without query parameters, so a route's own keep their order."""
+
+    request: Request
+    driver: Driver
+    settings: Settings
+    who: Principal
+
+
+def reading(request: Request, driver: DriverDep, settings: SettingsDep, who: ReaderDep) -> Reading:
+    return Reading(request, driver, settings, who)
+
+
+ReadingDep = Annotated[Reading, Depends(reading)]
 
 Authorize = Callable[[ManagedTransaction, dict[str, Any] | None, dict[str, Any] | None], None]
 

@@ -276,21 +276,6 @@ class ResponseCache:
             bucket = self.limits[limit.name] = TokenBucket(limit)
         return bucket
 
-    async def _fill(
-        self,
-        key: Any,
-        version: GraphVersion,
-        render: Callable[[], Response],
-        current: Callable[[], GraphVersion],
-    ) -> Entry:
-        entry = Entry.of(await run_in_threadpool(render))
-        self.renders += 1
-        if self.enabled and entry.size <= self.lru.max_entry:
-            # keep it only if no write committed while it was rendered
-            if await run_in_threadpool(current) == version:
-                self.lru.put(key, entry)
-        return entry
-
     async def get_or_render(
         self,
         key: Any,
@@ -300,11 +285,21 @@ class ResponseCache:
         charge: Callable[[], Response | None],
     ) -> tuple[Entry | Response, str]:
         """The entry and how it came (hit, miss, shared, off), or ``charge``'s refusal."""
+
+        async def fill() -> Entry:
+            entry = Entry.of(await run_in_threadpool(render))
+            self.renders += 1
+            if self.enabled and entry.size <= self.lru.max_entry:
+                # keep it only if no write committed while it was rendered
+                if await run_in_threadpool(current) == version:
+                    self.lru.put(key, entry)
+            return entry
+
         if not self.enabled:
             refused = charge()
             if refused is not None:
                 return refused, "limited"
-            return await self._fill(key, version, render, current), "off"
+            return await fill(), "off"
         entry = self.lru.get(key)
         if entry is not None:
             return entry, "hit"
@@ -315,7 +310,7 @@ class ResponseCache:
         refused = charge()
         if refused is not None:
             return refused, "limited"
-        task = loop.create_task(self._fill(key, version, render, current))
+        task = loop.create_task(fill())
         self._inflight[key] = task
         task.add_done_callback(lambda done: self._finished(key, done))
         # shielded: a client that hangs up does not cancel the render the others wait for

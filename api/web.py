@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
@@ -173,6 +174,31 @@ def _not_found(request: Request, kind: str, id: str) -> HTMLResponse:
     return render(request, "error.html", status_code=404, message=f"{_(RECORD_TYPES[kind])} {id}")
 
 
+#: a record page's body: (request, id, record, driver, settings) -> the page
+RecordPage = Callable[[Request, str, dict[str, Any], Driver, Settings], Response]
+
+
+def _record_page(path: str, section: str, kind: str | None = None) -> Callable[[RecordPage], Any]:
+    """A page about one record of ``section``: the decorated function gets the record;
+    when there is none, the 404 page names ``kind`` (a :data:`RECORD_TYPES` key, the
+    resource name of ``section`` by default) and the id."""
+
+    def decorate(build: RecordPage) -> Any:
+        def page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
+            try:
+                record = store.get_record(driver, section, id, settings.neo4j_database)
+            except NotFound:
+                return _not_found(request, kind or section, id)
+            return build(request, id, record, driver, settings)
+
+        # the route's name, as if the page were the decorated function itself
+        page.__name__ = page.__qualname__ = build.__name__
+        page.__doc__ = build.__doc__
+        return pages.get(path, response_class=HTMLResponse)(page)
+
+    return decorate
+
+
 @pages.get("/", response_class=HTMLResponse)
 def home(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
     by_label = _read(driver, settings, "page_home_counts")[0]
@@ -194,14 +220,10 @@ def search_page(
     return render(request, "search.html", q=q, hits=[h.public() for h in hits])
 
 
-@pages.get("/phenomena/{id}", response_class=HTMLResponse)
+@_record_page("/phenomena/{id}", "phenomena")
 def phenomenon_page(
-    request: Request, id: str, driver: DriverDep, settings: SettingsDep
+    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
 ) -> Response:
-    try:
-        record = store.get_record(driver, "phenomena", id, settings.neo4j_database)
-    except NotFound:
-        return _not_found(request, "phenomena", id)
     analyses = Analyses(driver, settings.neo4j_database)
     actors = analyses.who_addresses(id).actors
     org_names = _texts(driver, settings, "Organisation", [a.organisation for a in actors])
@@ -220,6 +242,8 @@ def phenomenon_page(
         driver, settings, "Phenomenon", [record["parent"]] if record.get("parent") else []
     )
     themes = _texts(driver, settings, "Theme", record.get("themes", []))
+    # each name the template uses, given by name (like visualize/styled.py's StyledMap):
+    # the lines are alike in shape only, and a dict built elsewhere would hide the names
     return render(
         request,
         "phenomenon.html",
@@ -237,14 +261,10 @@ def phenomenon_page(
     )
 
 
-@pages.get("/organisations/{id}", response_class=HTMLResponse)
+@_record_page("/organisations/{id}", "organisations")
 def organisation_page(
-    request: Request, id: str, driver: DriverDep, settings: SettingsDep
+    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
 ) -> Response:
-    try:
-        record = store.get_record(driver, "organisations", id, settings.neo4j_database)
-    except NotFound:
-        return _not_found(request, "organisations", id)
     profile = Analyses(driver, settings.neo4j_database).profile(id)
     names = {
         "groups": _texts(driver, settings, "PriorityGroup", [g.id for g in profile.groups]),
@@ -264,12 +284,10 @@ def organisation_page(
     )
 
 
-@pages.get("/groups/{id}", response_class=HTMLResponse)
-def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-    try:
-        record = store.get_record(driver, "priority_groups", id, settings.neo4j_database)
-    except NotFound:
-        return _not_found(request, "priority-groups", id)
+@_record_page("/groups/{id}", "priority_groups", "priority-groups")
+def group_page(
+    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
+) -> Response:
     goals = _read(driver, settings, "page_group_goals", id=id)
     for goal in goals:
         goal["measures"] = [m for m in goal["measures"] if m["id"] is not None]
@@ -285,12 +303,10 @@ def group_page(request: Request, id: str, driver: DriverDep, settings: SettingsD
     return render(request, "group.html", record=record, goals=goals, names=names, members=members)
 
 
-@pages.get("/measures/{id}", response_class=HTMLResponse)
-def measure_page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-    try:
-        record = store.get_record(driver, "measures", id, settings.neo4j_database)
-    except NotFound:
-        return _not_found(request, "measures", id)
+@_record_page("/measures/{id}", "measures")
+def measure_page(
+    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
+) -> Response:
     names = {
         "responsible": _texts(
             driver, settings, "Organisation", [r["organisation"] for r in record["responsible"]]

@@ -8,15 +8,19 @@ server, because benchmarks wipe the graph). Helpers shared by the bench modules 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
 import statistics
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 from neo4j import Driver, GraphDatabase
 
 __all__ = [
@@ -27,6 +31,9 @@ __all__ = [
     "neo4j_version",
     "parse_scales",
     "median",
+    "bench_parser",
+    "service_command",
+    "wait_ready",
 ]
 
 
@@ -123,3 +130,45 @@ def parse_scales(text: str) -> list[float]:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def bench_parser(module: str, doc: str, scales: str, scales_help: str) -> argparse.ArgumentParser:
+    """The command line of ``python -m bench.<module>``: its docstring's first line, and
+    the ``--scales`` that ``bench.run`` passes to every bench module."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m bench.{module}", description=doc.split("\n")[0]
+    )
+    parser.add_argument("--scales", default=scales, help=scales_help)
+    return parser
+
+
+def service_command(port: int) -> list[str]:
+    """The service in a process of its own on 127.0.0.1:``port``, logging warnings only and
+    no access log (the benches time the service, not its log)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "turva.api.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+def wait_ready(base: str, seconds: float = 60) -> bool:
+    """Whether the service at ``base`` answers ``/readyz`` with 200 within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False

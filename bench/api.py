@@ -17,7 +17,6 @@ Reported: p50/p99 latency, throughput, errors, and the API/driver p50 ratio.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import subprocess
@@ -29,9 +28,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
-from bench import machine_line, neo4j_env, neo4j_version, open_bench_driver, parse_scales, wipe
+from bench import (
+    bench_parser,
+    machine_line,
+    neo4j_env,
+    neo4j_version,
+    open_bench_driver,
+    parse_scales,
+    service_command,
+    wait_ready,
+    wipe,
+)
 from bench.generate import generate, record_count, relationship_count
 from turva.graph.domain.schema import apply_schema
 from turva.graph.server.managed import free_port
@@ -123,32 +130,10 @@ def _driver_run(calls: list[Callable[[], Any]], clients: int, endpoint: str) -> 
 
 def _start_service(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "turva.api.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env={**os.environ, **env},
-    )
+    proc = subprocess.Popen(service_command(port), env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    if wait_ready(base):
+        return proc, base
     proc.terminate()
     raise RuntimeError("the API did not become ready")
 
@@ -220,8 +205,7 @@ def report(results: dict[float, list[Run]], server: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", default="10", help="comma-separated (default 10)")
+    parser = bench_parser("api", __doc__, "10", "comma-separated (default 10)")
     parser.add_argument("--levels", default="1,8,32", help="concurrent clients (default 1,8,32)")
     parser.add_argument(
         "--requests", type=int, default=400, help="who-addresses requests per level (gaps: 1/5)"

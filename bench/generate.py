@@ -54,6 +54,7 @@ THEMES = (
     ("sense-of-security", "turvallisuuden tunne", "trygghetskänsla", "sense of security"),
 )
 
+# a data table, one row a ministry (its rows are alike because the ministries are)
 MINISTRIES = (
     ("VNK", "valtioneuvoston kanslia", "Prime Minister's Office"),
     ("UM", "ulkoministeriö", "Ministry for Foreign Affairs"),

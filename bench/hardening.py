@@ -27,7 +27,6 @@ per run).
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -40,11 +39,20 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
-from bench import machine_line, neo4j_env, neo4j_version, open_bench_driver, wipe
+from bench import (
+    bench_parser,
+    machine_line,
+    neo4j_env,
+    neo4j_version,
+    open_bench_driver,
+    service_command,
+    wait_ready,
+    wipe,
+)
 from bench.generate import generate, record_count
 from turva.api.caching import CACHE_ENV, MAPS
 from turva.graph.domain.schema import apply_schema
@@ -112,32 +120,13 @@ class Service:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(log_dir / f"service-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "turva.api.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
+            service_command(self.port),
             env={**os.environ, **env, **extra},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+        if wait_ready(self.base):
+            return
         self.stop()
         raise RuntimeError("the service did not become ready")
 
@@ -164,18 +153,21 @@ def _get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -
     return response.status, response.getheader("x-turva-cache", "")
 
 
+class Plan(NamedTuple):
+    """What one maps run varies: the service's cache, the clients' tokens (None: all
+    anonymous from one IP) and whether each request asks for another map (``flood``)."""
+
+    cache: bool
+    secrets: list[str] | None
+    flood: bool = False
+
+
 def map_run(
-    service: Service,
-    *,
-    cache: bool,
-    secrets: list[str] | None,
-    clients: int,
-    per_client: int,
-    deadline: float,
-    flood: bool = False,
+    service: Service, plan: Plan, *, clients: int, per_client: int, deadline: float
 ) -> MapRun:
     """``clients`` threads, each ``per_client`` GETs on its own connection: of MAP_URL, or
     (``flood``) each of another of FLOOD_URLS."""
+    cache, secrets, flood = plan
     who = "anonymous (one IP)" if secrets is None else "own token each"
     run = MapRun(cache, who, clients, what="a different map each" if flood else "overview.png")
     lock = threading.Lock()
@@ -301,28 +293,15 @@ def maps_part(
     deadline: float,
 ) -> list[MapRun]:
     runs = []
-    plans: list[tuple[bool, list[str] | None, bool]] = [
-        (False, readers, False),
-        (True, readers, False),
-        (True, None, False),
-        (True, None, True),
-    ]
-    for cache, secrets, flood in plans:
-        extra = {CACHE_ENV: "true" if cache else "false"}
+    plans = [Plan(False, readers), Plan(True, readers), Plan(True, None), Plan(True, None, True)]
+    for plan in plans:
+        extra = {CACHE_ENV: "true" if plan.cache else "false"}
         with Service(env, extra, log_dir) as service:
             httpx.get(service.base + WARM_URL, timeout=deadline)  # matplotlib, pools
-            run = map_run(
-                service,
-                cache=cache,
-                secrets=secrets,
-                clients=clients,
-                per_client=per_client,
-                deadline=deadline,
-                flood=flood,
-            )
+            run = map_run(service, plan, clients=clients, per_client=per_client, deadline=deadline)
         runs.append(run)
         print(
-            f"maps cache {'on' if cache else 'off'}, {run.who}, {run.what}: {run.statuses}",
+            f"maps cache {'on' if plan.cache else 'off'}, {run.who}, {run.what}: {run.statuses}",
             file=sys.stderr,
             flush=True,
         )
@@ -374,10 +353,7 @@ def report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.hardening", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--scales", default="", help="accepted for bench.run; ignored")
+    parser = bench_parser("hardening", __doc__, "", "accepted for bench.run; ignored")
     parser.add_argument("--map-scale", type=float, default=1.0, help="graph of the maps part")
     parser.add_argument("--clients", type=int, default=16, help="concurrent map clients")
     parser.add_argument("--per-client", type=int, default=3, help="map requests per client")
@@ -397,25 +373,20 @@ def main(argv: list[str] | None = None) -> int:
             doc = generate(args.map_scale)
             load_document(driver, doc, database=database)
             stamp = time.monotonic_ns()
-            readers = [
-                create_token(
+
+            def new_token(name: str, role: str) -> str:
+                """A token of ``role`` for no organisation; its secret."""
+                return create_token(
                     driver,
-                    name=f"bench-{stamp}-{i}",
-                    role="reader",
+                    name=f"bench-{stamp}-{name}",
+                    role=role,
                     organisations=[],
                     who="bench",
                     database=database,
                 )[1]
-                for i in range(args.clients)
-            ]
-            _, admin = create_token(
-                driver,
-                name=f"bench-{stamp}-admin",
-                role="admin",
-                organisations=[],
-                who="bench",
-                database=database,
-            )
+
+            readers = [new_token(str(i), "reader") for i in range(args.clients)]
+            admin = new_token("admin", "admin")
         finally:
             driver.close()
         runs: list[MapRun] = []

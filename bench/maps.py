@@ -57,6 +57,8 @@ def _browser(profile: Path):  # noqa: ANN202 - selenium is imported lazily
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
+    # the first eight are tests/browser.py's QUIET_FLAGS again: a bench must not import the
+    # test suite (nor the test suite the benches), so each keeps its own list
     for flag in (
         "--headless=new",
         "--no-sandbox",

@@ -127,6 +127,34 @@ def graph_2021(empty_graph: Driver, dataset_2021: dict[str, Any]) -> Driver:
     return empty_graph
 
 
+def measure(
+    id: str,
+    title: str,
+    status: str,
+    responsible: list[dict[str, str]],
+    addresses: list[str],
+    **more: Any,
+) -> dict[str, Any]:
+    """A turva/1 measure with a Finnish title: the fields every measure has, then ``more``."""
+    return {
+        "id": id,
+        "title": {"fi": title},
+        "status": status,
+        "responsible": responsible,
+        "addresses": addresses,
+        **more,
+    }
+
+
+@pytest.fixture(scope="module")
+def loaded_2021(driver: Driver, dataset_2021: dict[str, Any]) -> Driver:
+    """The session driver on the 2021 dataset, loaded once for a test module that only
+    reads it (a module that writes wants :func:`graph_2021`, loaded for each test)."""
+    wipe(driver)
+    load_document(driver, dataset_2021)
+    return driver
+
+
 def count_nodes(driver: Driver) -> int:
     records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
     return int(records[0]["n"])

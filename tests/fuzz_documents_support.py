@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -599,6 +601,29 @@ def _records(doc: dict[str, Any], *sections: str) -> list[tuple[str, int]]:
     ]
 
 
+Doc = dict[str, Any]
+#: a mutation of one record: (draw, document, its section, its index, the record) -> what
+RecordMutation = Callable[[st.DrawFn, Doc, str, int, Doc], str]
+
+
+def _on_a_record(*sections: str) -> Callable[[RecordMutation], Callable[[st.DrawFn, Doc], str]]:
+    """Make a mutation of one record, drawn from ``sections`` (from any when none), into a
+    mutation of the document; it does nothing ("no record") when there is no record."""
+
+    def wrap(mutate: RecordMutation) -> Callable[[st.DrawFn, Doc], str]:
+        @functools.wraps(mutate)
+        def mutation(draw: st.DrawFn, doc: Doc) -> str:
+            records = _records(doc, *sections)
+            if not records:
+                return "no record"
+            section, i = draw(st.sampled_from(records))
+            return mutate(draw, doc, section, i, doc[section][i])
+
+        return mutation
+
+    return wrap
+
+
 def set_value(draw: st.DrawFn, doc: dict[str, Any]) -> str:
     """A bad value for a key (a known field or any key) of some mapping, or a list item."""
     path = draw(st.sampled_from(_containers(doc)))
@@ -651,13 +676,9 @@ REFERENCE_FIELDS = (
 )
 
 
-def dangling(draw: st.DrawFn, doc: dict[str, Any]) -> str:
+@_on_a_record()
+def dangling(draw: st.DrawFn, doc: Doc, section: str, i: int, record: Doc) -> str:
     """A reference to a record that exists nowhere (or to one of another type)."""
-    records = _records(doc)
-    if not records:
-        return "no record"
-    section, i = draw(st.sampled_from(records))
-    record = doc[section][i]
     present = [f for f in REFERENCE_FIELDS if f in record]
     field = draw(st.sampled_from(present or list(REFERENCE_FIELDS)))
     ref = draw(st.sampled_from(["nowhere", "ZZZ-404", "m-campaign", "pg-2021-8", "SM "]))
@@ -672,13 +693,9 @@ def dangling(draw: st.DrawFn, doc: dict[str, Any]) -> str:
     return f"{section}[{i}].{field} -> {ref!r}"
 
 
-def duplicate_id(draw: st.DrawFn, doc: dict[str, Any]) -> str:
+@_on_a_record()
+def duplicate_id(draw: st.DrawFn, doc: Doc, section: str, i: int, record: Doc) -> str:
     """A record listed twice, or two records of one id, or an entry listed twice."""
-    records = _records(doc)
-    if not records:
-        return "no record"
-    section, i = draw(st.sampled_from(records))
-    record = doc[section][i]
     how = draw(st.sampled_from(["copy", "rename", "entry"]))
     if how == "copy":
         doc[section].append(copy.deepcopy(record))
@@ -728,13 +745,9 @@ def swap_container(draw: st.DrawFn, doc: dict[str, Any]) -> str:
     return f"swap {path}"
 
 
-def bad_date(draw: st.DrawFn, doc: dict[str, Any]) -> str:
+@_on_a_record("measures", "goals")
+def bad_date(draw: st.DrawFn, doc: Doc, section: str, i: int, record: Doc) -> str:
     """An impossible date, or an ``end`` before ``start``."""
-    records = _records(doc, "measures", "goals")
-    if not records:
-        return "no record"
-    section, i = draw(st.sampled_from(records))
-    record = doc[section][i]
     if section == "measures" and draw(st.booleans()):
         record["start"], record["end"] = "2022-01-02", "2022-01-01"
         return f"{section}[{i}] ends before it starts"
@@ -831,12 +844,8 @@ def odd_text(draw: st.DrawFn, doc: dict[str, Any]) -> str:
     return f"text {path + (lang,)} = {value!r:.40}"
 
 
-def odd_number(draw: st.DrawFn, doc: dict[str, Any]) -> str:
-    records = _records(doc, "measures", "priority_groups")
-    if not records:
-        return "no record"
-    section, i = draw(st.sampled_from(records))
-    record = doc[section][i]
+@_on_a_record("measures", "priority_groups")
+def odd_number(draw: st.DrawFn, doc: Doc, section: str, i: int, record: Doc) -> str:
     if section == "measures":
         record["resources"] = draw(resources())
         return f"{section}[{i}].resources = {record['resources']!r}"
@@ -844,12 +853,8 @@ def odd_number(draw: st.DrawFn, doc: dict[str, Any]) -> str:
     return f"{section}[{i}] number/period edge"
 
 
-def odd_date(draw: st.DrawFn, doc: dict[str, Any]) -> str:
-    records = _records(doc, "measures", "goals")
-    if not records:
-        return "no record"
-    section, i = draw(st.sampled_from(records))
-    record = doc[section][i]
+@_on_a_record("measures", "goals")
+def odd_date(draw: st.DrawFn, doc: Doc, section: str, i: int, record: Doc) -> str:
     if section == "goals":
         record["deadline"] = draw(st.sampled_from([*DATES, YAML_DATE]))
     else:

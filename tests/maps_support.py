@@ -20,9 +20,23 @@ from typing import Any
 
 import networkx as nx
 
+from tests.conftest import measure
 from turva.visualize import export_map
 
-__all__ = ["TINY", "map_html", "map_data", "node_ids", "edge_pairs"]
+__all__ = ["REMOTE_ASSET", "TINY", "map_html", "map_data", "node_ids", "edge_pairs"]
+
+#: an HTML attribute that loads something from another host: a map must work offline
+REMOTE_ASSET = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+def _by(organisation: str) -> list[dict[str, str]]:
+    """One responsible organisation, its role left to the default."""
+    return [{"organisation": organisation}]
+
+
+def _lead(lead: str, partner: str) -> list[dict[str, str]]:
+    return [{"organisation": lead, "role": "lead"}, {"organisation": partner, "role": "partner"}]
+
 
 TINY: dict[str, Any] = {
     "format": "turva/1",
@@ -106,58 +120,12 @@ TINY: dict[str, Any] = {
         {"id": "g3", "text": {"fi": "Vähemmän kaatumisia"}, "group": "G3", "targets": ["falls"]},
     ],
     "measures": [
-        {
-            "id": "m1",
-            "title": {"fi": "Kampanja"},
-            "status": "ongoing",
-            "responsible": [
-                {"organisation": "POHA", "role": "lead"},
-                {"organisation": "SPR", "role": "partner"},
-            ],
-            "addresses": ["fraud"],
-            "advances": ["g1"],
-        },
-        {
-            "id": "m2",
-            "title": {"fi": "Tutkinta"},
-            "status": "planned",
-            "responsible": [{"organisation": "POHA"}],
-            "addresses": ["fraud", "cyber"],
-            "advances": ["g1"],
-        },
-        {
-            "id": "m3",
-            "title": {"fi": "Sovittelu"},
-            "status": "ongoing",
-            "responsible": [
-                {"organisation": "OM", "role": "lead"},
-                {"organisation": "THL", "role": "partner"},
-            ],
-            "addresses": ["harass"],
-            "advances": ["g2"],
-        },
-        {
-            "id": "m4",
-            "title": {"fi": "Vanha hanke"},
-            "status": "done",
-            "responsible": [{"organisation": "LONE"}],
-            "addresses": ["cyber"],
-        },
-        {
-            "id": "m5",
-            "title": {"fi": "Kotikäynnit"},
-            "status": "ongoing",
-            "responsible": [{"organisation": "THL"}],
-            "addresses": ["falls"],
-            "advances": ["g3"],
-        },
-        {
-            "id": "m6",
-            "title": {"fi": "Peruttu"},
-            "status": "cancelled",
-            "responsible": [{"organisation": "SM"}],
-            "addresses": ["harass"],
-        },
+        measure("m1", "Kampanja", "ongoing", _lead("POHA", "SPR"), ["fraud"], advances=["g1"]),
+        measure("m2", "Tutkinta", "planned", _by("POHA"), ["fraud", "cyber"], advances=["g1"]),
+        measure("m3", "Sovittelu", "ongoing", _lead("OM", "THL"), ["harass"], advances=["g2"]),
+        measure("m4", "Vanha hanke", "done", _by("LONE"), ["cyber"]),
+        measure("m5", "Kotikäynnit", "ongoing", _by("THL"), ["falls"], advances=["g3"]),
+        measure("m6", "Peruttu", "cancelled", _by("SM"), ["harass"]),
     ],
 }
 

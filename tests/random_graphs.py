@@ -36,6 +36,11 @@ def _text(label: str) -> dict[str, str]:
     return {"fi": f"{label} (fi)", "en": f"{label} (en)"}
 
 
+def _named(id: str, what: str, **fields: Any) -> dict[str, Any]:
+    """A record ``id`` named "<what> <id>", then ``fields``."""
+    return {"id": id, "name": _text(f"{what} {id}"), **fields}
+
+
 def _date(rng: random.Random) -> dt.date:
     return dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 13 * 365))
 
@@ -52,16 +57,12 @@ def random_document(seed: int) -> dict[str, Any]:
     theme_ids = [t["id"] for t in themes]
 
     branch_ids = _ids(rng, rng.choice((0, 1, 2, 3, 4, 5, 6)), set())
-    branches = [{"id": b, "name": _text(f"branch {b}")} for b in branch_ids]
+    branches = [_named(b, "branch") for b in branch_ids]
 
     org_ids = _ids(rng, rng.randint(5, 40), set())
     organisations = []
     for i, oid in enumerate(org_ids):
-        org: dict[str, Any] = {
-            "id": oid,
-            "name": _text(f"org {oid}"),
-            "kind": rng.choice(ORGANISATION_KINDS),
-        }
+        org = _named(oid, "org", kind=rng.choice(ORGANISATION_KINDS))
         if branch_ids and rng.random() < 0.7:
             org["branch"] = rng.choice(branch_ids)
         if i and rng.random() < 0.25:
@@ -71,11 +72,7 @@ def random_document(seed: int) -> dict[str, Any]:
     phen_ids = _ids(rng, rng.randint(5, 40), set())
     phenomena = []
     for i, pid in enumerate(phen_ids):
-        record: dict[str, Any] = {
-            "id": pid,
-            "name": _text(f"phenomenon {pid}"),
-            "themes": _sample(rng, theme_ids, 0, 2),
-        }
+        record = _named(pid, "phenomenon", themes=_sample(rng, theme_ids, 0, 2))
         # parents come from earlier records: a forest of any depth, never a cycle
         if i and rng.random() < 0.6:
             record["parent"] = rng.choice(phen_ids[max(0, i - 8) : i])

@@ -37,31 +37,32 @@ COMMANDS: dict[str, tuple[list[str], Any]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def loaded(driver: Driver, dataset_2021: dict) -> Driver:
-    from turva.graph.store.load import load_document
-
-    load_document(driver, dataset_2021, replace=True)
-    return driver
+def _expected(command: str, driver: Driver) -> Any:
+    """The analysis behind ``command``, computed in-process: what the CLI must print."""
+    _, compute = COMMANDS[command]
+    return compute(Analyses(driver))
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_json_is_the_documented_json(command: str, loaded: Driver, turva) -> None:
-    args, compute = COMMANDS[command]
-    result = turva(*args, "--format", "json")
+def _printed(turva, command: str, *options: str) -> str:
+    """What ``turva <command> <options>`` prints; it must succeed."""
+    args, _ = COMMANDS[command]
+    result = turva(*args, *options)
     assert result.code == 0, result.stderr
-    assert json.loads(result.stdout) == compute(Analyses(loaded)).model_dump(mode="json")
+    return result.stdout  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_csv_has_every_section_with_its_header(command: str, loaded: Driver, turva) -> None:
+def test_json_is_the_documented_json(command: str, loaded_2021: Driver, turva) -> None:
+    printed = _printed(turva, command, "--format", "json")
+    assert json.loads(printed) == _expected(command, loaded_2021).model_dump(mode="json")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_csv_has_every_section_with_its_header(command: str, loaded_2021: Driver, turva) -> None:
     # one section: its own table; several: one table, first column `section`
-    args, compute = COMMANDS[command]
-    expected = compute(Analyses(loaded))
-    result = turva(*args, "--format", "csv")
-    assert result.code == 0, result.stderr
+    expected = _expected(command, loaded_2021)
     columns = expected.columns()
-    header, *rows = list(csv.reader(io.StringIO(result.stdout)))
+    header, *rows = list(csv.reader(io.StringIO(_printed(turva, command, "--format", "csv"))))
     if len(columns) == 1:
         ((section, section_header),) = columns.items()
         assert tuple(header) == section_header
@@ -79,27 +80,23 @@ def test_csv_has_every_section_with_its_header(command: str, loaded: Driver, tur
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_markdown_has_a_table_per_section(command: str, loaded: Driver, turva) -> None:
-    args, compute = COMMANDS[command]
-    expected = compute(Analyses(loaded))
-    result = turva(*args, "--format", "md")
-    assert result.code == 0, result.stderr
+def test_markdown_has_a_table_per_section(command: str, loaded_2021: Driver, turva) -> None:
+    expected = _expected(command, loaded_2021)
+    printed = _printed(turva, command, "--format", "md")
     for section, header in expected.columns().items():
-        assert f"## {section}" in result.stdout
+        assert f"## {section}" in printed
         if expected.tables()[section]:
-            assert "| " + " | ".join(header) + " |" in result.stdout
+            assert "| " + " | ".join(header) + " |" in printed
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_table_is_the_default(command: str, loaded: Driver, turva) -> None:
-    args, _ = COMMANDS[command]
-    result = turva(*args)
-    assert result.code == 0, result.stderr
-    assert "┃" in result.stdout or "none" in result.stdout
-    assert not result.stdout.lstrip().startswith("{")
+def test_table_is_the_default(command: str, loaded_2021: Driver, turva) -> None:
+    printed = _printed(turva, command)
+    assert "┃" in printed or "none" in printed
+    assert not printed.lstrip().startswith("{")
 
 
-def test_table_shows_what_the_yaml_says(loaded: Driver, turva) -> None:
+def test_table_shows_what_the_yaml_says(loaded_2021: Driver, turva) -> None:
     who = turva("who-addresses", "money-laundering").stdout
     fiu = next(line for line in who.splitlines() if " FIU " in line)
     assert "M47" in fiu and "SM" in fiu
@@ -111,7 +108,7 @@ def test_table_shows_what_the_yaml_says(loaded: Driver, turva) -> None:
     assert "length 2" in path and "M12" in path
 
 
-def test_csv_section_is_plain_csv(loaded: Driver, turva) -> None:
+def test_csv_section_is_plain_csv(loaded_2021: Driver, turva) -> None:
     result = turva("gaps", "--as-of", AS_OF, "--section", "overdue_measures", "-f", "csv")
     assert result.code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -136,7 +133,7 @@ def test_csv_section_is_plain_csv(loaded: Driver, turva) -> None:
     ],
 )
 def test_bad_arguments_give_a_clear_error(
-    args: list[str], message: str, loaded: Driver, turva
+    args: list[str], message: str, loaded_2021: Driver, turva
 ) -> None:
     result = turva(*args)
     assert result.code == 1
@@ -153,7 +150,7 @@ def test_bad_arguments_give_a_clear_error(
         ["coverage", "--format", "xml"],
     ],
 )
-def test_malformed_options_are_usage_errors(args: list[str], loaded: Driver, turva) -> None:
+def test_malformed_options_are_usage_errors(args: list[str], loaded_2021: Driver, turva) -> None:
     result = turva(*args)
     assert result.code == 2
     assert "Invalid value" in result.stderr

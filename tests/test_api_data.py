@@ -11,6 +11,7 @@ import yaml
 from neo4j import Driver
 
 from tests.api_client import bearer, client, token
+from tests.conftest import measure
 from turva.graph.store.export import export_document
 from turva.queries import Analyses
 
@@ -108,13 +109,7 @@ def test_invalid_import_lists_every_error_with_pointers(api, graph_2021):
     doc = {
         "format": "turva/1",
         "measures": [
-            {
-                "id": "x",
-                "title": {"fi": "x"},
-                "status": "bad",
-                "responsible": [],
-                "addresses": ["nope"],
-            },
+            measure("x", "x", "bad", [], ["nope"]),
         ],
         "phenomena": [{"id": "y"}],
     }

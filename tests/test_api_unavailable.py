@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from neo4j import GraphDatabase
 
 from tests.api_client import bearer, token
-from tests.conftest import ROOT
+from tests.conftest import ROOT, measure
 from turva.api.main import create_app
 from turva.graph.domain.formats import read_document_data
 from turva.graph.domain.schema import apply_schema
@@ -36,21 +36,17 @@ def test_requests_get_503_while_neo4j_is_down_and_recover(own_server):
     settings = Settings(
         NEO4J_URI=own_server.uri, NEO4J_USER=own_server.user, NEO4J_PASSWORD=own_server.password
     )
-    measure = {
-        "id": "m-before-stop",
-        "title": {"fi": "Ennen katkoa"},
-        "status": "planned",
-        "responsible": [{"organisation": "POHA"}],
-        "addresses": ["cybercrime"],
-    }
+    before_stop = measure(
+        "m-before-stop", "Ennen katkoa", "planned", [{"organisation": "POHA"}], ["cybercrime"]
+    )
     with TestClient(create_app(settings), raise_server_exceptions=False) as api:
-        assert api.post("/api/v1/measures", json=measure, headers=admin).status_code == 201
+        assert api.post("/api/v1/measures", json=before_stop, headers=admin).status_code == 201
         assert api.get("/readyz").status_code == 200
 
         own_server.stop()
         for method, path, kwargs in [
             ("get", "/api/v1/phenomena/cybercrime", {}),
-            ("put", "/api/v1/measures/m-before-stop", {"json": measure, "headers": admin}),
+            ("put", "/api/v1/measures/m-before-stop", {"json": before_stop, "headers": admin}),
             ("get", "/phenomena/cybercrime", {}),
         ]:
             started = time.monotonic()
@@ -73,7 +69,7 @@ def test_requests_get_503_while_neo4j_is_down_and_recover(own_server):
             time.sleep(0.5)
         assert status == 200
         assert api.get("/api/v1/phenomena/cybercrime").json()["name"]["fi"] == "kyberrikollisuus"
-        changed = {**measure, "status": "ongoing"}
+        changed = {**before_stop, "status": "ongoing"}
         assert (
             api.put("/api/v1/measures/m-before-stop", json=changed, headers=admin).status_code
             == 200

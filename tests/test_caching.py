@@ -18,7 +18,7 @@ from neo4j import Driver, ManagedTransaction
 import turva.api.routes.analyses as analyses_routes
 import turva.api.routes.maps as maps_routes
 from tests.api_client import bearer, client, serve, token
-from tests.conftest import wipe
+from tests.conftest import measure, wipe
 from tests.maps_support import TINY
 from turva.api.caching import (
     CACHE_ENV,
@@ -60,15 +60,8 @@ def admin(tiny: Driver) -> dict[str, str]:
 
 
 def _measure(**over: Any) -> dict[str, Any]:
-    body = {
-        "id": "m9",
-        "title": {"fi": "Kotikäynnit yhdessä"},
-        "status": "ongoing",
-        "responsible": [{"organisation": "SPR", "role": "lead"}],
-        "addresses": ["falls"],
-    }
-    body.update(over)
-    return body
+    spr = [{"organisation": "SPR", "role": "lead"}]
+    return {**measure("m9", "Kotikäynnit yhdessä", "ongoing", spr, ["falls"]), **over}
 
 
 def _actors(response: httpx.Response) -> set[str]:

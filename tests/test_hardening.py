@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import doctest
 import hashlib
-import io
 import json
 import re
 from html.parser import HTMLParser
@@ -16,14 +15,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 import turva.api.security
 from tests.api_client import bearer, client, serve, token
-from tests.browser import chromium_with_console, console_messages, csp_violations
+from tests.browser import (
+    chromium_with_console,
+    console_messages,
+    csp_violations,
+    distinct_colours,
+    wait_until_stable,
+)
 from tests.conftest import wipe
 from tests.maps_support import TINY
 from turva.api.main import create_app
@@ -309,18 +311,6 @@ def test_the_access_log_setting_reads_its_variable(monkeypatch):
 
 
 # --- in Chromium --------------------------------------------------------------------------
-
-
-def wait_until_stable(browser: webdriver.Chrome) -> None:
-    WebDriverWait(browser, 30).until(
-        lambda b: b.execute_script("return !!(window.turvaMap && window.turvaMap.stable)")
-    )
-
-
-def distinct_colours(browser: webdriver.Chrome) -> int:
-    canvas = browser.find_element(By.CSS_SELECTOR, "#turva-map canvas")
-    image = Image.open(io.BytesIO(canvas.screenshot_as_png)).convert("RGB")
-    return len(image.getcolors(maxcolors=1 << 24) or [])
 
 
 @pytest.mark.browser

@@ -9,7 +9,7 @@ import pytest
 from neo4j import Driver
 
 from tests.api_client import bearer, client, token
-from tests.conftest import wipe
+from tests.conftest import measure, wipe
 from turva.graph.store.export import export_document
 from turva.graph.store.history import (
     CHANGE_FIELDS,
@@ -26,13 +26,13 @@ def api(graph_2021: Driver, neo4j_target):
         yield c
 
 
-MEASURE = {
-    "id": "M-hist",
-    "title": {"fi": "Historiatesti"},
-    "status": "planned",
-    "responsible": [{"organisation": "POHA", "role": "lead"}],
-    "addresses": ["money-laundering"],
-}
+MEASURE = measure(
+    "M-hist",
+    "Historiatesti",
+    "planned",
+    [{"organisation": "POHA", "role": "lead"}],
+    ["money-laundering"],
+)
 
 
 def test_create_replace_delete_are_recorded_with_before_and_after(api, graph_2021):

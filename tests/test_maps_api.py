@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 import networkx as nx
@@ -11,25 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from tests.conftest import wipe
-from tests.maps_support import map_data
+from tests.maps_support import REMOTE_ASSET, map_data
 from turva.api.main import create_app
-from turva.graph.store.load import load_document
 from turva.visualize import MapRequest, read_map
 
-REMOTE_ASSET = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-
 
 @pytest.fixture(scope="module")
-def loaded(driver: Driver, dataset_2021) -> Iterator[Driver]:
-    wipe(driver)
-    load_document(driver, dataset_2021)
-    yield driver
-
-
-@pytest.fixture(scope="module")
-def client(loaded: Driver, neo4j_target) -> Iterator[TestClient]:
-    app = create_app(neo4j_target.settings(), driver=loaded)
+def client(loaded_2021: Driver, neo4j_target) -> Iterator[TestClient]:
+    app = create_app(neo4j_target.settings(), driver=loaded_2021)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -51,8 +39,8 @@ def test_each_format(client, url, media_type, magic):
     assert response.content.startswith(magic)
 
 
-def test_api_map_equals_the_view(client, loaded):
-    expected = read_map(loaded, MapRequest("organisation", id="SM", radius=1))
+def test_api_map_equals_the_view(client, loaded_2021):
+    expected = read_map(loaded_2021, MapRequest("organisation", id="SM", radius=1))
     html = client.get("/api/v1/maps/organisation.html?id=SM&radius=1").text
     data = map_data(html)
     assert {n["id"] for n in data["nodes"]} == set(expected.nodes)
@@ -85,11 +73,11 @@ def test_errors_are_problems(client, url, status, words):
     assert words in json.dumps(response.json())
 
 
-def test_map_page_shows_map_legend_and_filter_form(client, loaded):
+def test_map_page_shows_map_legend_and_filter_form(client, loaded_2021):
     response = client.get("/maps/who-works-on-what?period=2021&branch=SM&theme=&group=")
     assert response.status_code == 200
     page = response.text
-    expected = read_map(loaded, MapRequest("who-works-on-what", period=2021, branch="SM"))
+    expected = read_map(loaded_2021, MapRequest("who-works-on-what", period=2021, branch="SM"))
     assert {n["id"] for n in map_data(page)["nodes"]} == set(expected.nodes)
     assert '<form class="map-filters" method="get" action="/maps/who-works-on-what">' in page
     for name in ("period", "theme", "branch", "group"):
@@ -131,8 +119,8 @@ def test_assets_are_served_locally(client):
     assert client.get("/maps/assets/../main.py").status_code == 404
 
 
-def test_reads_can_require_a_token(loaded, neo4j_target):
-    app = create_app(neo4j_target.settings(reads_require_token=True), driver=loaded)
+def test_reads_can_require_a_token(loaded_2021, neo4j_target):
+    app = create_app(neo4j_target.settings(reads_require_token=True), driver=loaded_2021)
     with TestClient(app, raise_server_exceptions=False) as c:
         assert c.get("/api/v1/maps/overview.json").status_code == 401
         page = c.get("/maps/overview", follow_redirects=False)

@@ -6,21 +6,19 @@ request that is not to a local file (or, for the web UI, to the local test serve
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.api_client import serve
-from tests.browser import chromium
+from tests.browser import chromium, distinct_colours, wait_until_stable
 from tests.conftest import wipe
 from tests.maps_support import TINY
 from turva.api.main import create_app
@@ -39,18 +37,6 @@ def offline_chromium(profile: Path, proxy_loopback: bool) -> Iterator[webdriver.
         flags.append("--proxy-bypass-list=<-loopback>")
     with chromium(profile, *flags) as browser:
         yield browser
-
-
-def wait_until_stable(browser: webdriver.Chrome) -> None:
-    WebDriverWait(browser, 30).until(
-        lambda b: b.execute_script("return !!(window.turvaMap && window.turvaMap.stable)")
-    )
-
-
-def distinct_colours(browser: webdriver.Chrome) -> int:
-    canvas = browser.find_element(By.CSS_SELECTOR, "#turva-map canvas")
-    image = Image.open(io.BytesIO(canvas.screenshot_as_png)).convert("RGB")
-    return len(image.getcolors(maxcolors=1 << 24) or [])
 
 
 def click_node(browser: webdriver.Chrome, node: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -12,10 +10,8 @@ import pytest
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from tests.conftest import wipe
-from tests.maps_support import map_data
+from tests.maps_support import REMOTE_ASSET, map_data
 from turva.api.cli import app
-from turva.graph.store.load import load_document
 from turva.visualize import FORMATS, VIEWS, MapRequest, read_map
 
 ARGS = {
@@ -26,18 +22,10 @@ ARGS = {
     "collaboration": [],
     "overview": [],
 }
-REMOTE_ASSET = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def loaded(driver: Driver, dataset_2021) -> Iterator[Driver]:
-    wipe(driver)
-    load_document(driver, dataset_2021)
-    yield driver
-
-
-@pytest.fixture(scope="module")
-def expected(loaded: Driver) -> dict[str, nx.Graph]:
+def expected(loaded_2021: Driver) -> dict[str, nx.Graph]:
     """What each view holds, read directly (the CLI must write the same)."""
     requests = {
         "who-works-on-what": MapRequest("who-works-on-what", period=2021),
@@ -47,12 +35,12 @@ def expected(loaded: Driver) -> dict[str, nx.Graph]:
         "collaboration": MapRequest("collaboration"),
         "overview": MapRequest("overview"),
     }
-    return {view: read_map(loaded, r) for view, r in requests.items()}
+    return {view: read_map(loaded_2021, r) for view, r in requests.items()}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("view", VIEWS)
-def test_every_view_in_every_format(loaded, expected, neo4j_target, tmp_path, view, fmt):
+def test_every_view_in_every_format(loaded_2021, expected, neo4j_target, tmp_path, view, fmt):
     out = tmp_path / f"{view}.{fmt}"
     result = CliRunner().invoke(
         app, ["map", view, *ARGS[view], "-o", str(out)], env=neo4j_target.env()
@@ -93,7 +81,7 @@ def test_every_view_in_every_format(loaded, expected, neo4j_target, tmp_path, vi
         assert (width, height) == (1600, 1050)
 
 
-def test_bad_arguments_are_one_clear_line(loaded, turva, tmp_path):
+def test_bad_arguments_are_one_clear_line(loaded_2021, turva, tmp_path):
     cases = [
         (["map", "group", "-o", "g.html"], "needs an id"),
         (["map", "overview", "-o", "x.pdf"], "extension must be one of .html, .graphml"),
@@ -112,7 +100,7 @@ def test_bad_arguments_are_one_clear_line(loaded, turva, tmp_path):
     assert not list(Path(tmp_path).glob("*.html"))
 
 
-def test_base_url_and_language(loaded, turva, tmp_path):
+def test_base_url_and_language(loaded_2021, turva, tmp_path):
     result = turva(
         "map",
         "group",

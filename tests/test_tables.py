@@ -81,33 +81,36 @@ def run_cli(target: Neo4jTarget, cwd: Path, *args: str) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def loaded(driver: Driver, dataset_2021: dict) -> Driver:
-    from turva.graph.store.load import load_document
-
-    load_document(driver, dataset_2021, replace=True)
-    return driver
-
-
-@pytest.fixture(scope="module")
-def api(loaded: Driver, neo4j_target: Neo4jTarget):
-    with client(loaded, neo4j_target.settings()) as c:
+def api(loaded_2021: Driver, neo4j_target: Neo4jTarget):
+    with client(loaded_2021, neo4j_target.settings()) as c:
         yield c
+
+
+def same_bytes(
+    api, target: Neo4jTarget, cwd: Path, name: str, fmt: str, media_type: str, **request: Any
+) -> bytes:
+    """Analysis ``name`` from the CLI in ``fmt`` and from the API (asked with ``request``):
+    both succeed with the same bytes, which it returns."""
+    args, path, _, _ = ANALYSES[name]
+    cli = run_cli(target, cwd, *args, "--format", fmt)
+    assert cli.returncode == 0, cli.stderr.decode()
+    response = api.get(path, **request)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == f"{media_type}; charset=utf-8"
+    assert cli.stdout == response.content
+    return cli.stdout
 
 
 @pytest.mark.parametrize("name", ANALYSES)
 def test_csv_from_the_cli_and_the_api_are_the_same_bytes(
-    name: str, loaded: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
+    name: str, loaded_2021: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
 ) -> None:
-    args, path, params, compute = ANALYSES[name]
-    cli = run_cli(neo4j_target, tmp_path, *args, "--format", "csv")
-    assert cli.returncode == 0, cli.stderr.decode()
-    response = api.get(path, params={**params, "format": "csv"})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert cli.stdout == response.content
+    _, _, params, compute = ANALYSES[name]
+    asked = {"params": {**params, "format": "csv"}}
+    table = same_bytes(api, neo4j_target, tmp_path, name, "csv", "text/csv", **asked)
     # and it is the documented table: one section plain, several stacked under `section`
-    expected = compute(Analyses(loaded))
-    rows = list(csv.reader(io.StringIO(cli.stdout.decode("utf-8"))))
+    expected = compute(Analyses(loaded_2021))
+    rows = list(csv.reader(io.StringIO(table.decode("utf-8"))))
     columns = expected.columns()
     if len(columns) == 1:
         ((section, header),) = columns.items()
@@ -123,20 +126,15 @@ def test_csv_from_the_cli_and_the_api_are_the_same_bytes(
 
 @pytest.mark.parametrize("name", ["profile", "coverage"])
 def test_markdown_from_the_cli_and_the_api_are_the_same_bytes(
-    name: str, loaded: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
+    name: str, loaded_2021: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
 ) -> None:
-    args, path, params, _ = ANALYSES[name]
-    cli = run_cli(neo4j_target, tmp_path, *args, "--format", "md")
-    assert cli.returncode == 0, cli.stderr.decode()
-    response = api.get(path, params=params, headers={"Accept": "text/markdown"})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
-    assert cli.stdout == response.content
-    assert cli.stdout.startswith(b"## ")
+    asked = {"params": ANALYSES[name][2], "headers": {"Accept": "text/markdown"}}
+    table = same_bytes(api, neo4j_target, tmp_path, name, "md", "text/markdown", **asked)
+    assert table.startswith(b"## ")
 
 
 def test_one_section_is_the_same_plain_csv_from_both(
-    loaded: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
+    loaded_2021: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
 ) -> None:
     cli = run_cli(
         neo4j_target,
@@ -166,7 +164,7 @@ NOT_DATES = ["2025-W27-2", "1751328000", "20250701", "2025-07-01T00:00", "2025-7
 
 
 def test_a_date_is_read_the_same_way_by_the_cli_and_the_api(
-    loaded: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
+    loaded_2021: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
 ) -> None:
     for as_of in NOT_DATES:
         response = api.get("/api/v1/analysis/gaps", params={"as_of": as_of})
@@ -180,7 +178,7 @@ def test_a_date_is_read_the_same_way_by_the_cli_and_the_api(
 
 
 def test_an_unknown_section_is_refused_by_both(
-    loaded: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
+    loaded_2021: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
 ) -> None:
     cli = run_cli(neo4j_target, tmp_path, "gaps", "--section", "nope", "-f", "csv")
     assert cli.returncode == 1 and cli.stdout == b""

@@ -9,7 +9,7 @@ import os
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, measure
 from turva.graph.domain.formats import read_document_data
 from turva.graph.store.export import export_document
 
@@ -112,17 +112,11 @@ def test_every_error_is_reported_at_once(loaded, small, turva, tmp_path):
 
 def test_a_merge_may_refer_to_records_already_in_the_graph(loaded, turva, tmp_path):
     driver, _ = loaded
-    measure = {
-        "id": "m-new",
-        "title": {"fi": "Uusi"},
-        "status": "planned",
-        "responsible": [{"organisation": "POHA"}],
-        "addresses": ["harassment"],
-    }
-    result = turva("load", _write(tmp_path, {"format": "turva/1", "measures": [measure]}))
+    new = measure("m-new", "Uusi", "planned", [{"organisation": "POHA"}], ["harassment"])
+    result = turva("load", _write(tmp_path, {"format": "turva/1", "measures": [new]}))
     assert result.code == 0, result.stderr
     # but --replace needs a document that stands on its own
-    other = {**measure, "id": "m-other"}
+    other = {**new, "id": "m-other"}
     replace = turva(
         "load", _write(tmp_path, {"format": "turva/1", "measures": [other]}), "--replace"
     )

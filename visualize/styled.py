@@ -428,6 +428,7 @@ def styled_map(
         )
     title, subtitle = map_title(graph, lang)
     marks = {n.mark for n in nodes if n.mark}
+    # every field by name, alike in shape only to api/web.py's template contexts
     return StyledMap(
         graph=graph,
         view=view,

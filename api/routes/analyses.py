@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
-from turva.api.auth import Principal, ReaderDep
+from turva.api.auth import Principal, ReaderDep, Reading, ReadingDep
 from turva.api.caching import ANALYSES, CACHED_RESPONSES, cached
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.problems import ProblemError, problem_responses
@@ -135,143 +136,135 @@ async def _answer(
     )
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What every analysis takes from its request besides its own parameters (who reads,
+    the ``format`` and the ``section``), so that an endpoint names only its own."""
+
+    reading: Reading
+    format: str | None
+    section: str | None = None
+
+    async def answer(
+        self,
+        params: Mapping[str, Any],
+        compute: Callable[[Analyses], AnalysisResult],
+        filename: str,
+    ) -> Response:
+        """The answer of ``compute`` (``params``: the analysis' own, for the cache key)."""
+        r = self.reading
+        return await _answer(
+            r.request,
+            r.who,
+            params,
+            lambda: compute(_analyses(r.driver, r.settings)),
+            self.format,
+            self.section,
+            filename,
+        )
+
+
+# FastAPI lists a dependency's query parameters after the endpoint's own: ``format``, then
+# ``section``, last, as they always were
+def _asked(reading: ReadingDep, format: Format = None) -> Asked:
+    return Asked(reading, format)
+
+
+def _asked_section(reading: ReadingDep, format: Format = None, section: Section = None) -> Asked:
+    return Asked(reading, format, section)
+
+
+#: an analysis of one table
+AskedDep = Annotated[Asked, Depends(_asked)]
+#: an analysis of several sections, one of which ``?section=`` may pick
+AskedSectionDep = Annotated[Asked, Depends(_asked_section)]
+
 _ERRORS = {**problem_responses(401, 404, 422, 503), **CACHED_RESPONSES}
 
 
-@router.get(
-    "/phenomena/{id}/actors",
-    response_model=WhoAddresses,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="who_addresses",
-    summary="Who addresses a phenomenon (or a narrower one): organisations, branches, how",
-)
-async def who_addresses(
-    request: Request,
-    id: IdPath,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
-    period: Period = None,
-    format: Format = None,
-) -> Response:
-    return await _answer(
-        request,
-        who,
-        {"period": period},
-        lambda: _analyses(driver, settings).who_addresses(id, period),
-        format,
-        filename=f"actors-{id}",
+def _analysis(path: str, model: Any, operation_id: str, summary: str) -> Any:
+    """``router.get`` for an analysis: JSON as ``model``, or a table; the usual errors."""
+    return router.get(
+        path,
+        response_model=model,
+        responses={200: _TABLE_RESPONSE, **_ERRORS},
+        operation_id=operation_id,
+        summary=summary,
     )
 
 
-@router.get(
+@_analysis(
+    "/phenomena/{id}/actors",
+    WhoAddresses,
+    "who_addresses",
+    "Who addresses a phenomenon (or a narrower one): organisations, branches, how",
+)
+async def who_addresses(id: IdPath, asked: AskedDep, period: Period = None) -> Response:
+    return await asked.answer(
+        {"period": period}, lambda a: a.who_addresses(id, period), f"actors-{id}"
+    )
+
+
+@_analysis(
     "/analysis/gaps",
-    response_model=Gaps,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="gaps",
-    summary="Gaps: unaddressed phenomena, single-branch work, missing owners, overdue measures",
+    Gaps,
+    "gaps",
+    "Gaps: unaddressed phenomena, single-branch work, missing owners, overdue measures",
 )
 async def gaps(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
+    asked: AskedSectionDep,
     period: Period = None,
     as_of: Annotated[
         IsoDateQuery | None, Query(description="the day (YYYY-MM-DD) to judge 'overdue' by")
     ] = None,
-    format: Format = None,
-    section: Section = None,
 ) -> Response:
-    return await _answer(
-        request,
-        who,
-        {"period": period, "as_of": as_of},
-        lambda: _analyses(driver, settings).gaps(period, as_of),
-        format,
-        section,
-        filename="gaps",
+    return await asked.answer(
+        {"period": period, "as_of": as_of}, lambda a: a.gaps(period, as_of), "gaps"
     )
 
 
-@router.get(
+@_analysis(
     "/analysis/overlaps",
-    response_model=Overlaps,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="overlaps",
-    summary="Overlaps: multi-branch phenomena, uncoordinated measures, overlapping groups",
+    Overlaps,
+    "overlaps",
+    "Overlaps: multi-branch phenomena, uncoordinated measures, overlapping groups",
 )
 async def overlaps(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
+    asked: AskedSectionDep,
     period: Period = None,
     min_branches: Annotated[int, Query(ge=1, le=1000)] = 3,
     min_groups: Annotated[int, Query(ge=1, le=1000)] = 3,
-    format: Format = None,
-    section: Section = None,
 ) -> Response:
-    return await _answer(
-        request,
-        who,
+    return await asked.answer(
         {"period": period, "min_branches": min_branches, "min_groups": min_groups},
-        lambda: _analyses(driver, settings).overlaps(period, min_branches, min_groups),
-        format,
-        section,
-        filename="overlaps",
+        lambda a: a.overlaps(period, min_branches, min_groups),
+        "overlaps",
     )
 
 
-@router.get(
+@_analysis(
     "/analysis/coverage",
-    response_model=Coverage,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="coverage",
-    summary="Coverage: active measures per phenomenon and administrative branch",
+    Coverage,
+    "coverage",
+    "Coverage: active measures per phenomenon and administrative branch",
 )
-async def coverage(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
-    format: Format = None,
-) -> Response:
-    return await _answer(
-        request,
-        who,
-        {},
-        lambda: _analyses(driver, settings).coverage(),
-        format,
-        filename="coverage",
-    )
+async def coverage(asked: AskedDep) -> Response:
+    return await asked.answer({}, lambda a: a.coverage(), "coverage")
 
 
-@router.get(
+@_analysis(
     "/analysis/changes",
-    response_model=PeriodChanges,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="period_changes",
-    summary="How the priority groups changed from one period to another",
+    PeriodChanges,
+    "period_changes",
+    "How the priority groups changed from one period to another",
 )
 async def period_changes(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
+    asked: AskedSectionDep,
     from_: Annotated[int, Query(alias="from", ge=1900, le=2200, description="earlier period")],
     to: Annotated[int, Query(ge=1900, le=2200, description="later period")],
-    format: Format = None,
-    section: Section = None,
 ) -> Response:
-    return await _answer(
-        request,
-        who,
-        {"from": from_, "to": to},
-        lambda: _analyses(driver, settings).changes(from_, to),
-        format,
-        section,
-        filename=f"changes-{from_}-{to}",
+    return await asked.answer(
+        {"from": from_, "to": to}, lambda a: a.changes(from_, to), f"changes-{from_}-{to}"
     )
 
 
@@ -292,54 +285,21 @@ async def periods(
     return await cached(request, who=who, limit=ANALYSES, params={}, variant="json", render=render)
 
 
-@router.get(
+@_analysis(
     "/organisations/{id}/profile",
-    response_model=Profile,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="profile",
-    summary="An organisation's profile: branch, groups, bodies, measures, phenomena",
+    Profile,
+    "profile",
+    "An organisation's profile: branch, groups, bodies, measures, phenomena",
 )
-async def profile(
-    request: Request,
-    id: IdPath,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
-    format: Format = None,
-    section: Section = None,
-) -> Response:
-    return await _answer(
-        request,
-        who,
-        {},
-        lambda: _analyses(driver, settings).profile(id),
-        format,
-        section,
-        filename=f"profile-{id}",
-    )
+async def profile(id: IdPath, asked: AskedSectionDep) -> Response:
+    return await asked.answer({}, lambda a: a.profile(id), f"profile-{id}")
 
 
-@router.get(
+@_analysis(
     "/organisations/{a}/path/{b}",
-    response_model=Connection,
-    responses={200: _TABLE_RESPONSE, **_ERRORS},
-    operation_id="path",
-    summary="A shortest connection between two organisations (length null if none)",
+    Connection,
+    "path",
+    "A shortest connection between two organisations (length null if none)",
 )
-async def path(
-    request: Request,
-    a: IdPath,
-    b: IdPath,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
-    format: Format = None,
-) -> Response:
-    return await _answer(
-        request,
-        who,
-        {},
-        lambda: _analyses(driver, settings).path(a, b),
-        format,
-        filename=f"path-{a}-{b}",
-    )
+async def path(a: IdPath, b: IdPath, asked: AskedDep) -> Response:
+    return await asked.answer({}, lambda x: x.path(a, b), f"path-{a}-{b}")

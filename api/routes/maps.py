@@ -7,14 +7,15 @@ HTML form; vis-network is served from ``/maps/assets/`` (no CDN, works offline).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from enum import Enum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from turva.api.auth import PAGE_GUARD, ReaderDep
+from turva.api.auth import PAGE_GUARD, ReadingDep
 from turva.api.caching import CACHED_RESPONSES, MAPS, cached
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
@@ -24,16 +25,17 @@ from turva.graph.errors import BadArgument, NotFound
 from turva.graph.messages import N_
 from turva.queries.runner import run_query
 from turva.visualize import (
+    ASSETS,
     FORMATS,
     ID_VIEWS,
     MEDIA_TYPES,
     VIEW_FILTERS,
     VIEWS,
     MapRequest,
+    export_map,
+    map_fragment,
     read_map,
 )
-from turva.visualize.export import export_map
-from turva.visualize.render import ASSETS, render_fragment
 
 __all__ = ["router"]
 
@@ -71,6 +73,35 @@ def _blank(value: str | None) -> str | None:
     return value if value not in (None, "") else None
 
 
+def _map_asked(
+    view: MapView,
+    fmt: MapFormat,
+    id: IdQuery = None,
+    period: PeriodQuery = None,
+    theme: ThemeQuery = None,
+    branch: BranchQuery = None,
+    group: GroupQuery = None,
+    radius: RadiusQuery = None,
+    lang: Literal["fi", "sv", "en"] = "fi",
+) -> tuple[MapRequest, str]:
+    """The map a URL asks for (its view and filters, an empty filter meaning none) and the
+    format its extension names."""
+    request = MapRequest(
+        view=view.value,
+        id=_blank(id),
+        period=period,
+        theme=_blank(theme),
+        branch=_blank(branch),
+        group=_blank(group),
+        radius=radius,
+        lang=lang,
+    )
+    return request, fmt.value
+
+
+MapAskedDep = Annotated[tuple[MapRequest, str], Depends(_map_asked)]
+
+
 @router.get(
     "/api/v1/maps/{view}.{fmt}",
     summary="A network map as HTML, GraphML, GEXF, JSON or PNG",
@@ -90,56 +121,32 @@ def _blank(value: str | None) -> str | None:
         **CACHED_RESPONSES,
     },
 )
-async def map_file(
-    http_request: Request,
-    view: MapView,
-    fmt: MapFormat,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: ReaderDep,
-    id: IdQuery = None,
-    period: PeriodQuery = None,
-    theme: ThemeQuery = None,
-    branch: BranchQuery = None,
-    group: GroupQuery = None,
-    radius: RadiusQuery = None,
-    lang: Literal["fi", "sv", "en"] = "fi",
-) -> Response:
+async def map_file(reading: ReadingDep, asked: MapAskedDep) -> Response:
     """The map of ``view`` (who-works-on-what, group, phenomenon, organisation,
     collaboration, overview) with the filters each view takes. HTML maps are standalone
     and offline; their node links point to this service's pages. Maps are cached by the
     graph's version (``ETag``, ``If-None-Match``) and renders are limited per client."""
-    request = MapRequest(
-        view=view.value,
-        id=_blank(id),
-        period=period,
-        theme=_blank(theme),
-        branch=_blank(branch),
-        group=_blank(group),
-        radius=radius,
-        lang=lang,
-    )
+    request, fmt = asked
+    lang = request.lang
 
     def render_map() -> Response:
-        graph = read_map(driver, request, database=settings.neo4j_database)
-        body = export_map(graph, fmt.value, base_url="", lang=lang)
+        graph = read_map(reading.driver, request, database=reading.settings.neo4j_database)
+        body = export_map(graph, fmt, base_url="", lang=lang)
         headers = {}
-        if fmt.value != "html":
-            name = f"{view.value}{'-' + request.id if request.id else ''}.{fmt.value}"
+        if fmt != "html":
+            name = f"{request.view}{'-' + request.id if request.id else ''}.{fmt}"
             headers["Content-Disposition"] = f'inline; filename="{name}"'
-        return Response(body, media_type=MEDIA_TYPES[fmt.value], headers=headers)
+        return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
-    params = {
-        "id": request.id,
-        "period": request.period,
-        "theme": request.theme,
-        "branch": request.branch,
-        "group": request.group,
-        "radius": request.radius,
-        "lang": lang,
-    }
+    # the cache key: the request's filters and language (the view is in the path)
+    params = {k: v for k, v in asdict(request).items() if k != "view"}
     return await cached(
-        http_request, who=who, limit=MAPS, params=params, variant=fmt.value, render=render_map
+        reading.request,
+        who=reading.who,
+        limit=MAPS,
+        params=params,
+        variant=fmt,
+        render=render_map,
     )
 
 
@@ -260,7 +267,7 @@ def map_page(
             lang=lang,
         )
         graph = read_map(driver, map_request, database=settings.neo4j_database)
-        fragment = render_fragment(graph, base_url="", lang=lang)
+        fragment = map_fragment(graph, base_url="", lang=lang)
     except BadArgument as e:
         error, status = str(e), 422
     except NotFound as e:

@@ -17,7 +17,7 @@ honour ``If-Match`` (412 when the record changed since). ``POST`` takes an
 import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from neo4j import ManagedTransaction
 from pydantic import BaseModel, create_model
 
@@ -85,6 +85,62 @@ def _authorizer(who: Principal, section: str) -> store.Authorize | None:
     return check
 
 
+class Writing:
+    """What every write takes from its request besides the record: the driver, the
+    database and the token, passed to the store together so that no write can leave the
+    editor checks out."""
+
+    def __init__(self, driver: DriverDep, settings: SettingsDep, who: WriterDep) -> None:
+        self.driver = driver
+        self.who = who
+        self.database = settings.neo4j_database
+
+    def of(self, section: str) -> dict[str, Any]:
+        """The store's keyword arguments for a write of ``section``."""
+        return {
+            "who": self.who.who,
+            "authorize": _authorizer(self.who, section),
+            "database": self.database,
+        }
+
+
+WritingDep = Annotated[Writing, Depends()]
+
+#: each record route's OpenAPI summary and description; ``{noun}`` is the record type's
+_ROUTE_DOCS = {
+    "get": (
+        "Get a {noun}",
+        "The answer's strong `ETag` goes in `If-Match` of a later PUT, PATCH or "
+        "DELETE, so that it does not overwrite someone else's change.",
+    ),
+    "create": (
+        "Create a {noun}",
+        "Needs a token: an admin, or an editor within its organisations. "
+        "409 if the id exists (of concurrent creates of one id exactly one succeeds); 422 "
+        "names every invalid field or unknown reference. With `Idempotency-Key`, the same "
+        "request sent again within 24 hours returns the first answer "
+        "(`Idempotent-Replayed: true`); the key with another request is 422.",
+    ),
+    "replace": (
+        "Replace a {noun}",
+        "The body is the whole record; its `id` must equal the path's. "
+        "With `If-Match`, only while the record is still that version (else 412).",
+    ),
+    "patch": (
+        "Change some fields of a {noun}",
+        "A JSON merge patch (RFC 7396) of the record: the fields given replace "
+        "the record's, `null` removes a field, lists are replaced whole, texts merge by "
+        "language. The result is validated whole (422). With `If-Match`, only while the "
+        "record is still that version (else 412).",
+    ),
+    "delete": (
+        "Delete a {noun}",
+        "Refused (409, with `referenced_by`) while other records refer to it. "
+        "With `If-Match`, only while the record is still that version (else 412).",
+    ),
+}
+
+
 def _versioned(response: Response, stored: store.Stored) -> dict[str, Any]:
     response.headers["ETag"] = stored.etag
     return stored.record
@@ -148,15 +204,19 @@ def _router(section: str) -> APIRouter:
         responses=read_errors,
     )
 
+    def docs(operation: str) -> dict[str, Any]:
+        summary, description = _ROUTE_DOCS[operation]
+        return {
+            "operation_id": f"{operation}_{section}",
+            "summary": summary.format(noun=nt.noun),
+            "description": description,
+        }
+
+    #: the routes that answer with the record as stored
+    as_record: dict[str, Any] = {"response_model": model, "response_model_exclude_none": True}
+
     @router.get(
-        "/{id}",
-        response_model=model,
-        response_model_exclude_none=True,
-        operation_id=f"get_{section}",
-        summary=f"Get a {nt.noun}",
-        description="The answer's strong `ETag` goes in `If-Match` of a later PUT, PATCH or "
-        "DELETE, so that it does not overwrite someone else's change.",
-        responses=problem_responses(401, 404, 422, 503),
+        "/{id}", **as_record, responses=problem_responses(401, 404, 422, 503), **docs("get")
     )
     def get_record(
         id: IdPath, response: Response, driver: DriverDep, settings: SettingsDep, _: ReaderDep
@@ -166,64 +226,33 @@ def _router(section: str) -> APIRouter:
     write_errors = problem_responses(400, 401, 403, 409, 413, 422, 503)
     conditional_errors = {**write_errors, **problem_responses(404, 412)}
 
-    @router.post(
-        "",
-        status_code=201,
-        response_model=model,
-        response_model_exclude_none=True,
-        operation_id=f"create_{section}",
-        summary=f"Create a {nt.noun}",
-        description="Needs a token: an admin, or an editor within its organisations. "
-        "409 if the id exists (of concurrent creates of one id exactly one succeeds); 422 "
-        "names every invalid field or unknown reference. With `Idempotency-Key`, the same "
-        "request sent again within 24 hours returns the first answer "
-        "(`Idempotent-Replayed: true`); the key with another request is 422.",
-        responses=write_errors,
-    )
+    @router.post("", status_code=201, **as_record, responses=write_errors, **docs("create"))
     def create(
         record: Annotated[model, Body()],  # type: ignore[valid-type]
         response: Response,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: WriterDep,
+        writing: WritingDep,
         idempotency_key: IdempotencyHeader = None,
     ) -> Any:
         key = None
-        if idempotency_key is not None and who.token is not None:
+        token = writing.who.token
+        if idempotency_key is not None and token is not None:
             body = record.model_dump(mode="json")  # type: ignore[attr-defined]
             fingerprint = request_fingerprint("POST", f"/api/v1/{resource}", body)
-            key = IdempotencyKey(idempotency_key, who.token.id, fingerprint)
+            key = IdempotencyKey(idempotency_key, token.id, fingerprint)
         saved = store.create_record(
-            driver,
-            section,
-            record,
-            who=who.who,
-            authorize=_authorizer(who, section),
-            idempotency_key=key,
-            database=settings.neo4j_database,
+            writing.driver, section, record, idempotency_key=key, **writing.of(section)
         )
         response.headers["Location"] = f"/api/v1/{resource}/{saved.record['id']}"
         if saved.replayed:
             response.headers["Idempotent-Replayed"] = "true"
         return _versioned(response, saved)
 
-    @router.put(
-        "/{id}",
-        response_model=model,
-        response_model_exclude_none=True,
-        operation_id=f"replace_{section}",
-        summary=f"Replace a {nt.noun}",
-        description="The body is the whole record; its `id` must equal the path's. "
-        "With `If-Match`, only while the record is still that version (else 412).",
-        responses=conditional_errors,
-    )
+    @router.put("/{id}", **as_record, responses=conditional_errors, **docs("replace"))
     def replace(
         id: IdPath,
         record: Annotated[model, Body()],  # type: ignore[valid-type]
         response: Response,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: WriterDep,
+        writing: WritingDep,
         if_match: IfMatch = None,
     ) -> Any:
         body_id: str = record.id  # type: ignore[attr-defined]
@@ -236,74 +265,26 @@ def _router(section: str) -> APIRouter:
                 ]
             )
         saved = store.replace_record(
-            driver,
-            section,
-            record,
-            who=who.who,
-            authorize=_authorizer(who, section),
-            if_match=if_match,
-            database=settings.neo4j_database,
+            writing.driver, section, record, if_match=if_match, **writing.of(section)
         )
         return _versioned(response, saved)
 
-    @router.patch(
-        "/{id}",
-        response_model=model,
-        response_model_exclude_none=True,
-        operation_id=f"patch_{section}",
-        summary=f"Change some fields of a {nt.noun}",
-        description="A JSON merge patch (RFC 7396) of the record: the fields given replace "
-        "the record's, `null` removes a field, lists are replaced whole, texts merge by "
-        "language. The result is validated whole (422). With `If-Match`, only while the "
-        "record is still that version (else 412).",
-        responses=conditional_errors,
-    )
+    @router.patch("/{id}", **as_record, responses=conditional_errors, **docs("patch"))
     def patch(
         id: IdPath,
         changes: Annotated[dict[str, Any], Body(media_type="application/merge-patch+json")],
         response: Response,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: WriterDep,
+        writing: WritingDep,
         if_match: IfMatch = None,
     ) -> Any:
         saved = store.patch_record(
-            driver,
-            section,
-            id,
-            changes,
-            who=who.who,
-            authorize=_authorizer(who, section),
-            if_match=if_match,
-            database=settings.neo4j_database,
+            writing.driver, section, id, changes, if_match=if_match, **writing.of(section)
         )
         return _versioned(response, saved)
 
-    @router.delete(
-        "/{id}",
-        status_code=204,
-        operation_id=f"delete_{section}",
-        summary=f"Delete a {nt.noun}",
-        description="Refused (409, with `referenced_by`) while other records refer to it. "
-        "With `If-Match`, only while the record is still that version (else 412).",
-        responses=conditional_errors,
-    )
-    def delete(
-        id: IdPath,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: WriterDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        store.delete_record(
-            driver,
-            section,
-            id,
-            who=who.who,
-            authorize=_authorizer(who, section),
-            if_match=if_match,
-            database=settings.neo4j_database,
-        )
+    @router.delete("/{id}", status_code=204, responses=conditional_errors, **docs("delete"))
+    def delete(id: IdPath, writing: WritingDep, if_match: IfMatch = None) -> Response:
+        store.delete_record(writing.driver, section, id, if_match=if_match, **writing.of(section))
         return Response(status_code=204)
 
     return router

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -64,23 +64,6 @@ FORMAT = "turva/1"
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
-ORGANISATION_KINDS = (
-    "ministry",
-    "agency",
-    "regional",
-    "municipality",
-    "wellbeing-county",
-    "ngo",
-    "association",
-    "research",
-    "business",
-    "other",
-)
-BODY_KINDS = ("cooperation-group", "expert-network", "secretariat")
-MEASURE_STATUSES = ("planned", "ongoing", "done", "cancelled")
-#: statuses that count a measure as active in every analysis
-ACTIVE_STATUSES = ("planned", "ongoing")
-
 OrganisationKind = Literal[
     "ministry",
     "agency",
@@ -95,6 +78,14 @@ OrganisationKind = Literal[
 ]
 BodyKind = Literal["cooperation-group", "expert-network", "secretariat"]
 MeasureStatus = Literal["planned", "ongoing", "done", "cancelled"]
+
+# the tuples are read from the types, so the model and the code that lists the choices
+# (the CLI's help, the pages, the tests) cannot drift apart
+ORGANISATION_KINDS: tuple[str, ...] = get_args(OrganisationKind)
+BODY_KINDS: tuple[str, ...] = get_args(BodyKind)
+MEASURE_STATUSES: tuple[str, ...] = get_args(MeasureStatus)
+#: statuses that count a measure as active in every analysis
+ACTIVE_STATUSES = ("planned", "ongoing")
 
 Id = Annotated[
     StrictStr,
@@ -145,33 +136,32 @@ MAX_PERSON_YEARS = 10**6
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 # finite ints or floats from 0 to a maximum; ints stay ints (exports keep ``120000``)
-Eur = Annotated[
-    StrictInt | StrictFloat,
-    BeforeValidator(_finite_number),
-    Field(ge=0, le=MAX_EUR),
-    WithJsonSchema(
+_FiniteNumber = Annotated[StrictInt | StrictFloat, BeforeValidator(_finite_number)]
+
+
+def _up_to(maximum: int, description: str, example: float) -> WithJsonSchema:
+    """The JSON schema of a finite number from 0 to ``maximum``: one ``number`` (not the
+    int-or-float union pydantic would write), so clients see one type."""
+    return WithJsonSchema(
         {
             "type": "number",
             "minimum": 0,
-            "maximum": MAX_EUR,
-            "description": "euros, a finite number from 0 to 10^12",
-            "examples": [120000],
+            "maximum": maximum,
+            "description": description,
+            "examples": [example],
         }
-    ),
+    )
+
+
+Eur = Annotated[
+    _FiniteNumber,
+    Field(ge=0, le=MAX_EUR),
+    _up_to(MAX_EUR, "euros, a finite number from 0 to 10^12", 120000),
 ]
 PersonYears = Annotated[
-    StrictInt | StrictFloat,
-    BeforeValidator(_finite_number),
+    _FiniteNumber,
     Field(ge=0, le=MAX_PERSON_YEARS),
-    WithJsonSchema(
-        {
-            "type": "number",
-            "minimum": 0,
-            "maximum": MAX_PERSON_YEARS,
-            "description": "person-years, a finite number from 0 to 10^6",
-            "examples": [1.5],
-        }
-    ),
+    _up_to(MAX_PERSON_YEARS, "person-years, a finite number from 0 to 10^6", 1.5),
 ]
 Year = Annotated[StrictInt, Field(ge=1900, le=2200, description="a year, e.g. 2021")]
 

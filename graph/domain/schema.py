@@ -70,6 +70,8 @@ NODE_TYPES: tuple[NodeType, ...] = (
     NodeType("measures", "Measure", model.Measure, "measure", "title"),
 )
 
+# One row a relationship type, alike by design: this table is the allow-list that every
+# write and query is checked against, kept literal so that it reads like the design card.
 REL_TYPES: tuple[RelType, ...] = (
     RelType(
         "HAS_MINISTRY", "AdministrativeBranch", "Organisation", "AdministrativeBranch", "ministry"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
@@ -33,6 +33,7 @@ __all__ = [
     "graph_has_records",
     "import_document",
     "import_bytes",
+    "ExportOptions",
     "export_bytes",
     "export_file",
     "record_count",
@@ -141,41 +142,32 @@ def import_bytes(
     )
 
 
-def export_bytes(
-    driver: Driver,
-    fmt: DocumentFormat,
-    *,
-    history: bool = True,
-    include_token_changes: bool = False,
-    database: str | None = None,
-) -> bytes:
+class ExportOptions(TypedDict, total=False):
+    """What every export takes besides where it goes: the change history along (``history``,
+    default True), token changes in it (``include_token_changes``, default False: only an
+    admin may see them) and the ``database``."""
+
+    history: bool
+    include_token_changes: bool
+    database: str | None
+
+
+def export_bytes(driver: Driver, fmt: DocumentFormat, **options: Unpack[ExportOptions]) -> bytes:
     """The whole graph, sorted, as a document in ``fmt`` (with the change history).
 
     Token changes (names, roles, organisations) stay out unless asked for: only an admin
     may see them.
     """
-    data = export_document(
-        driver, database, history=history, include_token_changes=include_token_changes
-    )
-    return encode_document(data, fmt)
+    return encode_document(export_document(driver, **options), fmt)
 
 
-def export_file(
-    driver: Driver,
-    path: Path,
-    *,
-    history: bool = True,
-    include_token_changes: bool = False,
-    database: str | None = None,
-) -> int:
+def export_file(driver: Driver, path: Path, **options: Unpack[ExportOptions]) -> int:
     """Write the whole graph to ``path`` (its suffix says the format); the records written.
 
     Gives the same bytes as :func:`export_bytes` in that format.
     """
     format_for_path(path, "export to")  # before asking the graph anything
-    data = export_document(
-        driver, database, history=history, include_token_changes=include_token_changes
-    )
+    data = export_document(driver, **options)
     dump_document(data, path)
     return record_count(data)
 

@@ -31,10 +31,11 @@ import json
 import uuid
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j import Driver, ManagedTransaction
 
 from turva.graph.domain.schema import label
 from turva.graph.errors import ValidationFailed, ValidationIssue
+from turva.graph.store.transactions import read_page, read_rows
 from turva.graph.store.versions import bump_graph_version
 
 __all__ = [
@@ -189,23 +190,18 @@ def list_changes(
         "tokens": include_tokens,
         "token_type": TOKEN_CHANGES,
     }
-    records, _, _ = driver.execute_query(
+    records, count = read_page(
+        driver,
         f"MATCH (c:{_CHANGE}) WHERE {where} "
         "WITH c ORDER BY c.at DESC, c.id DESC SKIP $offset LIMIT $limit "
         "RETURN properties(c) AS props",
-        params,
+        f"MATCH (c:{_CHANGE}) WHERE {where} RETURN count(c) AS n",
+        database,
+        **params,
         offset=offset,
         limit=limit,
-        database_=database,
-        routing_=RoutingControl.READ,
     )
-    counted, _, _ = driver.execute_query(
-        f"MATCH (c:{_CHANGE}) WHERE {where} RETURN count(c) AS n",
-        params,
-        database_=database,
-        routing_=RoutingControl.READ,
-    )
-    return [_public(r["props"]) for r in records], int(counted[0]["n"])
+    return [_public(r["props"]) for r in records], count
 
 
 def export_changes(
@@ -215,13 +211,13 @@ def export_changes(
 
     Token changes only with ``include_tokens``; import marks never (they are this graph's).
     """
-    records, _, _ = driver.execute_query(
+    records = read_rows(
+        driver,
         f"MATCH (c:{_CHANGE}) WHERE $tokens OR c.type <> $token_type "
         "RETURN properties(c) AS props ORDER BY c.at, c.id",
+        database=database,
         tokens=include_tokens,
         token_type=TOKEN_CHANGES,
-        database_=database,
-        routing_=RoutingControl.READ,
     )
     return [_public(r["props"], import_mark=False) for r in records]
 

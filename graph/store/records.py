@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 
@@ -49,7 +49,7 @@ from turva.graph.errors import Conflict, NotFound, ValidationFailed, ValidationI
 from turva.graph.store import idempotency
 from turva.graph.store.history import record_change
 from turva.graph.store.idempotency import IdempotencyKey
-from turva.graph.store.transactions import write_transaction
+from turva.graph.store.transactions import read_page, read_rows, write_transaction
 from turva.graph.store.versions import VERSION_PROPERTY, check_if_match, etag_of, lock_record
 
 __all__ = [
@@ -226,11 +226,11 @@ def fetch_record(tx: ManagedTransaction, nt: NodeType, record_id: str) -> dict[s
 def get_stored(driver: Driver, section: str, record_id: str, database: str | None = None) -> Stored:
     """One record with its version and ETag; :class:`NotFound` if there is none."""
     nt = node_type(section)
-    records, _, _ = driver.execute_query(
+    records = read_rows(
+        driver,
         f"MATCH (n:{label(nt.label)} {{id: $id}}) RETURN {_rel_columns(nt)}",
+        database=database,
         id=record_id,
-        database_=database,
-        routing_=RoutingControl.READ,
     )
     if not records:
         raise NotFound(f"no {nt.noun} has the id {record_id!r}")
@@ -264,18 +264,16 @@ def list_records(
         raise ValueError(f"unknown filters for {section}: {sorted(unknown)}")
     where = " AND ".join(allowed[name].condition for name in sorted(given)) or "true"
     match = f"MATCH (n:{label(nt.label)}) WHERE {where}"
-    records, _, _ = driver.execute_query(
+    records, count = read_page(
+        driver,
         f"{match} WITH n ORDER BY n.id SKIP $offset LIMIT $limit RETURN {_rel_columns(nt)}",
-        given,
+        f"{match} RETURN count(n) AS n",
+        database,
+        **given,
         offset=offset,
         limit=limit,
-        database_=database,
-        routing_=RoutingControl.READ,
     )
-    counted, _, _ = driver.execute_query(
-        f"{match} RETURN count(n) AS n", given, database_=database, routing_=RoutingControl.READ
-    )
-    return [_to_record(nt, r.data()) for r in records], int(counted[0]["n"])
+    return [_to_record(nt, r.data()) for r in records], count
 
 
 def _reference_issues(
@@ -410,6 +408,9 @@ def _conflict(nt: NodeType, record_id: str) -> Conflict:
     )
 
 
+# create, replace, patch and delete take the same keyword arguments (who, authorize,
+# database) spelled out in each signature: it is the store's public API, and each function
+# documents and type-checks its own arguments; only the one that varies differs.
 def create_record(
     driver: Driver,
     section: str,
@@ -462,6 +463,7 @@ def create_record(
     return stored
 
 
+# the same keyword arguments as create_record's: see there why they stay spelled out
 def replace_record(
     driver: Driver,
     section: str,
@@ -477,18 +479,47 @@ def replace_record(
     With ``if_match``, only while the record is still that version (else
     :class:`~turva.graph.store.versions.StaleRecord`).
     """
+    _typed(node_type(section), record)
+    return _rewrite(
+        driver,
+        section,
+        record.id,
+        lambda before: record,
+        "replace",
+        who=who,
+        authorize=authorize,
+        if_match=if_match,
+        database=database,
+        hint="; create it with POST",
+    )
+
+
+def _rewrite(
+    driver: Driver,
+    section: str,
+    record_id: str,
+    rewritten: Callable[[dict[str, Any]], model.Record],
+    action: str,
+    *,
+    who: str,
+    authorize: Authorize | None,
+    if_match: str | None,
+    database: str | None,
+    hint: str = "",
+) -> Stored:
+    """Write ``rewritten(before)`` over a record in the transaction that locked and read
+    it, so a replace and a patch check ``if_match`` against what they overwrite."""
     nt = node_type(section)
-    _typed(nt, record)
 
     def work(tx: ManagedTransaction) -> Stored:
-        before, version = _locked_before(tx, nt, record.id, if_match, "; create it with POST")
+        before, version = _locked_before(tx, nt, record_id, if_match, hint)
         return _store(
             tx,
             section,
-            record,
+            rewritten(before),
             before=before,
             version=version,
-            action="replace",
+            action=action,
             who=who,
             authorize=authorize,
         )[0]
@@ -531,29 +562,28 @@ def patch_record(
     """
     nt = node_type(section)
 
-    def work(tx: ManagedTransaction) -> Stored:
-        before, version = _locked_before(tx, nt, record_id, if_match)
-        patched = merge_patch(before, patch)
-        if patched.get("id") != record_id:
+    def patched(before: dict[str, Any]) -> model.Record:
+        changed = merge_patch(before, patch)
+        if changed.get("id") != record_id:
             raise ValidationFailed(
                 [ValidationIssue(("id",), f"the id of {nt.noun} {record_id!r} cannot change")]
             )
         try:
-            record = nt.model.model_validate(patched)
+            return nt.model.model_validate(changed)  # type: ignore[no-any-return]
         except ValidationError as e:
             raise ValidationFailed(issues_from(e)) from e
-        return _store(
-            tx,
-            section,
-            record,
-            before=before,
-            version=version,
-            action="patch",
-            who=who,
-            authorize=authorize,
-        )[0]
 
-    return write_transaction(driver, work, database=database)
+    return _rewrite(
+        driver,
+        section,
+        record_id,
+        patched,
+        "patch",
+        who=who,
+        authorize=authorize,
+        if_match=if_match,
+        database=database,
+    )
 
 
 def _referencing(tx: ManagedTransaction, nt: NodeType, record_id: str) -> list[str]:

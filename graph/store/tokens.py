@@ -16,12 +16,12 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j import Driver, ManagedTransaction
 
 from turva.graph.domain.schema import label
 from turva.graph.errors import BadArgument, Conflict, NotFound
 from turva.graph.store.history import record_change
-from turva.graph.store.transactions import write_transaction
+from turva.graph.store.transactions import read_rows, write_transaction
 
 __all__ = [
     "ROLES",
@@ -165,12 +165,12 @@ def list_tokens(
     driver: Driver, *, include_revoked: bool = False, database: str | None = None
 ) -> list[Token]:
     """Tokens, oldest first; revoked ones only when asked."""
-    records, _, _ = driver.execute_query(
+    records = read_rows(
+        driver,
         f"MATCH (t:{_TOKEN}) WHERE $all OR t.revoked IS NULL "
         "RETURN properties(t) AS props ORDER BY t.created, t.id",
+        database=database,
         all=include_revoked,
-        database_=database,
-        routing_=RoutingControl.READ,
     )
     return [_token(r["props"]) for r in records]
 
@@ -212,11 +212,11 @@ def authenticate(driver: Driver, secret: str, database: str | None = None) -> To
     match = _SECRET.match(secret)
     if not match:
         return None
-    records, _, _ = driver.execute_query(
+    records = read_rows(
+        driver,
         f"MATCH (t:{_TOKEN} {{id: $id}}) RETURN properties(t) AS props",
+        database=database,
         id=match.group(1),
-        database_=database,
-        routing_=RoutingControl.READ,
     )
     if not records:
         return None

@@ -7,6 +7,9 @@ When the server reports the deadlock while a result is still being read, rolling
 re-reads that result and the driver raises a ``ResultFailedError`` *caused by* the
 deadlock instead, which it does not retry: under many concurrent writers to one record
 a write then failed at once (seen in CI as a 500). Here the cause decides.
+
+Reads go through :func:`read_rows` (and :func:`read_page`): auto-commit queries routed to
+a reader, which the driver retries itself.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, Record, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 
-__all__ = ["write_transaction", "retryable_cause"]
+__all__ = ["write_transaction", "retryable_cause", "read_rows", "read_page"]
 
 T = TypeVar("T")
 
@@ -70,3 +73,33 @@ def write_transaction(
                 raise cause from e
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 1.0)
+
+
+def read_rows(
+    driver: Driver,
+    query: str,
+    params: dict[str, Any] | None = None,
+    database: str | None = None,
+    **more: Any,
+) -> list[Record]:
+    """The rows of one read query (``params`` and ``more`` are its parameters), routed to
+    a reader so that a cluster's followers answer it."""
+    records, _, _ = driver.execute_query(
+        query, params, database_=database, routing_=RoutingControl.READ, **more
+    )
+    return records
+
+
+def read_page(
+    driver: Driver,
+    page_query: str,
+    count_query: str,
+    database: str | None = None,
+    **params: Any,
+) -> tuple[list[Record], int]:
+    """A page of rows and the total that ``count_query`` counts as ``n``: what every paged
+    list answers with. ``params`` hold the page's ``$offset`` and ``$limit`` as well
+    (the count has no use for them)."""
+    rows = read_rows(driver, page_query, params, database)
+    counted = read_rows(driver, count_query, params, database)
+    return rows, int(counted[0]["n"])

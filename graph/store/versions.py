@@ -33,10 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j import Driver, ManagedTransaction
 
 from turva.graph.domain.schema import NodeType, label
 from turva.graph.errors import TurvaError
+from turva.graph.store.transactions import read_rows
 
 __all__ = [
     "VERSION_PROPERTY",
@@ -163,11 +164,11 @@ def bump_graph_version(tx: ManagedTransaction) -> GraphVersion:
 
 def graph_version(driver: Driver, database: str | None = None) -> GraphVersion:
     """The graph's current version (0 and no epoch when nothing was written yet)."""
-    records, _, _ = driver.execute_query(
+    records = read_rows(
+        driver,
         f"MATCH (v:{_GRAPH_VERSION} {{id: $id}}) RETURN v.version AS version, v.epoch AS epoch",
+        database=database,
         id=GRAPH_VERSION_ID,
-        database_=database,
-        routing_=RoutingControl.READ,
     )
     if not records:
         return GraphVersion(0)

@@ -41,6 +41,7 @@ from turva.graph.store import records as store
 from turva.graph.store.tokens import authenticate
 from turva.queries import Analyses
 from turva.queries.runner import run_query
+from turva.queries.words import SECTION_TITLES, column_words
 
 __all__ = ["router", "templates", "render"]
 
@@ -90,25 +91,6 @@ RECORD_TYPES = {
     "goals": N_("Goal"),
     "measures": N_("Measure"),
 }
-#: the sections of the gap report
-GAP_SECTIONS = {
-    "unaddressed_phenomena": N_("Phenomena without measures"),
-    "single_branch_phenomena": N_("Single-branch phenomena"),
-    "goals_without_measures": N_("Goals without measures"),
-    "measures_without_owner": N_("Measures without an owner"),
-    "measures_without_resources": N_("Measures without resources"),
-    "overdue_measures": N_("Overdue measures"),
-    "groups_missing_stakeholders": N_("Stakeholders missing from groups"),
-    "phenomena_outside_groups": N_("Phenomena outside the groups"),
-}
-#: the gap report's column headings (``id``: the record the section lists)
-GAP_COLUMNS = {
-    "branches": N_("Administrative branches"),
-    "end": N_("End"),
-    "group": N_("Priority group"),
-    "organisation": N_("Organisation"),
-    "phenomena": N_("Phenomena"),
-}
 GAP_RECORDS = {
     "unaddressed_phenomena": "phenomena",
     "single_branch_phenomena": "phenomena",
@@ -126,7 +108,7 @@ templates.env.globals.update(
     ORGANISATION_KINDS=ORGANISATION_KINDS,
     BODY_KINDS=BODY_KINDS,
     RECORD_TYPES=RECORD_TYPES,
-    GAP_SECTIONS=GAP_SECTIONS,
+    GAP_SECTIONS=SECTION_TITLES,
 )
 
 
@@ -339,7 +321,7 @@ def _gap_heading(section: str, column: str) -> str:
     """The (untranslated) heading of a gap report column: ``id`` names the section's record."""
     if column == "id" and section in GAP_RECORDS:
         return RECORD_TYPES[GAP_RECORDS[section]]
-    return GAP_COLUMNS.get(column, column)
+    return column_words("gaps", column) or column
 
 
 @pages.get("/gaps", response_class=HTMLResponse)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "default_home", "default_cache"]
@@ -49,3 +50,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, alias="TURVA_MAX_BODY_BYTES")
     public_url: str = Field(default="", alias="TURVA_PUBLIC_URL")
     access_log: bool = Field(default=True, alias="TURVA_ACCESS_LOG")
+
+    #: the language of the ``turva`` command's tables and messages (default: the locale's)
+    lang: Literal["fi", "sv", "en"] | None = Field(default=None, alias="TURVA_LANG")
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lang_code(cls, value: Any) -> Any:
+        """``TURVA_LANG=`` (empty) is unset; ``FI`` is ``fi``."""
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value

@@ -179,6 +179,8 @@ def turva(neo4j_target: Neo4jTarget, tmp_path: Path):
             **neo4j_target.env(),
             "TURVA_HOME": str(tmp_path / "turva-home"),
             "COLUMNS": "200",
+            # the tests read English output, whatever the machine's locale says
+            "TURVA_LANG": "en",
             **(env or {}),
         }
         proc = subprocess.run(

@@ -1,7 +1,8 @@
 """The ``turva`` command: one Typer app, its commands grouped by what they touch.
 
 Every command module registers itself on :data:`app`; :func:`main` turns any
-:class:`~turva.graph.errors.TurvaError` into one clear paragraph and a non-zero exit.
+:class:`~turva.graph.errors.TurvaError` into one clear paragraph and a non-zero exit, in
+the command's language (:mod:`turva.api.cli.language`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from turva.api.cli.common import app
+from turva.api.cli.language import _, error_text
 from turva.graph.errors import TurvaError
 
 # Importing the modules registers their commands on `app`.
@@ -27,17 +29,24 @@ def main() -> None:
     try:
         app()
     except TurvaError as e:
-        err.print(f"[bold red]error:[/] {escape(str(e))}", markup=True)
+        label = _("error:")
+        err.print(f"[bold red]{label}[/] {escape(error_text(e))}", markup=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("interrupted; nothing more was written.")
+        err.print(_("interrupted; nothing more was written."))
         sys.exit(130)
     except Exception as e:
         if os.environ.get("TURVA_DEBUG"):
             raise
+        what = escape(f"{type(e).__name__}: {e}")
+        label = _("internal error:")
         err.print(
-            f"[bold red]internal error:[/] {type(e).__name__}: {escape(str(e))}. "
-            "This is a bug in turva; run again with TURVA_DEBUG=1 for the details and report them.",
+            f"[bold red]{label}[/] "
+            + _(
+                "%(error)s. This is a bug in turva; run again with TURVA_DEBUG=1 for the "
+                "details and report them."
+            )
+            % {"error": what},
             markup=True,
         )
         sys.exit(70)

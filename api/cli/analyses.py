@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 import typer
 
 from turva.api.cli.common import app, driver_session, stdout
+from turva.api.cli.language import _, ngettext
 from turva.api.cli.output import Format, render
 from turva.graph.domain.formats import iso_date
 from turva.graph.errors import BadArgument
@@ -34,11 +36,14 @@ SectionOption = typer.Option(None, "--section", help=SECTION_HELP)
 PeriodOption = typer.Option(None, "--period", help=PERIOD_HELP)
 
 
+R = TypeVar("R", bound=AnalysisResult)
+
+
 def _show(
-    compute: Callable[[Analyses], AnalysisResult],
+    compute: Callable[[Analyses], R],
     fmt: Format,
     section: str | None = None,
-    context: Callable[[AnalysisResult], str] | None = None,
+    context: Callable[[R], str] | None = None,
 ) -> None:
     with driver_session() as driver:
         result = compute(Analyses(driver))
@@ -52,7 +57,9 @@ def _show(
 
 
 def _period_text(period: int | None) -> str:
-    return f"period {period}" if period is not None else "no priority groups in the graph"
+    if period is None:
+        return _("no priority groups in the graph")
+    return _("period %(period)s") % {"period": period}
 
 
 def _as_of(value: str | None) -> dt.date | None:
@@ -62,7 +69,8 @@ def _as_of(value: str | None) -> dt.date | None:
         return iso_date(value)  # the one reading of a date, as the API's ?as_of=
     except ValueError:
         raise BadArgument(
-            f"--as-of must be a date YYYY-MM-DD, e.g. 2025-12-31; got {value!r}"
+            _("--as-of must be a date YYYY-MM-DD, e.g. 2025-12-31; got %(value)r")
+            % {"value": value}
         ) from None
 
 
@@ -76,7 +84,7 @@ def who_addresses(
     _show(
         lambda a: a.who_addresses(phenomenon, period),
         fmt,
-        context=lambda r: f"{r.phenomenon}: {_period_text(r.period)}",  # type: ignore[attr-defined]
+        context=lambda r: f"{r.phenomenon}: {_period_text(r.period)}",
     )
 
 
@@ -96,7 +104,9 @@ def gaps(
         lambda a: a.gaps(period, day),
         fmt,
         section,
-        context=lambda r: f"{_period_text(r.period)}, as of {r.as_of}",  # type: ignore[attr-defined]
+        context=lambda r: (
+            _("%(period)s, as of %(date)s") % {"period": _period_text(r.period), "date": r.as_of}
+        ),
     )
 
 
@@ -117,9 +127,14 @@ def overlaps(
         lambda a: a.overlaps(period, min_branches, min_groups),
         fmt,
         section,
-        context=lambda r: (
-            f"{_period_text(r.period)}, at least {min_branches} branches, "  # type: ignore[attr-defined]
-            f"at least {min_groups} groups"
+        context=lambda r: ", ".join(
+            [
+                _period_text(r.period),
+                ngettext("at least %(n)s branch", "at least %(n)s branches", min_branches)
+                % {"n": min_branches},
+                ngettext("at least %(n)s group", "at least %(n)s groups", min_groups)
+                % {"n": min_groups},
+            ]
         ),
     )
 
@@ -152,9 +167,10 @@ def path(
         lambda an: an.path(a, b),
         fmt,
         context=lambda r: (
-            f"{a} -> {b}: length {r.length}"  # type: ignore[attr-defined]
-            if r.length is not None  # type: ignore[attr-defined]
-            else f"{a} and {b} are not connected through groups, measures or phenomena"
+            _("%(a)s -> %(b)s: length %(length)s") % {"a": a, "b": b, "length": r.length}
+            if r.length is not None
+            else _("%(a)s and %(b)s are not connected through groups, measures or phenomena")
+            % {"a": a, "b": b}
         ),
     )
 
@@ -171,5 +187,7 @@ def changes(
         lambda a: a.changes(from_period, to_period),
         fmt,
         section,
-        context=lambda r: f"from {from_period} to {to_period}",
+        context=lambda r: (
+            _("from %(earlier)s to %(later)s") % {"earlier": from_period, "later": to_period}
+        ),
     )

@@ -1,19 +1,35 @@
-"""What every CLI command shares: the app, settings, and a driver opened on demand."""
+"""What every CLI command shares: the app, its language, settings, and a driver opened on demand."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
 import typer
 from neo4j import Driver
+from pydantic import ValidationError
 from rich.console import Console
 
+from turva.api.cli.language import _, use_lang
+from turva.graph.errors import BadArgument
 from turva.graph.server.connection import open_driver
 from turva.graph.server.managed import LocalServer
 from turva.graph.settings import Settings
 
-__all__ = ["app", "stderr", "stdout", "settings", "driver_session", "announce_start"]
+__all__ = [
+    "Lang",
+    "app",
+    "stderr",
+    "stdout",
+    "settings",
+    "driver_session",
+    "in_graph",
+    "announce_start",
+]
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="turva",
@@ -27,15 +43,51 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
 
 
+class Lang(StrEnum):
+    """The languages of ``--lang``."""
+
+    fi = "fi"
+    sv = "sv"
+    en = "en"
+
+
+@app.callback()
+def _choose_lang(
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help="Language of tables and messages: fi, sv or en. Default: TURVA_LANG, "
+            "else the locale (LC_ALL, LC_MESSAGES, LANG), else en. "
+            "--format json, csv and md print the same in every language.",
+        ),
+    ] = None,
+) -> None:
+    use_lang(lang.value if lang else None)
+
+
 def settings() -> Settings:
-    return Settings()
+    """The settings from the environment; a bad variable is an error that names it."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in e.errors()
+        )
+        raise BadArgument(
+            _("an environment variable has a value turva cannot use: %(problems)s")
+            % {"problems": problems}
+        ) from None
 
 
 def announce_start(server: LocalServer) -> None:
     """The one line a user sees when a command had to start the local server."""
     stderr.print(
-        f"turva: started the local Neo4j at {server.uri} (data in {server.home}); "
-        "it keeps running, stop it with `turva neo4j stop`."
+        _(
+            "turva: started the local Neo4j at %(uri)s (data in %(home)s); "
+            "it keeps running, stop it with `turva neo4j stop`."
+        )
+        % {"uri": server.uri, "home": server.home}
     )
 
 
@@ -48,3 +100,11 @@ def driver_session(config: Settings | None = None) -> Iterator[Driver]:
         yield driver
     finally:
         driver.close()
+
+
+def in_graph(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``call(driver, *args, **kwargs, database=...)`` on the configured Neo4j: a command's
+    one store call, with the driver and the database the settings name."""
+    config = settings()
+    with driver_session(config) as driver:
+        return call(driver, *args, database=config.neo4j_database, **kwargs)

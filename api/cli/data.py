@@ -17,6 +17,7 @@ from neo4j import Driver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from turva.api.cli.common import app, driver_session, settings, stderr, stdout
+from turva.api.cli.language import _, ngettext
 from turva.graph.domain.formats import format_for_path, read_document_data, suffix_text
 from turva.graph.domain.schema import apply_schema
 from turva.graph.store.documents import ImportResult, export_file, import_document
@@ -25,19 +26,37 @@ from turva.graph.store.load import Progress as OnProgress
 
 
 def _summary(result: ImportResult) -> str:
+    """``loaded 15 records (15 new, 0 updated) and 20 relationships``, in the command's
+    language."""
     report = result.report
     created, updated = sum(report.created.values()), sum(report.updated.values())
     deleted = sum(report.deleted.values())
-    verb = "would load" if result.dry_run else "loaded"
-    text = f"{verb} {created + updated} records ({created} new, {updated} updated"
-    text += f", {deleted} deleted)" if deleted else ")"
-    return text + f" and {report.relationships} relationships"
+    records = created + updated
+    if result.dry_run:
+        loaded = ngettext("would load %(n)s record", "would load %(n)s records", records)
+    else:
+        loaded = ngettext("loaded %(n)s record", "loaded %(n)s records", records)
+    counts = [
+        ngettext("%(n)s new", "%(n)s new", created) % {"n": created},
+        ngettext("%(n)s updated", "%(n)s updated", updated) % {"n": updated},
+    ]
+    if deleted:
+        counts.append(ngettext("%(n)s deleted", "%(n)s deleted", deleted) % {"n": deleted})
+    relationships = ngettext(
+        "and %(n)s relationship", "and %(n)s relationships", report.relationships
+    ) % {"n": report.relationships}
+    head = loaded % {"n": records}
+    return f"{head} ({', '.join(counts)}) {relationships}"
 
 
 def _plain_progress(done: int, total: int) -> None:
     # without a terminal, one line per written batch, and none for small files
     if total > BATCH_SIZE:
-        print(f"loading: {done}/{total}", file=sys.stderr, flush=True)
+        print(
+            _("loading: %(done)s/%(total)s") % {"done": done, "total": total},
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 @app.command()
@@ -78,16 +97,18 @@ def load(
                 console=stderr,
                 transient=True,
             ) as bar:
-                task = bar.add_task(f"loading {file.name}", total=None)
+                task = bar.add_task(_("loading %(file)s") % {"file": file.name}, total=None)
                 result = run(
                     driver, lambda done, total: bar.update(task, completed=done, total=total)
                 )
     if result.skipped:
-        stdout.print(f"the graph already has data; {file} was not loaded")
+        stdout.print(_("the graph already has data; %(file)s was not loaded") % {"file": file})
     elif result.dry_run:
-        stdout.print(f"{file}: valid; " + _summary(result))
+        stdout.print(
+            _("%(file)s: valid; %(summary)s") % {"file": file, "summary": _summary(result)}
+        )
     else:
-        stdout.print(f"{file}: " + _summary(result))
+        stdout.print(f"{file}: {_summary(result)}")
 
 
 @app.command()
@@ -111,4 +132,7 @@ def export(
             include_token_changes=token_changes,
             database=config.neo4j_database,
         )
-    stdout.print(f"exported {count} records to {file}")
+    stdout.print(
+        ngettext("exported %(n)s record to %(file)s", "exported %(n)s records to %(file)s", count)
+        % {"n": count, "file": file}
+    )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from turva.api.cli.common import app, driver_session, settings, stderr
+from turva.api.cli.language import _, ngettext
 from turva.visualize import VIEWS, MapRequest, format_of, read_map, write_map
 
 __all__ = ["map_command"]
@@ -71,6 +72,13 @@ def map_command(
     with driver_session(config) as driver:
         graph = read_map(driver, request, database=config.neo4j_database)
     fmt = write_map(graph, output, base_url=base_url, lang=lang)
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     stderr.print(
-        f"wrote {output} ({fmt}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)"
+        _("wrote %(file)s (%(format)s: %(nodes)s, %(edges)s)")
+        % {
+            "file": output,
+            "format": fmt,
+            "nodes": ngettext("%(n)s node", "%(n)s nodes", nodes) % {"n": nodes},
+            "edges": ngettext("%(n)s edge", "%(n)s edges", edges) % {"n": edges},
+        }
     )

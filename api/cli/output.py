@@ -2,8 +2,10 @@
 
 ``json`` prints exactly the documented JSON (``result.model_dump(mode="json")``);
 ``csv`` and ``md`` print the renderings of :mod:`turva.queries.tables` (the same bytes
-as the API's ``?format=csv|md``); ``table`` (the default) draws the sections of
-:func:`turva.queries.tables.tables` with rich for people. ``section`` picks one section.
+as the API's ``?format=csv|md``, in every language); ``table`` (the default) draws the
+sections of :func:`turva.queries.tables.tables` with rich for people, its titles and
+headings in the command's language (the words of :mod:`turva.queries.words`).
+``section`` picks one section.
 """
 
 from __future__ import annotations
@@ -13,12 +15,21 @@ import sys
 from enum import StrEnum
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
+from turva.api.cli.language import _
 from turva.queries.results import AnalysisResult
 from turva.queries.tables import TABLE_FORMATS, Cell, render_table, tables
+from turva.queries.words import SECTION_TITLES, column_words
 
-__all__ = ["Format", "render", "to_json"]
+__all__ = [
+    "Format",
+    "column_title",
+    "render",
+    "section_title",
+    "to_json",
+]
 
 
 class Format(StrEnum):
@@ -37,28 +48,55 @@ def to_json(result: AnalysisResult) -> str:
     return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
-def _title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+def section_title(name: str) -> str:
+    """A section's title in the command's language.
+
+    >>> from turva.api.cli.language import use_lang
+    >>> use_lang("en")
+    'en'
+    >>> section_title("overdue_measures"), section_title("a_new_section")
+    ('Overdue measures', 'A new section')
+    """
+    words = SECTION_TITLES.get(name)
+    return _(words) if words else name.replace("_", " ").capitalize()
+
+
+def column_title(section: str, column: str) -> str:
+    """A column's heading in the command's language; a column of data (coverage's
+    branch ids) keeps its name.
+
+    >>> from turva.api.cli.language import use_lang
+    >>> use_lang("fi")
+    'fi'
+    >>> column_title("overdue_measures", "id"), column_title("rows", "SM")
+    ('Toimenpide', 'SM')
+    """
+    words = column_words(section, column)
+    return _(words) if words else column
 
 
 def _rich_tables(
     console: Console, result: AnalysisResult, section: str | None, context: str | None
 ) -> None:
     if context:
-        console.print(context, style="dim")
+        console.print(context, style="dim", markup=False)
+    none = _("none")
     for part in tables(result, section):
+        title = escape(section_title(part.name))
         if not part.rows:
-            console.print(f"[bold]{_title(part.name)}[/]: none")
+            console.print(f"[bold]{title}[/]: {escape(none)}")
             continue
-        drawn = RichTable(
-            title=f"{_title(part.name)} ({len(part.rows)})", title_justify="left", show_lines=False
-        )
+        drawn = RichTable(title=f"{title} ({len(part.rows)})", title_justify="left")
         for i, column in enumerate(part.columns):
             numeric = all(
                 isinstance(row[i], int | float) and not isinstance(row[i], bool)
                 for row in part.rows
             )
-            drawn.add_column(column, justify="right" if numeric else "left", overflow="fold")
+            drawn.add_column(
+                column_title(part.name, column),
+                justify="right" if numeric else "left",
+                overflow="fold",
+            )
         for row in part.rows:
             drawn.add_row(*(_text(c) for c in row))
         console.print(drawn)

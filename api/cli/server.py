@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from turva.api.cli.common import app, driver_session, settings, stderr, stdout
+from turva.api.cli.language import _
 from turva.graph.domain.schema import apply_schema
 from turva.graph.server.connection import local_server
 from turva.graph.server.managed import legacy_store_moves
@@ -19,8 +20,11 @@ def _local():
     config = settings()
     if config.neo4j_uri:
         stderr.print(
-            f"note: NEO4J_URI is set ({config.neo4j_uri}), so turva uses that server, "
-            "not the local one managed here."
+            _(
+                "note: NEO4J_URI is set (%(uri)s), so turva uses that server, "
+                "not the local one managed here."
+            )
+            % {"uri": config.neo4j_uri}
         )
     return local_server(config)
 
@@ -29,39 +33,49 @@ def _local():
 def neo4j_start() -> None:
     """Start the local Neo4j (fetched from Maven Central on first use)."""
     server = _local()
-    started = server.start()
-    word = "started" if started else "already running"
-    stdout.print(f"local Neo4j {word} at {server.uri} (data in {server.home})")
+    if server.start():
+        text = _("local Neo4j started at %(uri)s (data in %(home)s)")
+    else:
+        text = _("local Neo4j already running at %(uri)s (data in %(home)s)")
+    stdout.print(text % {"uri": server.uri, "home": server.home})
 
 
 @neo4j_app.command("stop")
 def neo4j_stop() -> None:
     """Shut the local Neo4j down cleanly."""
     server = _local()
-    stdout.print("local Neo4j stopped" if server.stop() else "local Neo4j was not running")
+    stdout.print(_("local Neo4j stopped") if server.stop() else _("local Neo4j was not running"))
 
 
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Whether the local Neo4j runs, its pid, port and data folder."""
     status = _local().status()
-    state = f"running (pid {status.pid})" if status.running else "stopped"
-    stdout.print(f"local Neo4j {status.version}: {state}")
-    stdout.print(f"  bolt: {status.uri or 'no port chosen yet'}")
-    stdout.print(f"  home: {status.home}")
+    if status.running:
+        state = _("local Neo4j %(version)s: running (pid %(pid)s)")
+    else:
+        state = _("local Neo4j %(version)s: stopped")
+    stdout.print(state % {"version": status.version, "pid": status.pid})
+    stdout.print("  " + _("bolt: %(uri)s") % {"uri": status.uri or _("no port chosen yet")})
+    stdout.print("  " + _("home: %(home)s") % {"home": status.home})
     moves = legacy_store_moves(Path.home(), status.home)
     if moves and Path.home().resolve() != status.home:
         stderr.print(
-            f"note: an earlier turva left a Neo4j store in your home folder ({Path.home()}): "
-            "server.json, password and data/databases. turva no longer uses it and will not "
-            "touch it. To keep that graph, stop it and move it into TURVA_HOME with:",
+            _(
+                "note: an earlier turva left a Neo4j store in your home folder (%(home)s): "
+                "server.json, password and data/databases. turva no longer uses it and will "
+                "not touch it. To keep that graph, stop it and move it into TURVA_HOME with:"
+            )
+            % {"home": Path.home()},
             highlight=False,
         )
         for line in moves:
             stderr.print(f"  {line}", highlight=False, markup=False)
         stderr.print(
-            "then remove the emptied conf/, run/ and logs/ folders if nothing else of yours "
-            "is in them.",
+            _(
+                "then remove the emptied conf/, run/ and logs/ folders if nothing else of "
+                "yours is in them."
+            ),
             highlight=False,
         )
     if not status.running:
@@ -83,7 +97,7 @@ def serve(
     # driver with short time-outs, so that an outage later gives quick 503s
     with driver_session(config) as driver:
         apply_schema(driver, config.neo4j_database)
-    stdout.print(f"turva: serving on http://{host}:{port} (Ctrl-C stops)")
+    stdout.print(_("turva: serving on %(url)s (Ctrl-C stops)") % {"url": f"http://{host}:{port}"})
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
 
 
@@ -94,4 +108,6 @@ def neo4j_fetch() -> None:
 
     config = settings()
     lib = fetch_neo4j(config.cache)
-    stdout.print(f"Neo4j {NEO4J_VERSION} is in {lib}")
+    stdout.print(
+        _("Neo4j %(version)s is in %(folder)s") % {"version": NEO4J_VERSION, "folder": lib}
+    )

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from turva.api.cli.common import app, driver_session, settings, stderr, stdout
+from turva.api.cli.common import app, in_graph, stderr, stdout
+from turva.api.cli.language import _
 from turva.graph.errors import BadArgument
 from turva.graph.store.history import list_changes
 from turva.graph.store.tokens import ROLES, create_token, list_tokens, revoke_token
@@ -39,21 +40,22 @@ def token_create(
 ) -> None:
     """Make a token and print its secret once (only a hash is stored)."""
     if role not in ROLES:
-        raise BadArgument(f"unknown role {role!r}: use --role {'|'.join(ROLES)}")
-    config = settings()
-    with driver_session(config) as driver:
-        token, secret = create_token(
-            driver,
-            name=name,
-            role=role,
-            organisations=organisation or [],
-            who=_who(),
-            database=config.neo4j_database,
+        raise BadArgument(
+            _("unknown role %(role)r: use --role %(roles)s")
+            % {"role": role, "roles": "|".join(ROLES)}
         )
-    orgs = f" for {', '.join(token.organisations)}" if token.organisations else ""
+    token, secret = in_graph(
+        create_token, name=name, role=role, organisations=organisation or [], who=_who()
+    )
+    about = {"role": token.role, "id": token.id, "name": token.name}
+    if token.organisations:
+        created = _("created %(role)s token %(id)s (%(name)s) for %(organisations)s.")
+        about["organisations"] = ", ".join(token.organisations)
+    else:
+        created = _("created %(role)s token %(id)s (%(name)s).")
     stderr.print(
-        f"created {token.role} token {token.id} ({token.name}){orgs}. "
-        "The secret below is shown only now: store it safely."
+        created % about + " " + _("The secret below is shown only now: store it safely."),
+        markup=False,
     )
     # the secret alone on stdout, so `secret=$(turva token create ...)` works
     print(secret)
@@ -65,16 +67,14 @@ def token_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """The tokens: id, name, role, organisations, created, revoked."""
-    config = settings()
-    with driver_session(config) as driver:
-        tokens = list_tokens(driver, include_revoked=all_, database=config.neo4j_database)
+    tokens = in_graph(list_tokens, include_revoked=all_)
     if as_json:
         print(json.dumps([t.public() for t in tokens], ensure_ascii=False, indent=2))
         return
     if not tokens:
-        stdout.print("no tokens; make one with `turva token create --role ... --name ...`")
+        stdout.print(_("no tokens; make one with `turva token create --role ... --name ...`"))
         return
-    table = Table("id", "name", "role", "organisations", "created", "revoked")
+    table = Table(_("Id"), _("Name"), _("Role"), _("Organisations"), _("Created"), _("Revoked"))
     for t in tokens:
         table.add_row(
             t.id,
@@ -92,10 +92,11 @@ def token_revoke(
     token: str = typer.Argument(..., help="The token's id or name."),
 ) -> None:
     """Revoke a token: it stops working at once."""
-    config = settings()
-    with driver_session(config) as driver:
-        revoked = revoke_token(driver, token, who=_who(), database=config.neo4j_database)
-    stdout.print(f"revoked token {revoked.id} ({revoked.name})")
+    revoked = in_graph(revoke_token, token, who=_who())
+    stdout.print(
+        _("revoked token %(id)s (%(name)s)") % {"id": revoked.id, "name": revoked.name},
+        markup=False,
+    )
 
 
 def _since(value: str | None) -> dt.datetime | None:
@@ -105,8 +106,11 @@ def _since(value: str | None) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as e:
         raise BadArgument(
-            f"--since must be a date or date-time such as 2025-01-31 or 2025-01-31T12:00, "
-            f"got {value!r}"
+            _(
+                "--since must be a date or date-time such as 2025-01-31 or 2025-01-31T12:00, "
+                "got %(value)r"
+            )
+            % {"value": value}
         ) from e
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
@@ -119,7 +123,10 @@ def _imported(change: dict) -> str:
     """``by <who> <when>`` for a change a load brought, else empty."""
     if not change.get("imported_at"):
         return ""
-    return f"by {change.get('imported_by') or 'unknown'} {_time(change['imported_at'])}"
+    return _("by %(who)s %(at)s") % {
+        "who": change.get("imported_by") or _("unknown"),
+        "at": _time(change["imported_at"]),
+    }
 
 
 @app.command("changes-log")
@@ -134,27 +141,24 @@ def changes_log(
 
     A change brought by a load says so in the last column: who imported it, and when.
     """
-    config = settings()
-    with driver_session(config) as driver:
-        changes, total = list_changes(
-            driver,
-            type=type_,
-            record_id=id_,
-            since=_since(since),
-            limit=limit,
-            # whoever reaches the database directly sees all, token changes too
-            include_tokens=True,
-            database=config.neo4j_database,
-        )
+    asked = {"type": type_, "record_id": id_, "since": _since(since)}
+    # whoever reaches the database directly sees all, token changes too
+    changes, total = in_graph(list_changes, limit=limit, include_tokens=True, **asked)
     if as_json:
         print(json.dumps(changes, ensure_ascii=False, indent=2))
         return
     if not changes:
-        stdout.print("no changes recorded" + (" that match" if type_ or id_ or since else ""))
+        if any(asked.values()):
+            stdout.print(_("no changes recorded that match"))
+        else:
+            stdout.print(_("no changes recorded"))
         return
-    table = Table("at (UTC)", "who", "action", "type", "id", "imported")
+    table = Table(_("At (UTC)"), _("Who"), _("Action"), _("Type"), _("Id"), _("Imported"))
     for c in changes:
         table.add_row(_time(c["at"]), c["who"], c["action"], c["type"], c["id"] or "", _imported(c))
     stdout.print(table)
     if total > len(changes):
-        stdout.print(f"showing {len(changes)} of {total}; use --limit to see more")
+        stdout.print(
+            _("showing %(shown)s of %(total)s; use --limit to see more")
+            % {"shown": len(changes), "total": total}
+        )

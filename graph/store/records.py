@@ -35,6 +35,8 @@ from turva.graph.domain.properties import (
     relationship_rows,
     to_properties,
 )
+
+# (load.py imports the same names: both build their writes from the schema's allow-list)
 from turva.graph.domain.schema import (
     NODE_TYPES,
     REL_TYPES,

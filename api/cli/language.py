@@ -1,0 +1,167 @@
+"""The language the ``turva`` command speaks, and its words from the one catalogue.
+
+The language is, in this order: the global option ``--lang fi|sv|en``, the variable
+``TURVA_LANG`` (:class:`~turva.graph.settings.Settings`), the locale (``LC_ALL``, then
+``LC_MESSAGES``, then ``LANG``, as POSIX reads them: ``fi_FI.UTF-8`` is Finnish, ``sv_FI``
+or ``sv_SE`` Swedish), else English. Every text a person reads goes through :func:`_` or
+:func:`ngettext` here, so ``make messages`` finds it; machine output (``--format
+json|csv|md``, ``--json``, a token's secret) never does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+
+from turva.graph.errors import TurvaError, ValidationFailed
+from turva.graph.messages import LANGS, N_, gettext_for, ngettext_for
+from turva.graph.settings import Settings
+
+__all__ = [
+    "CLI_DEFAULT_LANG",
+    "LOCALE_VARIABLES",
+    "_",
+    "current_lang",
+    "error_text",
+    "locale_lang",
+    "ngettext",
+    "use_lang",
+]
+
+#: the language when nothing asks for one: the terminal's lingua franca
+CLI_DEFAULT_LANG = "en"
+#: the locale variables that name the language of messages, strongest first (POSIX)
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: str | None = None
+
+
+def locale_lang(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language of the locale, when turva speaks it.
+
+    The first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides, as for
+    every program: ``LC_ALL=C`` means no language of turva's even when ``LANG`` is Finnish.
+
+    >>> locale_lang({"LANG": "fi_FI.UTF-8"}), locale_lang({"LC_ALL": "sv_FI@euro"})
+    ('fi', 'sv')
+    >>> locale_lang({"LC_ALL": "C.UTF-8", "LANG": "fi_FI.UTF-8"}), locale_lang({})
+    (None, None)
+    """
+    environ = os.environ if environ is None else environ
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name)
+        if value:
+            code = re.split(r"[_.@-]", value, maxsplit=1)[0].lower()
+            return code if code in LANGS else None
+    return None
+
+
+def _configured_lang() -> str | None:
+    try:
+        return Settings().lang
+    except ValidationError:
+        return None  # the command reports the bad variable itself (common.settings)
+
+
+def use_lang(lang: str | None) -> str:
+    """Speak ``lang`` from now on (``None``: ``TURVA_LANG``, the locale, else English)."""
+    global _chosen
+    _chosen = lang if lang in LANGS else (_configured_lang() or locale_lang() or CLI_DEFAULT_LANG)
+    return _chosen
+
+
+def current_lang() -> str:
+    """The language the command speaks (chosen on first use when ``--lang`` was not read)."""
+    return _chosen or use_lang(None)
+
+
+def _(message: str) -> str:
+    """``message`` in the command's language (the English id when it has no translation)."""
+    return gettext_for(current_lang())(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a text with a number ``n`` in the command's language."""
+    return ngettext_for(current_lang())(singular, plural, n)
+
+
+# --- the errors the layers below raise, in the command's language ------------------------
+
+#: an error text as the layers below write it (English) -> the catalogue's message id;
+#: the named groups fill the id's placeholders
+_KNOWN_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), message)
+    for pattern, message in (
+        (r"unknown phenomenon (?P<id>'.*')", N_("unknown phenomenon %(id)s")),
+        (r"unknown organisation (?P<id>'.*')", N_("unknown organisation %(id)s")),
+        (
+            r"no priority groups for period (?P<period>\S+?)(?P<which> \(\w+\))?; "
+            r"periods in the graph: (?P<periods>.*)",
+            N_(
+                "no priority groups for period %(period)s%(which)s; "
+                "periods in the graph: %(periods)s"
+            ),
+        ),
+        (
+            r"no priority groups for period (?P<period>\S+?)(?P<which> \(\w+\))?; "
+            r"the graph has no priority groups",
+            N_("no priority groups for period %(period)s%(which)s; the graph has none"),
+        ),
+        (
+            r"unknown section (?P<section>'.*'); the sections of this analysis are: (?P<known>.*)",
+            N_("unknown section %(section)s; the sections of this analysis are: %(known)s"),
+        ),
+        (
+            r"no active token has the id or name (?P<key>'.*')",
+            N_("no active token has the id or name %(key)s"),
+        ),
+        (
+            r"give the token a name of 1-100 characters \(--name\)",
+            N_("give the token a name of 1-100 characters (--name)"),
+        ),
+        (
+            r"an editor token writes for organisations: give at least one --organisation ID",
+            N_("an editor token writes for organisations: give at least one --organisation ID"),
+        ),
+        (
+            r"--organisation applies to editor tokens only, not to (?P<role>\S+)",
+            N_("--organisation applies to editor tokens only, not to %(role)s"),
+        ),
+    )
+)
+
+#: how many validation issues the command lists (as :class:`ValidationFailed` does)
+MAX_ISSUES = 200
+
+
+def error_text(error: TurvaError) -> str:
+    """What the command prints for ``error``, in its language.
+
+    The errors of the analyses and of tokens that a person meets most are translated;
+    the list of a document's validation issues keeps each issue's English text with its
+    field path (``measures[12].addresses[0]: unknown phenomenon 'kyber'``), and other
+    errors (a Neo4j that cannot be reached, an unreadable file) their English text.
+    """
+    if isinstance(error, ValidationFailed):
+        issues = error.issues
+        head = ngettext(
+            "%(n)s error in the document; nothing was written. Fix it and load again:",
+            "%(n)s errors in the document; nothing was written. Fix these and load again:",
+            len(issues),
+        ) % {"n": len(issues)}
+        lines = [f"  {issue}" for issue in issues[:MAX_ISSUES]]
+        if len(issues) > MAX_ISSUES:
+            lines.append("  " + _("... and %(n)s more") % {"n": len(issues) - MAX_ISSUES})
+        return "\n".join([head, *lines])
+    text = str(error)
+    if current_lang() == CLI_DEFAULT_LANG:
+        return text
+    for pattern, message in _KNOWN_ERRORS:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: v or "" for k, v in found.groupdict().items()}
+            return _(message) % values
+    return text

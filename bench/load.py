@@ -238,6 +238,8 @@ SETTLE_SECONDS = 2.0
 def _fresh(driver: Driver) -> None:
     wipe(driver)
     apply_schema(driver)
+    # the full-text indexes are eventually consistent: let them take in the wipe first
+    driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
     time.sleep(SETTLE_SECONDS)
 
 

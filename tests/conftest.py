@@ -124,7 +124,14 @@ def dataset_2021() -> dict[str, Any]:
 def graph_2021(empty_graph: Driver, dataset_2021: dict[str, Any]) -> Driver:
     """The session driver on a graph holding exactly the 2021 dataset."""
     load_document(empty_graph, dataset_2021)
+    searchable(empty_graph)
     return empty_graph
+
+
+def searchable(driver: Driver) -> None:
+    """Wait until the full-text indexes hold every commit so far: they are eventually
+    consistent (graph/domain/schema.py), and a test searches right after its load."""
+    driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
 
 
 def measure(
@@ -152,6 +159,7 @@ def loaded_2021(driver: Driver, dataset_2021: dict[str, Any]) -> Driver:
     reads it (a module that writes wants :func:`graph_2021`, loaded for each test)."""
     wipe(driver)
     load_document(driver, dataset_2021)
+    searchable(driver)
     return driver
 
 

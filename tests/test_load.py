@@ -283,3 +283,51 @@ def test_the_rows_the_loader_sends_are_the_records_properties(dataset_2021):
         for record in getattr(doc, section):
             row = dict(zip(property_keys(nt), property_row(record, nt), strict=True))
             assert {k: v for k, v in row.items() if v is not None} == to_properties(record, nt)
+
+
+def test_apply_schema_makes_old_full_text_indexes_eventually_consistent(empty_graph):
+    from turva.graph.domain.schema import FULLTEXT_INDEXES, apply_schema
+
+    def configs():
+        records, _, _ = empty_graph.execute_query(
+            "SHOW FULLTEXT INDEXES YIELD name, options RETURN name, options"
+        )
+        return {r["name"]: r["options"]["indexConfig"] for r in records}
+
+    name, analyzer = FULLTEXT_INDEXES["fi"]
+    # as a store made before the indexes became eventually consistent
+    empty_graph.execute_query(f"DROP INDEX {name}")
+    empty_graph.execute_query(
+        f"CREATE FULLTEXT INDEX {name} FOR (n:Theme) ON EACH [n.name_fi] "
+        f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}"
+    )
+    assert not configs()[name].get("fulltext.eventually_consistent")
+    apply_schema(empty_graph)
+    apply_schema(empty_graph)  # idempotent
+    after = configs()
+    for index, language_analyzer in FULLTEXT_INDEXES.values():
+        assert after[index]["fulltext.eventually_consistent"] is True
+        assert after[index]["fulltext.analyzer"] == language_analyzer
+
+
+def test_a_document_may_refer_to_records_only_in_the_graph(empty_graph):
+    # the owner is written by this load, the target is looked up by its id
+    load_document(empty_graph, read_document_data(SMALL))
+    doc = {
+        "format": "turva/1",
+        "measures": [
+            {
+                "id": "m-new",
+                "title": {"fi": "Uusi"},
+                "status": "planned",
+                "responsible": [],
+                "addresses": ["online-fraud"],
+            }
+        ],
+    }
+    report = load_document(empty_graph, doc)
+    assert report.relationships == 1
+    records, _, _ = empty_graph.execute_query(
+        "MATCH (:Measure {id: 'm-new'})-[:ADDRESSES]->(p:Phenomenon) RETURN p.id AS id"
+    )
+    assert [r["id"] for r in records] == ["online-fraud"]

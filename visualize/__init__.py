@@ -12,18 +12,54 @@ one styled, laid-out map) ◀ ``write_html``, ``write_png``, ``write_graphml``,
 ◀ ``export`` (format by name or file extension).
 """
 
-from turva.visualize.export import (
-    FORMATS,
-    MEDIA_TYPES,
-    export_map,
-    format_of,
-    map_fragment,
-    write_map,
-)
-from turva.visualize.style import text
-from turva.visualize.styled import StyledMap, styled_map
-from turva.visualize.views import ID_VIEWS, VIEW_FILTERS, VIEWS, MapRequest, read_map
-from turva.visualize.write_html import ASSETS
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from turva.visualize.export import (
+        FORMATS,
+        MEDIA_TYPES,
+        export_map,
+        format_of,
+        map_fragment,
+        write_map,
+    )
+    from turva.visualize.style import text
+    from turva.visualize.styled import StyledMap, styled_map
+    from turva.visualize.views import ID_VIEWS, VIEW_FILTERS, VIEWS, MapRequest, read_map
+    from turva.visualize.write_html import ASSETS
+
+# Imported on first use: pyvis and matplotlib cost a command that draws no map (`turva
+# load`) about 0.2 s of start-up.
+_MODULE_OF = {
+    "FORMATS": "export",
+    "MEDIA_TYPES": "export",
+    "export_map": "export",
+    "format_of": "export",
+    "map_fragment": "export",
+    "write_map": "export",
+    "text": "style",
+    "StyledMap": "styled",
+    "styled_map": "styled",
+    "ID_VIEWS": "views",
+    "VIEW_FILTERS": "views",
+    "VIEWS": "views",
+    "MapRequest": "views",
+    "read_map": "views",
+    "ASSETS": "write_html",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'turva.visualize' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"turva.visualize.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ASSETS",

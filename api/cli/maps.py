@@ -9,7 +9,7 @@ import typer
 
 from turva.api.cli.common import app, driver_session, settings, stderr
 from turva.api.cli.language import _, ngettext
-from turva.visualize import VIEWS, MapRequest, format_of, read_map, write_map
+from turva.visualize.views import VIEWS, MapRequest, read_map
 
 __all__ = ["map_command"]
 
@@ -55,6 +55,9 @@ def map_command(
     ] = DEFAULT_BASE_URL,
 ) -> None:
     """Write a network map of VIEW to a file, e.g. `turva map who-works-on-what -o map.html`."""
+    # the writers load pyvis and matplotlib: only the command that draws pays for them
+    from turva.visualize.export import format_of, write_map
+
     request = MapRequest(
         view=view,
         id=id,

@@ -8,9 +8,12 @@ the graph as it was.
 How it stays fast (``bench/README.md``, "Load"): every row to send is built before the
 transaction opens, as a list rather than a mapping (no key strings to encode per row);
 records new to the graph are ``CREATE``d and only existing ones ``MERGE``d and stripped of
-what they owned before; relationships go as one row per owning record, ``[id, [targets]]``,
-so the owner is looked up once, not once per relationship; each query text is the same
-for every batch (planned once); and Python's cycle collector is paused meanwhile.
+what they owned before; the node queries return each record's Neo4j node id, and
+relationships go as one row per owning record, ``[owner node, [target nodes]]``, found by
+node id (no unique-index seek, which takes a lock per lookup, for either end; only a
+target that is in the graph but not in the document is looked up by its ``id``); each
+query text is the same for every batch (planned once); and Python's cycle collector is
+paused meanwhile.
 """
 
 from __future__ import annotations
@@ -168,7 +171,8 @@ def _key(name: str) -> str:
 
 
 def _node_queries(nt: NodeType) -> tuple[str, str]:
-    """(create, merge) for rows shaped by :func:`property_row`.
+    """(create, merge) for rows shaped by :func:`property_row`; each returns two lists,
+    the records' ids and their Neo4j node ids, in the same order.
 
     ``SET n = {...}`` replaces every property; keys whose value is null are not stored.
     The record's ``_version`` (see :mod:`turva.graph.store.versions`) starts at 1 or goes
@@ -177,10 +181,12 @@ def _node_queries(nt: NodeType) -> tuple[str, str]:
     props = ", ".join(f"`{_key(k)}`: row[{i}]" for i, k in enumerate(property_keys(nt)))
     lb = label(nt.label)
     return (
-        f"UNWIND $rows AS row CREATE (n:{lb}) SET n = {{{props}, `_version`: 1}}",
+        f"UNWIND $rows AS row CREATE (n:{lb}) SET n = {{{props}, `_version`: 1}} "
+        "RETURN collect(row[0]) AS ids, collect(id(n)) AS nodes",
         f"UNWIND $rows AS row MERGE (n:{lb} {{id: row[0]}}) "
         "SET n._version = coalesce(n._version, 0) + 1 "
-        f"WITH n, row SET n = {{{props}, `_version`: n._version}}",
+        f"WITH n, row SET n = {{{props}, `_version`: n._version}} "
+        "RETURN collect(row[0]) AS ids, collect(id(n)) AS nodes",
     )
 
 
@@ -194,19 +200,32 @@ def _delete_owned_query(rt: RelType) -> str:
     return f"UNWIND $ids AS id MATCH (n:{label(rt.owner)} {{id: id}}){pattern} DELETE r"
 
 
-def _rel_query(rt: RelType) -> str:
-    """Rows ``[owner id, [target, ...]]``: one owner lookup per record, not per relationship.
+def _rel_query(rt: RelType, *, by_node_id: bool = False) -> str:
+    """Rows ``[owner, [target, ...]]``: one owner lookup per record, not per relationship.
 
     A target is an id, or ``[organisation, role, source]`` for member and responsible
-    entries (their role and source become the relationship's properties).
+    entries (their role and source become the relationship's properties). With
+    ``by_node_id`` the owner and the targets are the Neo4j node ids that this
+    transaction's own ``CREATE``/``MERGE`` returned: a direct lookup, where one by
+    ``id`` is a unique index seek that also takes a lock per lookup. (``id()`` is
+    deprecated because a deleted node's number is reused; these nodes were written,
+    and so are locked, by this very transaction, so their numbers cannot change under it.)
     """
     other = rt.end if rt.owner_is_start else rt.start
     with_props = rt.field in _ENTRY_FIELDS
-    head = (
-        f"UNWIND $rows AS row MATCH (o:{label(rt.owner)} {{id: row[0]}}) "
-        "UNWIND row[1] AS t "
-        f"MATCH (x:{label(other)} {{id: {'t[0]' if with_props else 't'}}}) "
-    )
+    target = "t[0]" if with_props else "t"
+    if by_node_id:
+        head = (
+            f"UNWIND $rows AS row MATCH (o:{label(rt.owner)}) WHERE id(o) = row[0] "
+            "UNWIND row[1] AS t "
+            f"MATCH (x:{label(other)}) WHERE id(x) = {target} "
+        )
+    else:
+        head = (
+            f"UNWIND $rows AS row MATCH (o:{label(rt.owner)} {{id: row[0]}}) "
+            "UNWIND row[1] AS t "
+            f"MATCH (x:{label(other)} {{id: {target}}}) "
+        )
     arrow = f"[r:{rel_type(rt.type)}]"
     create = f"CREATE (o)-{arrow}->(x)" if rt.owner_is_start else f"CREATE (x)-{arrow}->(o)"
     return head + create + (" SET r = {role: t[1], source: t[2]}" if with_props else "")
@@ -295,10 +314,14 @@ def _load(
                     "DETACH DELETE n",
                     ids=[r.id for r in getattr(doc, section)],
                 ).consume()
+        #: per label, record id -> the node id this transaction wrote it to
+        node_ids: dict[str, dict[str, int]] = {}
         for nt, create, merge, new_rows, old_rows in plan.nodes:
+            ids = node_ids[nt.label] = {}
             for query, rows in ((create, new_rows), (merge, old_rows)):
                 for batch in _batches(rows, batch_size):
-                    tx.run(query, rows=batch).consume()
+                    got = tx.run(query, rows=batch).single(strict=True)
+                    ids.update(zip(got[0], got[1], strict=True))
                     done += len(batch)
                     if progress:
                         progress(done, total)
@@ -307,18 +330,23 @@ def _load(
             for rt in owned_rel_types(nt.label) if old_ids else ():
                 for batch in _batches(old_ids, batch_size):
                     tx.run(_delete_owned_query(rt), ids=batch).consume()
-        for rt, query, rows in plan.rels:
-            for batch, count in _rel_batches(rows, batch_size):
-                summary = tx.run(query, rows=batch).consume()
-                if summary.counters.relationships_created != count:
-                    # an end was deleted since the document was checked: write nothing
-                    raise Conflict(
-                        f"a record that {rt.field} refers to was deleted while the document "
-                        "was being loaded; nothing was written. Load it again."
-                    )
-                done += count
-                if progress:
-                    progress(done, total)
+        for rt, rows in plan.rels:
+            by_node, by_key = _split_targets(rt, rows, node_ids)
+            for query, split in (
+                (_rel_query(rt, by_node_id=True), by_node),
+                (_rel_query(rt), by_key),
+            ):
+                for batch, count in _rel_batches(split, batch_size):
+                    summary = tx.run(query, rows=batch).consume()
+                    if summary.counters.relationships_created != count:
+                        # an end was deleted since the document was checked: write nothing
+                        raise Conflict(
+                            f"a record that {rt.field} refers to was deleted while the "
+                            "document was being loaded; nothing was written. Load it again."
+                        )
+                    done += count
+                    if progress:
+                        progress(done, total)
         restore_changes(tx, changes, imported_by=imported_by)
         if in_transaction is not None:
             in_transaction(tx)
@@ -344,6 +372,35 @@ def _load(
     return report
 
 
+def _split_targets(
+    rt: RelType, rows: list[list[Any]], node_ids: dict[str, dict[str, int]]
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """``rows`` as rows by node id (both ends written by this load) and rows by record id.
+
+    The owner is always in the document; a target is too unless the document refers to a
+    record already in the graph (a merge), which is then looked up by its id.
+    """
+    owners = node_ids[rt.owner]
+    others = node_ids[rt.end if rt.owner_is_start else rt.start]
+    with_props = rt.field in _ENTRY_FIELDS
+    by_node: list[list[Any]] = []
+    by_key: list[list[Any]] = []
+    for owner, targets in rows:
+        found: list[Any] = []
+        missing: list[Any] = []
+        for t in targets:
+            node = others.get(t[0] if with_props else t)
+            if node is None:
+                missing.append(t)
+            else:
+                found.append([node, t[1], t[2]] if with_props else node)
+        if found:
+            by_node.append([owners[owner], found])
+        if missing:
+            by_key.append([owner, missing])
+    return by_node, by_key
+
+
 def _rel_batches(rows: list[list[Any]], size: int) -> Iterator[tuple[list[list[Any]], int]]:
     """Batches of ``[owner, [targets]]`` rows of about ``size`` relationships each."""
     batch: list[list[Any]] = []
@@ -364,8 +421,8 @@ class _WritePlan:
 
     #: per node type: (type, create query, merge query, rows of new records, rows of existing)
     nodes: list[tuple[NodeType, str, str, list[list[Any]], list[list[Any]]]]
-    #: per relationship type: (type, query, rows ``[owner id, [targets]]``)
-    rels: list[tuple[RelType, str, list[list[Any]]]]
+    #: per relationship type: (type, rows ``[owner id, [targets]]``)
+    rels: list[tuple[RelType, list[list[Any]]]]
     relationships: int
 
     @property
@@ -392,7 +449,7 @@ def _write_plan(doc: Document, known: KnownGraph) -> _WritePlan:
             if targets:
                 rows.append([record.id, targets])
                 count += len(targets)
-        rels.append((rt, _rel_query(rt), rows))
+        rels.append((rt, rows))
     return _WritePlan(nodes, rels, count)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import DATASET_2021, ROOT, TURVA, count_nodes, wipe
+from tests.conftest import DATASET_2021, ROOT, TURVA, count_nodes, measure, wipe
 from turva.graph.domain.formats import read_document_data
 from turva.graph.store.export import export_document
 from turva.graph.store.load import load_document
@@ -75,13 +75,13 @@ def test_a_record_replaces_its_properties_and_owned_relationships(empty_graph, t
     update = {
         "format": "turva/1",
         "measures": [
-            {
-                "id": "m-campaign",
-                "title": {"fi": "Uusi nimi"},
-                "status": "done",
-                "responsible": [{"organisation": "SPR", "role": "lead"}],
-                "addresses": ["harassment"],
-            }
+            measure(
+                "m-campaign",
+                "Uusi nimi",
+                "done",
+                [{"organisation": "SPR", "role": "lead"}],
+                ["harassment"],
+            )
         ],
     }
     report = load_document(empty_graph, update)
@@ -315,15 +315,7 @@ def test_a_document_may_refer_to_records_only_in_the_graph(empty_graph):
     load_document(empty_graph, read_document_data(SMALL))
     doc = {
         "format": "turva/1",
-        "measures": [
-            {
-                "id": "m-new",
-                "title": {"fi": "Uusi"},
-                "status": "planned",
-                "responsible": [],
-                "addresses": ["online-fraud"],
-            }
-        ],
+        "measures": [measure("m-new", "Uusi", "planned", [], ["online-fraud"])],
     }
     report = load_document(empty_graph, doc)
     assert report.relationships == 1

@@ -439,3 +439,29 @@ def test_a_load_makes_an_earlier_if_match_stale(api, graph_2021, dataset_2021):
     )
     assert stale.status_code == 412, stale.text
     assert api.get("/api/v1/measures/M02").json() == before.json()
+
+
+def test_writers_of_one_record_take_turns_in_the_process_others_do_not_wait():
+    import time as clock
+
+    from turva.graph.store.transactions import one_at_a_time
+
+    inside: dict[str, int] = {}
+    most: dict[str, int] = {}
+    guard = threading.Lock()
+
+    def write(key: str) -> None:
+        with one_at_a_time(("Measure", key)):
+            with guard:
+                inside[key] = inside.get(key, 0) + 1
+                most[key] = max(most.get(key, 0), inside[key])
+                most["all"] = max(most.get("all", 0), sum(inside.values()))
+            clock.sleep(0.05)
+            with guard:
+                inside[key] -= 1
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(write, ["M01"] * 8 + [f"M{i}" for i in range(10, 18)]))
+    assert most["M01"] == 1  # one at a time
+    # writers of other records were inside at the same time as M01's
+    assert most["all"] >= 2

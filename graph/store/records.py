@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from turva.graph.domain import model
 from turva.graph.domain.properties import (
     owned_rel_types,
+    property_keys,
     record_dict,
     relationship_rows,
     to_properties,
@@ -51,7 +52,12 @@ from turva.graph.errors import Conflict, NotFound, ValidationFailed, ValidationI
 from turva.graph.store import idempotency
 from turva.graph.store.history import record_change
 from turva.graph.store.idempotency import IdempotencyKey
-from turva.graph.store.transactions import read_page, read_rows, write_transaction
+from turva.graph.store.transactions import (
+    one_at_a_time,
+    read_page,
+    read_rows,
+    write_transaction,
+)
 from turva.graph.store.versions import VERSION_PROPERTY, check_if_match, etag_of, lock_record
 
 __all__ = [
@@ -331,8 +337,15 @@ def _write(
         # CREATE, not MERGE: the id's uniqueness constraint refuses a second create
         tx.run(f"CREATE (n:{label(nt.label)}) SET n = $props", props=props).consume()
     else:
+        # Every property but the id, which never changes: writing a uniquely constrained
+        # property again would also take an exclusive lock on its index entry, for
+        # nothing. A key missing from the record is set to null, which removes it.
+        changes = {k: None for k in property_keys(nt)} | props
+        del changes["id"]
         tx.run(
-            f"MATCH (n:{label(nt.label)} {{id: $id}}) SET n = $props", id=record.id, props=props
+            f"MATCH (n:{label(nt.label)} {{id: $id}}) SET n += $changes",
+            id=record.id,
+            changes=changes,
         ).consume()
     for rt in owned_rel_types(nt.label):
         if not create:
@@ -526,7 +539,8 @@ def _rewrite(
             authorize=authorize,
         )[0]
 
-    return write_transaction(driver, work, database=database)
+    with one_at_a_time((nt.label, record_id)):
+        return write_transaction(driver, work, database=database)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -648,4 +662,5 @@ def delete_record(
         )
         return before
 
-    return write_transaction(driver, work, database=database)
+    with one_at_a_time((nt.label, record_id)):
+        return write_transaction(driver, work, database=database)

@@ -14,15 +14,18 @@ a reader, which the driver retries itself.
 
 from __future__ import annotations
 
+import contextlib
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
+from weakref import WeakValueDictionary
 
 from neo4j import Driver, ManagedTransaction, Record, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 
-__all__ = ["write_transaction", "retryable_cause", "read_rows", "read_page"]
+__all__ = ["write_transaction", "retryable_cause", "read_rows", "read_page", "one_at_a_time"]
 
 T = TypeVar("T")
 
@@ -103,3 +106,35 @@ def read_page(
     rows = read_rows(driver, page_query, params, database)
     counted = read_rows(driver, count_query, params, database)
     return rows, int(counted[0]["n"])
+
+
+class _Turn:
+    """A lock that a weak dictionary can hold (``threading.Lock`` cannot be weakly referenced)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+
+_turns: WeakValueDictionary[Hashable, _Turn] = WeakValueDictionary()
+_turns_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_at_a_time(key: Hashable) -> Iterator[None]:
+    """Let this process's writers of one record (``key``) into Neo4j one after the other.
+
+    Correctness does not depend on it: the record's node lock in Neo4j serialises writers
+    of every process. But with dozens of writers queued on one node lock, Neo4j's deadlock
+    detection reports false deadlocks by the dozen, and once a waiter hung for the full
+    120 s socket time-out (32 concurrent PUTs in CI); a queue here keeps them out of
+    Neo4j's lock manager. Entries vanish with their last user.
+
+    >>> with one_at_a_time(("Measure", "M01")):
+    ...     pass
+    """
+    with _turns_guard:
+        turn = _turns.get(key)
+        if turn is None:
+            turn = _turns[key] = _Turn()
+    with turn.lock:
+        yield

@@ -7,6 +7,7 @@ turn it into one clear paragraph (or a problem+json body) instead of a traceback
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Self
 
 __all__ = [
     "TurvaError",
@@ -26,6 +27,24 @@ class TurvaError(Exception):
 
     #: a short title, used as the problem+json title
     title = "turva error"
+    #: the catalogue's message id (English, with ``%(name)s`` placeholders) and its
+    #: values, when the error was raised with :meth:`said`: a person's language can
+    #: then be put in instead of the English text (the CLI does)
+    message_id: str | None = None
+    params: dict[str, Any] = {}
+
+    @classmethod
+    def said(cls, message_id: str, **params: Any) -> Self:
+        """The error whose text is ``message_id % params``, translatable later.
+
+        >>> e = NotFound.said("unknown phenomenon %(id)s", id="'kyber'")
+        >>> str(e), e.message_id, e.params
+        ("unknown phenomenon 'kyber'", 'unknown phenomenon %(id)s', {'id': "'kyber'"})
+        """
+        error = cls(message_id % params)
+        error.message_id = message_id
+        error.params = params
+        return error
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 from neo4j import Driver
 
 from turva.graph.errors import BadArgument, NotFound
+from turva.graph.messages import N_
 from turva.queries.results import (
     Connection,
     Coverage,
@@ -103,13 +104,22 @@ class Analyses:
         if isinstance(period, bool) or not isinstance(period, int):
             raise BadArgument(f"{name} must be a year such as 2021, got {period!r}")
         if period not in periods:
-            known = (
-                "periods in the graph: " + ", ".join(str(p) for p in periods)
-                if periods
-                else "the graph has no priority groups"
-            )
             which = "" if name == "period" else f" ({name})"
-            raise BadArgument(f"no priority groups for period {period}{which}; {known}")
+            if not periods:
+                raise BadArgument.said(
+                    N_("no priority groups for period %(period)s%(which)s; the graph has none"),
+                    period=period,
+                    which=which,
+                )
+            raise BadArgument.said(
+                N_(
+                    "no priority groups for period %(period)s%(which)s; "
+                    "periods in the graph: %(periods)s"
+                ),
+                period=period,
+                which=which,
+                periods=", ".join(str(p) for p in periods),
+            )
         return period
 
     # --- the analyses ----------------------------------------------------------------
@@ -123,7 +133,7 @@ class Analyses:
         used = self._period(period)
         row = self._one("who_addresses", phenomenon=phenomenon, period=used)
         if not row["found"]:
-            raise NotFound(f"unknown phenomenon {phenomenon!r}")
+            raise NotFound.said(N_("unknown phenomenon %(id)s"), id=repr(phenomenon))
         return WhoAddresses(phenomenon=phenomenon, actors=row["actors"], period=used)
 
     def gaps(self, period: int | None = None, as_of: dt.date | None = None) -> Gaps:
@@ -164,7 +174,7 @@ class Analyses:
         """One organisation: its branch, groups by period, bodies, measures, phenomena."""
         rows = self._run("profile", organisation=organisation)
         if not rows:
-            raise NotFound(f"unknown organisation {organisation!r}")
+            raise NotFound.said(N_("unknown organisation %(id)s"), id=repr(organisation))
         return Profile(**rows[0])
 
     def path(self, a: str, b: str) -> Connection:
@@ -172,7 +182,7 @@ class Analyses:
         row = self._one("path", a=a, b=b)
         for found, org in ((row["found_a"], a), (row["found_b"], b)):
             if not found:
-                raise NotFound(f"unknown organisation {org!r}")
+                raise NotFound.said(N_("unknown organisation %(id)s"), id=repr(org))
         nodes = row["path"]
         return Connection(a=a, b=b, length=len(nodes) - 1 if nodes else None, path=nodes)
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from turva.graph.errors import BadArgument
+from turva.graph.messages import N_
 from turva.queries.results import AnalysisResult
 
 __all__ = [
@@ -89,8 +90,10 @@ def _chosen(result: AnalysisResult, section: str | None) -> dict[str, tuple[str,
     if section is None:
         return columns
     if section not in columns:
-        raise BadArgument(
-            f"unknown section {section!r}; the sections of this analysis are: " + ", ".join(columns)
+        raise BadArgument.said(
+            N_("unknown section %(section)s; the sections of this analysis are: %(known)s"),
+            section=repr(section),
+            known=", ".join(columns),
         )
     return {section: columns[section]}
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from turva.graph.errors import TurvaError, ValidationFailed
-from turva.graph.messages import LANGS, N_, gettext_for, ngettext_for
+from turva.graph.messages import LANGS, gettext_for, ngettext_for
 from turva.graph.settings import Settings
 
 __all__ = [
@@ -90,49 +90,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 # --- the errors the layers below raise, in the command's language ------------------------
 
-#: an error text as the layers below write it (English) -> the catalogue's message id;
-#: the named groups fill the id's placeholders
-_KNOWN_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.S), message)
-    for pattern, message in (
-        (r"unknown phenomenon (?P<id>'.*')", N_("unknown phenomenon %(id)s")),
-        (r"unknown organisation (?P<id>'.*')", N_("unknown organisation %(id)s")),
-        (
-            r"no priority groups for period (?P<period>\S+?)(?P<which> \(\w+\))?; "
-            r"periods in the graph: (?P<periods>.*)",
-            N_(
-                "no priority groups for period %(period)s%(which)s; "
-                "periods in the graph: %(periods)s"
-            ),
-        ),
-        (
-            r"no priority groups for period (?P<period>\S+?)(?P<which> \(\w+\))?; "
-            r"the graph has no priority groups",
-            N_("no priority groups for period %(period)s%(which)s; the graph has none"),
-        ),
-        (
-            r"unknown section (?P<section>'.*'); the sections of this analysis are: (?P<known>.*)",
-            N_("unknown section %(section)s; the sections of this analysis are: %(known)s"),
-        ),
-        (
-            r"no active token has the id or name (?P<key>'.*')",
-            N_("no active token has the id or name %(key)s"),
-        ),
-        (
-            r"give the token a name of 1-100 characters \(--name\)",
-            N_("give the token a name of 1-100 characters (--name)"),
-        ),
-        (
-            r"an editor token writes for organisations: give at least one --organisation ID",
-            N_("an editor token writes for organisations: give at least one --organisation ID"),
-        ),
-        (
-            r"--organisation applies to editor tokens only, not to (?P<role>\S+)",
-            N_("--organisation applies to editor tokens only, not to %(role)s"),
-        ),
-    )
-)
-
 #: how many validation issues the command lists (as :class:`ValidationFailed` does)
 MAX_ISSUES = 200
 
@@ -140,10 +97,11 @@ MAX_ISSUES = 200
 def error_text(error: TurvaError) -> str:
     """What the command prints for ``error``, in its language.
 
-    The errors of the analyses and of tokens that a person meets most are translated;
-    the list of a document's validation issues keeps each issue's English text with its
-    field path (``measures[12].addresses[0]: unknown phenomenon 'kyber'``), and other
-    errors (a Neo4j that cannot be reached, an unreadable file) their English text.
+    An error raised with :meth:`~turva.graph.errors.TurvaError.said` (the analyses' and
+    the tokens' errors) comes in the command's language. The list of a document's
+    validation issues keeps each issue's English text with its field path
+    (``measures[12].addresses[0]: unknown phenomenon 'kyber'``), and other errors (a
+    Neo4j that cannot be reached, an unreadable file) keep their English text.
     """
     if isinstance(error, ValidationFailed):
         issues = error.issues
@@ -156,12 +114,6 @@ def error_text(error: TurvaError) -> str:
         if len(issues) > MAX_ISSUES:
             lines.append("  " + _("... and %(n)s more") % {"n": len(issues) - MAX_ISSUES})
         return "\n".join([head, *lines])
-    text = str(error)
-    if current_lang() == CLI_DEFAULT_LANG:
-        return text
-    for pattern, message in _KNOWN_ERRORS:
-        found = pattern.fullmatch(text)
-        if found:
-            values = {k: v or "" for k, v in found.groupdict().items()}
-            return _(message) % values
-    return text
+    if error.message_id is not None:
+        return _(error.message_id) % error.params
+    return str(error)

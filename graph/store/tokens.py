@@ -20,6 +20,7 @@ from neo4j import Driver, ManagedTransaction
 
 from turva.graph.domain.schema import label
 from turva.graph.errors import BadArgument, Conflict, NotFound
+from turva.graph.messages import N_
 from turva.graph.store.history import record_change
 from turva.graph.store.transactions import read_rows, write_transaction
 
@@ -104,16 +105,18 @@ def create_token(
     """
     name = name.strip()
     if not name or len(name) > 100:
-        raise BadArgument("give the token a name of 1-100 characters (--name)")
+        raise BadArgument.said(N_("give the token a name of 1-100 characters (--name)"))
     if role not in ROLES:
         raise BadArgument(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     orgs = sorted(set(organisations))
     if role == "editor" and not orgs:
-        raise BadArgument(
-            "an editor token writes for organisations: give at least one --organisation ID"
+        raise BadArgument.said(
+            N_("an editor token writes for organisations: give at least one --organisation ID")
         )
     if role != "editor" and orgs:
-        raise BadArgument(f"--organisation applies to editor tokens only, not to {role}")
+        raise BadArgument.said(
+            N_("--organisation applies to editor tokens only, not to %(role)s"), role=role
+        )
     token_id = secrets.token_hex(6)
     secret = f"turva_{token_id}_{secrets.token_urlsafe(32)}"
     now = dt.datetime.now(dt.UTC)
@@ -187,7 +190,9 @@ def revoke_token(
             key=id_or_name,
         ).data()
         if not rows:
-            raise NotFound(f"no active token has the id or name {id_or_name!r}")
+            raise NotFound.said(
+                N_("no active token has the id or name %(key)s"), key=repr(id_or_name)
+            )
         props = rows[0]["props"]
         before = _token(props).public()
         now = dt.datetime.now(dt.UTC)

@@ -17,7 +17,7 @@ from neo4j import Driver
 from tests.api_client import client
 from turva.api import web
 from turva.graph.domain.model import BODY_KINDS, MEASURE_STATUSES, ORGANISATION_KINDS
-from turva.graph.messages import LANGS, LOCALE_DIR, gettext_for
+from turva.graph.messages import LANGS, gettext_for, po_files
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "api" / "templates"
@@ -25,8 +25,18 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _po(lang: str) -> Catalog:
-    with (LOCALE_DIR / lang / "LC_MESSAGES" / "turva.po").open("rb") as handle:
-        return read_po(handle, locale=lang)
+    """The catalogue of ``lang`` as the service reads it: ``turva.po``, then any other file."""
+    merged = Catalog(locale=lang)
+    for path in po_files(lang):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=lang):
+                if not message.id:
+                    continue
+                have = merged.get(message.id, context=message.context)
+                done = have is not None and not have.fuzzy and _forms(have.string)
+                if not done or not all(_forms(have.string)):
+                    merged[message.id] = message
+    return merged
 
 
 def _keywords() -> list[str]:

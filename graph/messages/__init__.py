@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 
@@ -31,6 +32,7 @@ __all__ = [
     "ngettext_for",
     "pgettext_for",
     "pick_lang",
+    "po_files",
 ]
 
 DOMAIN = "turva"
@@ -69,26 +71,39 @@ def pick_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+def po_files(lang: str) -> list[Path]:
+    """The ``.po`` files of ``lang``: ``turva.po`` first, then any others in its folder.
+
+    The others are work in progress (one per change under way, so that parallel changes do
+    not edit one file); the first file that translates a message wins.
+    """
+    folder = LOCALE_DIR / pick_lang(lang) / "LC_MESSAGES"
+    main = folder / f"{DOMAIN}.po"
+    return [main, *sorted(p for p in folder.glob("*.po") if p != main)]
+
+
+def _read(path: Path, lang: str) -> list[Any]:
+    with path.open("rb") as handle:
+        return list(read_po(handle, locale=lang))
+
+
 @cache
 def catalogue(lang: str) -> Mapping[str | tuple[str, str], str | tuple[str, ...]]:
     """The reviewed translations of ``lang``: message id (or singular/plural pair) -> text."""
-    path = LOCALE_DIR / pick_lang(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as handle:
-        parsed = read_po(handle, locale=pick_lang(lang))
     entries: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
-    for message in parsed:
+    for message in (m for path in po_files(lang) for m in _read(path, pick_lang(lang))):
         if not message.id or message.fuzzy:
             continue
         if message.context:
             if message.string and not isinstance(message.id, tuple | list):
-                entries[f"{message.context}\x04{message.id}"] = str(message.string)
+                entries.setdefault(f"{message.context}\x04{message.id}", str(message.string))
             continue
         if isinstance(message.id, tuple | list):
             plurals = tuple(message.string or ())
-            if all(plurals):
-                entries[(message.id[0], message.id[1])] = plurals
+            if plurals and all(plurals):
+                entries.setdefault((message.id[0], message.id[1]), plurals)
         elif message.string:
-            entries[message.id] = str(message.string)
+            entries.setdefault(message.id, str(message.string))
     return entries
 
 

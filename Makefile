@@ -42,7 +42,7 @@ format:
 
 # Extract every marked string (code and templates) and merge it into the fi/sv/en catalogues.
 messages:
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NC_:1c,2 -k pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NC_:1c,2 -k help_text -k pgettext:1c,2 --no-location --sort-output \
 	  --project turva -o graph/messages/turva.pot .
 	for lang in fi sv en; do \
 	  po=graph/messages/locale/$$lang/LC_MESSAGES/turva.po; \

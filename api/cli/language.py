@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 
 from pydantic import ValidationError
@@ -26,6 +27,7 @@ __all__ = [
     "_",
     "current_lang",
     "error_text",
+    "help_text",
     "locale_lang",
     "ngettext",
     "use_lang",
@@ -86,6 +88,33 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a text with a number ``n`` in the command's language."""
     return ngettext_for(current_lang())(singular, plural, n)
+
+
+def _asked_on_command_line(argv: list[str]) -> str | None:
+    """The ``--lang`` value on a command line (help texts are made before options are read).
+
+    >>> _asked_on_command_line(["turva", "--lang", "sv", "load", "--help"])
+    'sv'
+    >>> _asked_on_command_line(["turva", "--lang=fi"]), _asked_on_command_line(["turva"])
+    ('fi', None)
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGS else None
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+            return value if value in LANGS else None
+    return None
+
+
+def help_text(message: str) -> str:
+    """A command's or option's ``--help`` text in the language the command line asks for.
+
+    Typer reads help texts when the command modules are imported, before ``--lang`` is
+    parsed, so this looks at ``sys.argv`` itself, then ``TURVA_LANG`` and the locale.
+    ``make messages`` extracts every ``help_text("...")``.
+    """
+    return gettext_for(_asked_on_command_line(sys.argv) or current_lang())(message)
 
 
 # --- the errors the layers below raise, in the command's language ------------------------

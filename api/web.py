@@ -33,9 +33,11 @@ from turva.api.i18n import COOKIE as LANG_COOKIE
 from turva.api.i18n import LANG_NAMES, LANGS, asked_lang, choose_lang, page_words, text_in
 from turva.api.problems import ProblemError
 from turva.api.search import search
+from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
 from turva.graph.domain.schema import NODE_TYPES, label
+from turva.graph.domain.words import BODY_KINDS, ORGANISATION_KINDS, RECORD_TYPES, ROLES, STATUSES
 from turva.graph.errors import BadArgument, NotFound
-from turva.graph.messages import N_, gettext_for
+from turva.graph.messages import gettext_for
 from turva.graph.settings import Settings
 from turva.graph.store import records as store
 from turva.graph.store.tokens import authenticate
@@ -51,46 +53,7 @@ router = APIRouter(include_in_schema=False)
 pages = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
-# The words of enum values and section names, translated on the page: ``{{ _(STATUSES[s]) }}``.
-#: a measure's status
-STATUSES = {
-    "planned": N_("planned"),
-    "ongoing": N_("ongoing"),
-    "done": N_("done"),
-    "cancelled": N_("cancelled"),
-}
-#: an organisation's role in a priority group, a cooperation body or a measure
-ROLES = {"lead": N_("lead"), "member": N_("member"), "partner": N_("partner")}
-#: an organisation's kind
-ORGANISATION_KINDS = {
-    "ministry": N_("ministry"),
-    "agency": N_("agency"),
-    "regional": N_("regional actor"),
-    "municipality": N_("municipality"),
-    "wellbeing-county": N_("wellbeing services county"),
-    "ngo": N_("NGO"),
-    "association": N_("association"),
-    "research": N_("research institute"),
-    "business": N_("business"),
-    "other": N_("other"),
-}
-#: a cooperation body's kind
-BODY_KINDS = {
-    "cooperation-group": N_("cooperation group"),
-    "expert-network": N_("expert network"),
-    "secretariat": N_("secretariat"),
-}
-#: one record of each resource (a search hit's type)
-RECORD_TYPES = {
-    "themes": N_("Theme"),
-    "branches": N_("Administrative branch"),
-    "organisations": N_("Organisation"),
-    "phenomena": N_("Phenomenon"),
-    "priority-groups": N_("Priority group"),
-    "bodies": N_("Cooperation body"),
-    "goals": N_("Goal"),
-    "measures": N_("Measure"),
-}
+# The words of enum values, translated on the page: ``{{ _(STATUSES[s]) }}``.
 GAP_RECORDS = {
     "unaddressed_phenomena": "phenomena",
     "single_branch_phenomena": "phenomena",
@@ -102,6 +65,8 @@ GAP_RECORDS = {
 }
 
 templates.env.globals.update(
+    PROVENANCE=provenance,
+    PROVENANCE_WORDS=PROVENANCE_WORDS,
     text_in=text_in,
     STATUSES=STATUSES,
     ROLES=ROLES,

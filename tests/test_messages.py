@@ -16,6 +16,7 @@ from neo4j import Driver
 
 from tests.api_client import client
 from turva.api import web
+from turva.graph.domain import words
 from turva.graph.domain.model import BODY_KINDS, MEASURE_STATUSES, ORGANISATION_KINDS
 from turva.graph.messages import LANGS, gettext_for, po_files
 
@@ -119,13 +120,13 @@ def test_swedish_is_mostly_written():
 
 
 def test_every_enum_value_has_words():
-    assert set(web.STATUSES) == set(MEASURE_STATUSES)
-    assert set(web.ORGANISATION_KINDS) == set(ORGANISATION_KINDS)
-    assert set(web.BODY_KINDS) == set(BODY_KINDS)
-    assert set(web.ROLES) == {"lead", "member", "partner"}
+    assert set(words.STATUSES) == set(MEASURE_STATUSES)
+    assert set(words.ORGANISATION_KINDS) == set(ORGANISATION_KINDS)
+    assert set(words.BODY_KINDS) == set(BODY_KINDS)
+    assert set(words.ROLES) == {"lead", "member", "partner"}
     fi = gettext_for("fi")
-    assert fi(web.STATUSES["ongoing"]) == "käynnissä"
-    assert fi(web.ORGANISATION_KINDS["ministry"]) == "ministeriö"
+    assert fi(words.STATUSES["ongoing"]) == "käynnissä"
+    assert fi(words.ORGANISATION_KINDS["ministry"]) == "ministeriö"
 
 
 def test_no_per_request_callables_on_the_shared_template_environment():

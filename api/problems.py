@@ -19,6 +19,7 @@ from neo4j.exceptions import ResultFailedError, ServiceUnavailable, SessionExpir
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from turva.graph.domain.validate import describe
 from turva.graph.errors import (
     BadArgument,
     Conflict,
@@ -26,7 +27,9 @@ from turva.graph.errors import (
     NotFound,
     TurvaError,
     ValidationFailed,
+    render,
 )
+from turva.graph.messages import LANGS, N_, gettext_for, ngettext_for
 from turva.graph.store.idempotency import IdempotencyKeyReused
 from turva.graph.store.transactions import retryable_cause
 from turva.graph.store.versions import StaleRecord
@@ -167,9 +170,33 @@ def _pointer(loc: tuple[Any, ...], *, keep_last: bool = False) -> str:
     return "".join("/" + p for p in parts)
 
 
-def unavailable() -> JSONResponse:
+def problem_lang(request: Request) -> str:
+    """The language of a problem's ``detail``: ``?lang=``, then ``Accept-Language``, else
+    English (an API client that asks nothing gets the English it always got).
+
+    Field paths, pointers, ``type`` and ``title`` stay the same in every language.
+    """
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    best, best_q = "en", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, param = part.strip().partition(";")
+        code = tag.strip().split("-")[0].lower()
+        try:
+            q = float(param.strip()[2:]) if param.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        if code in LANGS and q > best_q:
+            best, best_q = code, q
+    return best
+
+
+def unavailable(lang: str = "en") -> JSONResponse:
     return problem(
-        503, "Neo4j unavailable", "The graph database is unreachable; try again shortly."
+        503,
+        "Neo4j unavailable",
+        gettext_for(lang)(N_("The graph database is unreachable; try again shortly.")),
     )
 
 
@@ -177,20 +204,27 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Map every exception to a problem response."""
 
     @app.exception_handler(TurvaError)
-    async def turva_error(_: Request, exc: TurvaError) -> JSONResponse:
+    async def turva_error(request: Request, exc: TurvaError) -> JSONResponse:
+        lang = problem_lang(request)
         if isinstance(exc, DatabaseUnavailable):
-            return unavailable()
+            return unavailable(lang)
         status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
         extra: dict[str, Any] = {}
         if isinstance(exc, ValidationFailed):
+            gettext, ngettext = gettext_for(lang), ngettext_for(lang)
             extra["errors"] = [
-                {"pointer": i.pointer, "path": i.path, "detail": i.message} for i in exc.issues
+                {"pointer": i.pointer, "path": i.path, "detail": i.text(gettext)}
+                for i in exc.issues
             ]
-            detail = f"{len(exc.issues)} validation error(s); nothing was written. " + "; ".join(
-                str(i) for i in exc.issues[:5]
-            )
+            n = len(exc.issues)
+            head = ngettext(
+                "%(n)s validation error; nothing was written.",
+                "%(n)s validation errors; nothing was written.",
+                n,
+            ) % {"n": n}
+            detail = head + " " + "; ".join(i.line(gettext) for i in exc.issues[:5])
         else:
-            detail = str(exc)
+            detail = exc.text_in(lang)
         headers: dict[str, str] = {}
         if isinstance(exc, Conflict):
             extra["referenced_by"] = exc.referenced_by
@@ -204,11 +238,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(exc.status, None, exc.detail, headers=exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        gettext = gettext_for(problem_lang(request))
         errors = []
         for e in exc.errors():
             loc = tuple(e["loc"])
-            item: dict[str, Any] = {"detail": str(e["msg"])}
+            item: dict[str, Any] = {"detail": render(*describe(e), gettext)}
             if loc and loc[0] == "body":
                 item["pointer"] = _pointer(loc[1:], keep_last=e["type"] == "extra_forbidden")
             elif loc and loc[0] in ("query", "path", "header", "cookie"):
@@ -220,7 +255,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         where = ", ".join(
             f"{i.get('pointer') or i.get('parameter') or '/'}: {i['detail']}" for i in errors[:5]
         )
-        return problem(422, "Invalid request", f"The request is not valid: {where}", errors=errors)
+        detail = gettext(N_("The request is not valid: %(where)s")) % {"where": where}
+        return problem(422, "Invalid request", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -229,9 +265,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceUnavailable)
     @app.exception_handler(SessionExpired)
     @app.exception_handler(TransientError)
-    async def neo4j_down(_: Request, exc: Exception) -> JSONResponse:
+    async def neo4j_down(request: Request, exc: Exception) -> JSONResponse:
         log.warning("Neo4j unavailable: %s", type(exc).__name__)
-        return unavailable()
+        return unavailable(problem_lang(request))
 
     @app.exception_handler(ResultFailedError)
     async def result_failed(_: Request, exc: ResultFailedError) -> JSONResponse:

@@ -12,8 +12,10 @@ from neo4j import Driver
 from pydantic import ValidationError
 from rich.console import Console
 
-from turva.api.cli.language import _, use_lang
+from turva.api.cli.language import _, current_lang, help_text, use_lang
+from turva.graph.domain.validate import issues_from
 from turva.graph.errors import BadArgument
+from turva.graph.messages import N_, gettext_for
 from turva.graph.server.connection import open_driver
 from turva.graph.server.managed import LocalServer
 from turva.graph.settings import Settings
@@ -33,8 +35,9 @@ T = TypeVar("T")
 
 app = typer.Typer(
     name="turva",
-    help="turva: the knowledge graph of Finland's national cooperation model "
-    "for internal security.",
+    help=help_text(
+        "turva: the knowledge graph of Finland's national cooperation model for internal security."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -57,9 +60,12 @@ def _choose_lang(
         Lang | None,
         typer.Option(
             "--lang",
-            help="Language of tables and messages: fi, sv or en. Default: TURVA_LANG, "
-            "else the locale (LC_ALL, LC_MESSAGES, LANG), else en. "
-            "--format json, csv and md print the same in every language.",
+            help=help_text(
+                "Language of tables and messages: fi, sv or en. Default: TURVA_LANG, "
+                "else the locale (LC_ALL, LC_MESSAGES, LANG), else en. "
+                "--format json prints the same in every language; csv, md and xlsx have "
+                "headings and names in it."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -71,12 +77,12 @@ def settings() -> Settings:
     try:
         return Settings()
     except ValidationError as e:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in e.errors()
-        )
-        raise BadArgument(
-            _("an environment variable has a value turva cannot use: %(problems)s")
-            % {"problems": problems}
+        # each problem in the command's language, named by its variable (TURVA_LANG...)
+        gettext = gettext_for(current_lang())
+        problems = "; ".join(issue.line(gettext) for issue in issues_from(e))
+        raise BadArgument.said(
+            N_("an environment variable has a value turva cannot use: %(problems)s"),
+            problems=problems,
         ) from None
 
 

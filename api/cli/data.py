@@ -17,7 +17,7 @@ from neo4j import Driver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from turva.api.cli.common import app, driver_session, settings, stderr, stdout
-from turva.api.cli.language import _, ngettext
+from turva.api.cli.language import _, help_text, ngettext
 from turva.graph.domain.formats import format_for_path, read_document_data, suffix_text
 from turva.graph.domain.schema import apply_schema
 from turva.graph.store.documents import ImportResult, export_file, import_document
@@ -59,13 +59,26 @@ def _plain_progress(done: int, total: int) -> None:
         )
 
 
-@app.command()
+@app.command(
+    help=help_text(
+        "Validate a whole turva/1 file, then write it in one transaction (upsert by id)."
+    )
+)
 def load(
-    file: Annotated[Path, typer.Argument(help=f"A turva/1 document ({suffix_text()}).")],
-    replace: bool = typer.Option(False, "--replace", help="Make the graph equal to the file."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; write nothing."),
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=help_text("A turva/1 document (%(suffixes)s).") % {"suffixes": suffix_text()}
+        ),
+    ],
+    replace: bool = typer.Option(
+        False, "--replace", help=help_text("Make the graph equal to the file.")
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help=help_text("Validate only; write nothing.")
+    ),
     if_empty: bool = typer.Option(
-        False, "--if-empty", help="Load only when the graph has no records yet."
+        False, "--if-empty", help=help_text("Load only when the graph has no records yet.")
     ),
 ) -> None:
     """Validate a whole turva/1 file, then write it in one transaction (upsert by id)."""
@@ -111,14 +124,25 @@ def load(
         stdout.print(f"{file}: {_summary(result)}")
 
 
-@app.command()
+@app.command(
+    help=help_text(
+        "Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."
+    )
+)
 def export(
-    file: Annotated[Path, typer.Argument(help=f"Where to write: {suffix_text()}.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=help_text("Where to write: %(suffixes)s.") % {"suffixes": suffix_text()}
+        ),
+    ],
     history: bool = typer.Option(
-        True, "--history/--no-history", help="Include the change history (`changes:`)."
+        True, "--history/--no-history", help=help_text("Include the change history (`changes:`).")
     ),
     token_changes: bool = typer.Option(
-        False, "--token-changes", help="Also include the history of API tokens (names, roles)."
+        False,
+        "--token-changes",
+        help=help_text("Also include the history of API tokens (names, roles)."),
     ),
 ) -> None:
     """Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."""

@@ -4,8 +4,10 @@ The language is, in this order: the global option ``--lang fi|sv|en``, the varia
 ``TURVA_LANG`` (:class:`~turva.graph.settings.Settings`), the locale (``LC_ALL``, then
 ``LC_MESSAGES``, then ``LANG``, as POSIX reads them: ``fi_FI.UTF-8`` is Finnish, ``sv_FI``
 or ``sv_SE`` Swedish), else English. Every text a person reads goes through :func:`_` or
-:func:`ngettext` here, so ``make messages`` finds it; machine output (``--format
-json|csv|md``, ``--json``, a token's secret) never does.
+:func:`ngettext` here, so ``make messages`` finds it; machine output (``--format json``, ``--json``, a
+token's secret) never does. Tables for people (``--format table|csv|md|xlsx``) carry
+headings, enum words and names in the chosen language beside the ids
+(:func:`turva.queries.tables.readable_tables`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from turva.graph.errors import TurvaError, ValidationFailed
+from turva.graph.errors import TurvaError
 from turva.graph.messages import LANGS, gettext_for, ngettext_for
 from turva.graph.settings import Settings
 
@@ -119,30 +121,13 @@ def help_text(message: str) -> str:
 
 # --- the errors the layers below raise, in the command's language ------------------------
 
-#: how many validation issues the command lists (as :class:`ValidationFailed` does)
-MAX_ISSUES = 200
-
 
 def error_text(error: TurvaError) -> str:
     """What the command prints for ``error``, in its language.
 
-    An error raised with :meth:`~turva.graph.errors.TurvaError.said` (the analyses' and
-    the tokens' errors) comes in the command's language. The list of a document's
-    validation issues keeps each issue's English text with its field path
-    (``measures[12].addresses[0]: unknown phenomenon 'kyber'``), and other errors (a
-    Neo4j that cannot be reached, an unreadable file) keep their English text.
+    Every error turva raises carries its catalogue message
+    (:meth:`~turva.graph.errors.TurvaError.said`); a document's validation issues come
+    one a line, each with its field path (``measures[12].addresses[0]: tuntematon ilmiö
+    'kyber'``). An error without a message id keeps its English text.
     """
-    if isinstance(error, ValidationFailed):
-        issues = error.issues
-        head = ngettext(
-            "%(n)s error in the document; nothing was written. Fix it and load again:",
-            "%(n)s errors in the document; nothing was written. Fix these and load again:",
-            len(issues),
-        ) % {"n": len(issues)}
-        lines = [f"  {issue}" for issue in issues[:MAX_ISSUES]]
-        if len(issues) > MAX_ISSUES:
-            lines.append("  " + _("... and %(n)s more") % {"n": len(issues) - MAX_ISSUES})
-        return "\n".join([head, *lines])
-    if error.message_id is not None:
-        return _(error.message_id) % error.params
-    return str(error)
+    return error.text_in(current_lang())

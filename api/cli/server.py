@@ -7,12 +7,14 @@ from pathlib import Path
 import typer
 
 from turva.api.cli.common import app, driver_session, settings, stderr, stdout
-from turva.api.cli.language import _
+from turva.api.cli.language import _, help_text
 from turva.graph.domain.schema import apply_schema
 from turva.graph.server.connection import local_server
 from turva.graph.server.managed import legacy_store_moves
 
-neo4j_app = typer.Typer(help="Manage the local Neo4j server (used when NEO4J_URI is unset).")
+neo4j_app = typer.Typer(
+    help=help_text("Manage the local Neo4j server (used when NEO4J_URI is unset).")
+)
 app.add_typer(neo4j_app, name="neo4j")
 
 
@@ -29,7 +31,9 @@ def _local():
     return local_server(config)
 
 
-@neo4j_app.command("start")
+@neo4j_app.command(
+    "start", help=help_text("Start the local Neo4j (fetched from Maven Central on first use).")
+)
 def neo4j_start() -> None:
     """Start the local Neo4j (fetched from Maven Central on first use)."""
     server = _local()
@@ -40,14 +44,16 @@ def neo4j_start() -> None:
     stdout.print(text % {"uri": server.uri, "home": server.home})
 
 
-@neo4j_app.command("stop")
+@neo4j_app.command("stop", help=help_text("Shut the local Neo4j down cleanly."))
 def neo4j_stop() -> None:
     """Shut the local Neo4j down cleanly."""
     server = _local()
     stdout.print(_("local Neo4j stopped") if server.stop() else _("local Neo4j was not running"))
 
 
-@neo4j_app.command("status")
+@neo4j_app.command(
+    "status", help=help_text("Whether the local Neo4j runs, its pid, port and data folder.")
+)
 def neo4j_status() -> None:
     """Whether the local Neo4j runs, its pid, port and data folder."""
     status = _local().status()
@@ -82,10 +88,10 @@ def neo4j_status() -> None:
         raise typer.Exit(3)
 
 
-@app.command()
+@app.command(help=help_text("Serve the HTTP API and the web pages."))
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", help=help_text("Address to listen on.")),
+    port: int = typer.Option(8000, help=help_text("Port to listen on.")),
 ) -> None:
     """Serve the HTTP API and the web pages."""
     import uvicorn
@@ -101,7 +107,9 @@ def serve(
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
 
 
-@neo4j_app.command("fetch")
+@neo4j_app.command(
+    "fetch", help=help_text("Fetch Neo4j's jars from Maven Central into the cache (done once).")
+)
 def neo4j_fetch() -> None:
     """Fetch Neo4j's jars from Maven Central into the cache (done once)."""
     from turva.graph.server.managed import NEO4J_VERSION, fetch_neo4j

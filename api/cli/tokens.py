@@ -11,12 +11,13 @@ import typer
 from rich.table import Table
 
 from turva.api.cli.common import app, in_graph, stderr, stdout
-from turva.api.cli.language import _
+from turva.api.cli.language import _, help_text
 from turva.graph.errors import BadArgument
+from turva.graph.messages import N_
 from turva.graph.store.history import list_changes
 from turva.graph.store.tokens import ROLES, create_token, list_tokens, revoke_token
 
-token_app = typer.Typer(help="API tokens: who may read and write through the service.")
+token_app = typer.Typer(help=help_text("API tokens: who may read and write through the service."))
 app.add_typer(token_app, name="token")
 
 
@@ -27,22 +28,26 @@ def _who() -> str:
         return "cli:unknown"
 
 
-@token_app.command("create")
+@token_app.command(
+    "create", help=help_text("Make a token and print its secret once (only a hash is stored).")
+)
 def token_create(
-    role: str = typer.Option(..., "--role", help="reader, editor or admin."),
-    name: str = typer.Option(..., "--name", help="Who or what uses it, e.g. 'POHA analysts'."),
+    role: str = typer.Option(..., "--role", help=help_text("reader, editor or admin.")),
+    name: str = typer.Option(
+        ..., "--name", help=help_text("Who or what uses it, e.g. 'POHA analysts'.")
+    ),
     organisation: Annotated[
         list[str] | None,
         typer.Option(
-            "--organisation", help="Editor only: an organisation it writes for (repeatable)."
+            "--organisation",
+            help=help_text("Editor only: an organisation it writes for (repeatable)."),
         ),
     ] = None,
 ) -> None:
     """Make a token and print its secret once (only a hash is stored)."""
     if role not in ROLES:
-        raise BadArgument(
-            _("unknown role %(role)r: use --role %(roles)s")
-            % {"role": role, "roles": "|".join(ROLES)}
+        raise BadArgument.said(
+            N_("unknown role %(role)r: use --role %(roles)s"), role=role, roles="|".join(ROLES)
         )
     token, secret = in_graph(
         create_token, name=name, role=role, organisations=organisation or [], who=_who()
@@ -61,10 +66,12 @@ def token_create(
     print(secret)
 
 
-@token_app.command("list")
+@token_app.command(
+    "list", help=help_text("The tokens: id, name, role, organisations, created, revoked.")
+)
 def token_list(
-    all_: bool = typer.Option(False, "--all", help="Include revoked tokens."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    all_: bool = typer.Option(False, "--all", help=help_text("Include revoked tokens.")),
+    as_json: bool = typer.Option(False, "--json", help=help_text("Print JSON instead of a table.")),
 ) -> None:
     """The tokens: id, name, role, organisations, created, revoked."""
     tokens = in_graph(list_tokens, include_revoked=all_)
@@ -87,9 +94,9 @@ def token_list(
     stdout.print(table)
 
 
-@token_app.command("revoke")
+@token_app.command("revoke", help=help_text("Revoke a token: it stops working at once."))
 def token_revoke(
-    token: str = typer.Argument(..., help="The token's id or name."),
+    token: str = typer.Argument(..., help=help_text("The token's id or name.")),
 ) -> None:
     """Revoke a token: it stops working at once."""
     revoked = in_graph(revoke_token, token, who=_who())
@@ -105,12 +112,12 @@ def _since(value: str | None) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as e:
-        raise BadArgument(
-            _(
+        raise BadArgument.said(
+            N_(
                 "--since must be a date or date-time such as 2025-01-31 or 2025-01-31T12:00, "
-                "got %(value)r"
-            )
-            % {"value": value}
+                "got %(value)s"
+            ),
+            value=repr(value),
         ) from e
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
@@ -129,13 +136,21 @@ def _imported(change: dict) -> str:
     }
 
 
-@app.command("changes-log")
+@app.command(
+    "changes-log",
+    help=help_text(
+        "The change history, newest first: who changed what, when.\n\n"
+        "A change brought by a load says so in the last column: who imported it, and when."
+    ),
+)
 def changes_log(
-    type_: str | None = typer.Option(None, "--type", help="Record type, e.g. measures."),
-    id_: str | None = typer.Option(None, "--id", help="Record id."),
-    since: str | None = typer.Option(None, "--since", help="Date or date-time (UTC)."),
-    limit: int = typer.Option(50, "--limit", min=1, max=10000, help="At most this many."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with before/after."),
+    type_: str | None = typer.Option(None, "--type", help=help_text("Record type, e.g. measures.")),
+    id_: str | None = typer.Option(None, "--id", help=help_text("Record id.")),
+    since: str | None = typer.Option(None, "--since", help=help_text("Date or date-time (UTC).")),
+    limit: int = typer.Option(
+        50, "--limit", min=1, max=10000, help=help_text("At most this many.")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=help_text("Print JSON with before/after.")),
 ) -> None:
     """The change history, newest first: who changed what, when.
 

@@ -33,7 +33,8 @@ from typing import Any
 
 import yaml
 
-from turva.graph.errors import DataFileError
+from turva.graph.errors import DataFileError, InvalidValue, Word
+from turva.graph.messages import N_
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -107,6 +108,18 @@ class DocumentFormat:
 
 _FORMATS: dict[str, DocumentFormat] = {}
 
+#: what a document is called in messages when it has no file name
+DOCUMENT = Word(N_("document"))
+#: what the HTTP API calls a document sent to it (``decode_document(name=...)``)
+REQUEST_BODY = Word(N_("the request body"))
+
+
+def _named(name: str) -> str:
+    """``name`` as a word translated with the message when it is one of the two above."""
+    if isinstance(name, Word):
+        return name
+    return {str(DOCUMENT): DOCUMENT, str(REQUEST_BODY): REQUEST_BODY}.get(name, name)
+
 
 def register_format(fmt: DocumentFormat) -> DocumentFormat:
     """Add ``fmt`` to the registry; names, suffixes and media types must be new."""
@@ -128,7 +141,9 @@ def document_formats() -> tuple[DocumentFormat, ...]:
 
 
 def _or_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return Word(N_("%(items)s or %(last)s"), items=", ".join(items[:-1]), last=items[-1])
 
 
 def suffix_text() -> str:
@@ -141,18 +156,31 @@ def format_named(name: str) -> DocumentFormat:
     try:
         return _FORMATS[name.lower()]
     except KeyError:
-        raise DataFileError(
-            f"Unknown document format {name!r}; use {_or_list(list(_FORMATS))}."
+        raise DataFileError.said(
+            N_("Unknown document format %(name)s; use %(known)s."),
+            name=repr(name),
+            known=_or_list(list(_FORMATS)),
         ) from None
 
 
+#: what a person was doing with a file whose name has no known suffix, for the message
+_CANNOT = {
+    "read": N_("Cannot read %(path)s: use a %(suffixes)s file name."),
+    "load": N_("Cannot load %(path)s: use a %(suffixes)s file name."),
+    "export to": N_("Cannot export to %(path)s: use a %(suffixes)s file name."),
+}
+
+
 def format_for_path(path: Path, action: str = "read") -> DocumentFormat:
-    """The format a file name's suffix says; ``action`` ("load", "export") is for the message."""
+    """The format a file name's suffix says; ``action`` ("read", "load", "export to") is for
+    the message."""
     suffix = path.suffix.lower()
     for fmt in _FORMATS.values():
         if suffix in fmt.suffixes:
             return fmt
-    raise DataFileError(f"Cannot {action} {path}: use a {suffix_text()} file name.")
+    raise DataFileError.said(
+        _CANNOT.get(action, _CANNOT["read"]), path=path, suffixes=suffix_text()
+    )
 
 
 def format_for_media_type(content_type: str) -> DocumentFormat | None:
@@ -172,28 +200,39 @@ def read_document_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str,
     try:
         size = path.stat().st_size
     except OSError as e:
-        raise DataFileError(f"Cannot read {path}: {e.strerror}. Check the path.") from e
+        raise DataFileError.said(
+            N_("Cannot read %(path)s: %(reason)s. Check the path."), path=path, reason=e.strerror
+        ) from e
     if size > max_bytes:
-        raise DataFileError(
-            f"{path} is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit for one "
-            "document. Split it into several files and load them one after another."
+        raise DataFileError.said(
+            N_(
+                "%(path)s is %(size)s MiB, over the %(limit)s MiB limit for one document. "
+                "Split it into several files and load them one after another."
+            ),
+            path=path,
+            size=f"{size / 2**20:.1f}",
+            limit=f"{max_bytes / 2**20:.0f}",
         )
     fmt = format_for_path(path, "load")
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise DataFileError(f"Cannot read {path}: {e.strerror}.") from e
+        raise DataFileError.said(
+            N_("Cannot read %(path)s: %(reason)s."), path=path, reason=e.strerror
+        ) from e
     return decode_document(raw, fmt, name=str(path))
 
 
-def decode_document(raw: bytes, fmt: DocumentFormat, name: str = "document") -> dict[str, Any]:
+def decode_document(raw: bytes, fmt: DocumentFormat, name: str = DOCUMENT) -> dict[str, Any]:
     """Read ``raw`` in ``fmt``; the top level must be a mapping. ``name`` is for messages."""
+    name = _named(name)
     with _collector_paused():
         data = fmt.read(raw, name)
     if not isinstance(data, dict):
-        raise DataFileError(
-            f"{name} must be a mapping with 'format: turva/1' at the top, "
-            f"not {type(data).__name__}."
+        raise DataFileError.said(
+            N_("%(name)s must be a mapping with 'format: turva/1' at the top, not %(type)s."),
+            name=name,
+            type=type(data).__name__,
         )
     return data
 
@@ -231,11 +270,21 @@ def _text(raw: bytes, name: str, title: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise DataFileError(
-            f"{name} is not UTF-8 text (byte {e.start} is not valid). Save it as UTF-8 {title}."
+        raise DataFileError.said(
+            N_(
+                "%(name)s is not UTF-8 text (byte %(byte)s is not valid). "
+                "Save it as UTF-8 %(title)s."
+            ),
+            name=name,
+            byte=e.start,
+            title=title,
         ) from e
     if "\x00" in text:
-        raise DataFileError(f"{name} contains NUL bytes: it is not a {title} text file.")
+        raise DataFileError.said(
+            N_("%(name)s contains NUL bytes: it is not a %(title)s text file."),
+            name=name,
+            title=title,
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -244,26 +293,48 @@ def _short(value: str) -> str:
 
 
 def _at(line: int, column: int) -> str:
-    return f"line {line}, column {column}"
+    return Word(N_("line %(line)s, column %(column)s"), line=line, column=column)
 
 
 def _duplicate(name: str, key: Any, first: str, second: str) -> DocumentContentError:
-    return DocumentContentError(
-        f"{name}: the key {key!r} is given twice in one mapping, at {first} and at {second}; "
-        "a parser would silently keep only the second. Merge the two into one "
-        f"(or rename one) and {_again(name)}."
+    return DocumentContentError.said(
+        N_(
+            "%(name)s: the key %(key)s is given twice in one mapping, at %(first)s and at "
+            "%(second)s; a parser would silently keep only the second. Merge the two into one "
+            "(or rename one) and %(again)s."
+        ),
+        name=_named(name),
+        key=repr(key),
+        first=first,
+        second=second,
+        again=_again(name),
     )
 
 
 def _again(name: str) -> str:
-    return "send it again" if name == "the request body" else "load it again"
+    if name == REQUEST_BODY:
+        return Word(N_("send it again"))
+    return Word(N_("load it again"))
 
 
 def _too_deep(name: str, where: str | None) -> DocumentContentError:
-    at = f" (at {where})" if where else ""
-    return DocumentContentError(
-        f"{name} nests lists and mappings more than {MAX_DEPTH} levels deep{at}; a turva/1 "
-        "document needs fewer than 10. Check that it is a turva/1 document."
+    if where:
+        return DocumentContentError.said(
+            N_(
+                "%(name)s nests lists and mappings more than %(max)s levels deep (at %(where)s); "
+                "a turva/1 document needs fewer than 10. Check that it is a turva/1 document."
+            ),
+            name=_named(name),
+            max=MAX_DEPTH,
+            where=where,
+        )
+    return DocumentContentError.said(
+        N_(
+            "%(name)s nests lists and mappings more than %(max)s levels deep; "
+            "a turva/1 document needs fewer than 10. Check that it is a turva/1 document."
+        ),
+        name=_named(name),
+        max=MAX_DEPTH,
     )
 
 
@@ -277,7 +348,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 class _YamlLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """The safe loader, refusing duplicate keys and numbers that are not finite."""
 
-    document_name = "document"
+    document_name: str = DOCUMENT
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -297,18 +368,26 @@ class _YamlLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
                 seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
-    def _refuse(self, node: Any, what: str) -> DocumentContentError:
+    def _refuse(self, node: Any, message_id: str, **params: Any) -> DocumentContentError:
+        """``message_id`` (with ``%(name)s``, ``%(value)s`` and ``%(at)s``) about ``node``."""
         mark = node.start_mark
-        return DocumentContentError(
-            f"{self.document_name}: {_short(node.value)} at {_at(mark.line + 1, mark.column + 1)} "
-            + what
+        return DocumentContentError.said(
+            message_id,
+            name=_named(self.document_name),
+            value=_short(node.value),
+            at=_at(mark.line + 1, mark.column + 1),
+            **params,
         )
 
     def construct_yaml_float(self, node: Any) -> float:
         value: float = super().construct_yaml_float(node)
         if not math.isfinite(value):
             raise self._refuse(
-                node, "is not a finite number; turva/1 numbers are finite. Write the number out."
+                node,
+                N_(
+                    "%(name)s: %(value)s at %(at)s is not a finite number; turva/1 numbers "
+                    "are finite. Write the number out."
+                ),
             )
         return value
 
@@ -316,7 +395,11 @@ class _YamlLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
         try:
             value: int = super().construct_yaml_int(node)
         except ValueError as e:
-            raise self._refuse(node, f"cannot be read as a number: {e}.") from e
+            raise self._refuse(
+                node,
+                N_("%(name)s: %(value)s at %(at)s cannot be read as a number: %(reason)s."),
+                reason=str(e),
+            ) from e
         return value
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
@@ -324,7 +407,12 @@ class _YamlLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
             return super().construct_yaml_timestamp(node)
         except ValueError as e:
             raise self._refuse(
-                node, f"is not a day of the calendar ({e}). Dates are YYYY-MM-DD."
+                node,
+                N_(
+                    "%(name)s: %(value)s at %(at)s is not a day of the calendar (%(reason)s). "
+                    "Dates are YYYY-MM-DD."
+                ),
+                reason=str(e),
             ) from e
 
 
@@ -338,6 +426,7 @@ for _tag, _construct in (
 
 def read_yaml(raw: bytes, name: str) -> Any:
     """YAML (a superset of JSON) with the safe loader, refusing duplicate keys and inf/nan."""
+    name = _named(name)
     text = _text(raw, name, "YAML")
     loader = _YamlLoader(text)
     loader.document_name = name
@@ -349,13 +438,22 @@ def read_yaml(raw: bytes, name: str) -> Any:
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         if "maximum nesting depth" in problem:
             raise _too_deep(name, _yaml_depth_at(text) or where) from e
-        raise DataFileError(
-            f"{name} is not valid YAML: {problem}" + (f" at {where}." if where else ".")
+        if where:
+            raise DataFileError.said(
+                N_("%(name)s is not valid YAML: %(problem)s at %(where)s."),
+                name=name,
+                problem=problem,
+                where=where,
+            ) from e
+        raise DataFileError.said(
+            N_("%(name)s is not valid YAML: %(problem)s."), name=name, problem=problem
         ) from e
     except RecursionError as e:
         raise _too_deep(name, None) from e
     except ValueError as e:
-        raise DocumentContentError(f"{name} cannot be read: {e}.") from e
+        raise DocumentContentError.said(
+            N_("%(name)s cannot be read: %(reason)s."), name=name, reason=str(e)
+        ) from e
     finally:
         loader.dispose()
     _check_tree(data, name, len(raw), lambda: _yaml_depth_at(text))
@@ -392,9 +490,12 @@ class _YamlDumper(yaml.SafeDumper):
 
     def represent_float(self, data: float) -> Any:
         if not math.isfinite(data):
-            raise DataFileError(
-                f"Cannot write the document: {data} is not a finite number. "
-                "Correct the record with the number."
+            raise DataFileError.said(
+                N_(
+                    "Cannot write the document: %(value)s is not a finite number. "
+                    "Correct the record with the number."
+                ),
+                value=data,
             )
         return super().represent_float(data)
 
@@ -478,22 +579,34 @@ def _json_duplicate(text: str, name: str) -> DocumentContentError:
             if key in keys:
                 return _duplicate(name, key, _position(text, keys[key]), _position(text, pos))
             keys[key] = pos
-    return DocumentContentError(f"{name}: a key is given twice in one mapping.")
+    return DocumentContentError.said(
+        N_("%(name)s: a key is given twice in one mapping."), name=_named(name)
+    )
 
 
 def _json_non_finite(text: str, name: str) -> DataFileError:
     for token, pos in _json_tokens(text):
         if token.lstrip("-") in ("Infinity", "NaN"):
-            return DataFileError(
-                f"{name} is not valid JSON: {token} at {_position(text, pos)} is not a JSON "
-                "value (JSON numbers are finite). Write the number out, or leave the key out."
+            return DataFileError.said(
+                N_(
+                    "%(name)s is not valid JSON: %(token)s at %(at)s is not a JSON value (JSON "
+                    "numbers are finite). Write the number out, or leave the key out."
+                ),
+                name=_named(name),
+                token=token,
+                at=_position(text, pos),
             )
         if token[0] in "-0123456789" and not math.isfinite(float(token)):
-            return DocumentContentError(
-                f"{name}: the number {_short(token)} at {_position(text, pos)} is too large to be "
-                "a finite number. Write a smaller one."
+            return DocumentContentError.said(
+                N_(
+                    "%(name)s: the number %(value)s at %(at)s is too large to be a finite "
+                    "number. Write a smaller one."
+                ),
+                name=_named(name),
+                value=_short(token),
+                at=_position(text, pos),
             )
-    return DataFileError(f"{name} holds a number that is not finite.")
+    return DataFileError.said(N_("%(name)s holds a number that is not finite."), name=_named(name))
 
 
 def _json_depth_at(text: str) -> str | None:
@@ -510,14 +623,18 @@ def _json_depth_at(text: str) -> str | None:
 
 def read_json(raw: bytes, name: str) -> Any:
     """Strict JSON: no duplicate keys, no ``NaN``/``Infinity``, no deep nesting."""
+    name = _named(name)
     text = _text(raw, name, "JSON")
     try:
         data = json.loads(
             text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float
         )
     except json.JSONDecodeError as e:
-        raise DataFileError(
-            f"{name} is not valid JSON: {e.msg} at {_at(e.lineno, e.colno)}."
+        raise DataFileError.said(
+            N_("%(name)s is not valid JSON: %(problem)s at %(where)s."),
+            name=name,
+            problem=e.msg,
+            where=_at(e.lineno, e.colno),
         ) from e
     except _Duplicate:
         raise _json_duplicate(text, name) from None
@@ -526,7 +643,9 @@ def read_json(raw: bytes, name: str) -> Any:
     except RecursionError:
         raise _too_deep(name, _json_depth_at(text)) from None
     except ValueError as e:  # an integer of more digits than Python converts
-        raise DocumentContentError(f"{name} has a number too long to read: {e}.") from e
+        raise DocumentContentError.said(
+            N_("%(name)s has a number too long to read: %(reason)s."), name=name, reason=str(e)
+        ) from e
     _check_tree(data, name, len(raw), lambda: _json_depth_at(text))
     _refuse_lone_surrogates(data, text, name)
     return data
@@ -544,9 +663,12 @@ def write_json(data: dict[str, Any]) -> bytes:
             data, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False
         )
     except ValueError as e:
-        raise DataFileError(
-            f"Cannot write the document: {e} (a number that is not finite). "
-            "Correct the record with the number."
+        raise DataFileError.said(
+            N_(
+                "Cannot write the document: %(reason)s (a number that is not finite). "
+                "Correct the record with the number."
+            ),
+            reason=str(e),
         ) from e
     return (text + "\n").encode("utf-8")
 
@@ -572,9 +694,12 @@ def _check_tree(data: Any, name: str, size: int, locate_depth: Callable[[], str 
             children = value.values() if isinstance(value, dict) else value
             budget -= len(children)
             if budget < 0:
-                raise DocumentContentError(
-                    f"{name} expands into more values than it has bytes (YAML aliases such "
-                    "as *name used inside each other). Write the values out instead."
+                raise DocumentContentError.said(
+                    N_(
+                        "%(name)s expands into more values than it has bytes (YAML aliases such "
+                        "as *name used inside each other). Write the values out instead."
+                    ),
+                    name=_named(name),
                 )
             below += [c for c in children if isinstance(c, dict | list)]
         level = below
@@ -604,10 +729,14 @@ def _refuse_lone_surrogates(data: Any, text: str, name: str) -> None:
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise DocumentContentError(
-                        f"{name}: the text {ascii(item[:40])} holds a lone surrogate (a "
-                        "\\ud800-\\udfff escape without its pair), which is no character. "
-                        "Write the character itself, or both escapes of the pair."
+                    raise DocumentContentError.said(
+                        N_(
+                            "%(name)s: the text %(text)s holds a lone surrogate (a "
+                            "\\ud800-\\udfff escape without its pair), which is no character. "
+                            "Write the character itself, or both escapes of the pair."
+                        ),
+                        name=_named(name),
+                        text=ascii(item[:40]),
                     ) from None
 
 
@@ -629,7 +758,9 @@ def dump_document(data: dict[str, Any], path: Path) -> None:
         tmp.replace(path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise DataFileError(f"Cannot write {path}: {e.strerror}.") from e
+        raise DataFileError.said(
+            N_("Cannot write %(path)s: %(reason)s."), path=path, reason=e.strerror
+        ) from e
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -648,10 +779,12 @@ def iso_date(value: Any) -> dt.date:
     datetime.date(2025, 7, 1)
     >>> iso_date("2025-W27-2")
     Traceback (most recent call last):
-    ValueError: expected a date YYYY-MM-DD, e.g. 2025-12-31; got '2025-W27-2'
+    turva.graph.errors.InvalidValue: expected a date YYYY-MM-DD, e.g. 2025-12-31; got '2025-W27-2'
     """
     if isinstance(value, dt.datetime):
-        raise ValueError(f"expected a date YYYY-MM-DD, not a date and time: {value}")
+        raise InvalidValue.said(
+            N_("expected a date YYYY-MM-DD, not a date and time: %(value)s"), value=value
+        )
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
@@ -659,7 +792,9 @@ def iso_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"expected a date YYYY-MM-DD, e.g. 2025-12-31; got {value!r}")
+    raise InvalidValue.said(
+        N_("expected a date YYYY-MM-DD, e.g. 2025-12-31; got %(value)s"), value=repr(value)
+    )
 
 
 # --- the formats -----------------------------------------------------------------------

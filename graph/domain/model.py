@@ -35,6 +35,9 @@ from pydantic import (
     model_validator,
 )
 
+from turva.graph.errors import InvalidValue
+from turva.graph.messages import N_
+
 __all__ = [
     "FORMAT",
     "Id",
@@ -101,18 +104,23 @@ def _iso_date(value: Any) -> Any:
     # YAML already gives dates; JSON gives strings. Anything else (numbers, datetimes)
     # would be silently coerced by pydantic's lax mode, so refuse it here.
     if isinstance(value, dt.datetime):
-        raise ValueError("expected a date YYYY-MM-DD, not a date and time")
+        raise InvalidValue.said(N_("expected a date YYYY-MM-DD, not a date and time"))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         if not _DATE_SHAPE.fullmatch(value):
-            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+            raise InvalidValue.said(
+                N_("expected a date YYYY-MM-DD, got %(value)s"), value=repr(value)
+            )
         try:
             return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
         except ValueError as e:
             # the shape is right, the day is not in the calendar (2021-02-30, 2026-13-45)
-            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r} ({e})") from None
-    raise ValueError("expected a date YYYY-MM-DD")
+            raise InvalidValue.said(
+                N_("expected a date YYYY-MM-DD, got %(value)s: no such day in the calendar"),
+                value=repr(value),
+            ) from e
+    raise InvalidValue.said(N_("expected a date YYYY-MM-DD"))
 
 
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -122,9 +130,9 @@ def _finite_number(value: Any) -> Any:
     # one clear message instead of the union's two ("valid integer", "valid number"), and
     # inf and nan refused by name: ge/le would let inf through and misreport nan
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {type(value).__name__}")
+        raise InvalidValue.said(N_("expected a number, got %(type)s"), type=type(value).__name__)
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise InvalidValue.said(N_("expected a finite number, got %(value)s"), value=repr(value))
     return value
 
 
@@ -259,7 +267,7 @@ class Resources(_Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> Resources:
         if self.eur is None and self.person_years is None:
-            raise ValueError("give eur or person_years, or leave resources out")
+            raise InvalidValue.said(N_("give eur or person_years, or leave resources out"))
         return self
 
 
@@ -277,7 +285,9 @@ class Measure(Record):
     @model_validator(mode="after")
     def _start_before_end(self) -> Measure:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise InvalidValue.said(
+                N_("end %(end)s is before start %(start)s"), end=self.end, start=self.start
+            )
         return self
 
 

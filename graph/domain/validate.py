@@ -14,9 +14,21 @@ from pydantic import ValidationError
 
 from turva.graph.domain.model import SECTIONS, Document
 from turva.graph.domain.schema import REL_TYPES, RelType, node_type, node_type_for_label
-from turva.graph.errors import ValidationFailed, ValidationIssue
+from turva.graph.errors import InvalidValue, ValidationFailed, ValidationIssue, Word
+from turva.graph.messages import N_
 
-__all__ = ["KnownGraph", "parse_document", "reference_issues", "validate_document", "issues_from"]
+__all__ = [
+    "NOUNS",
+    "describe",
+    "KnownGraph",
+    "issues_from",
+    "listed_twice",
+    "noun",
+    "parse_document",
+    "reference_issues",
+    "unknown_reference",
+    "validate_document",
+]
 
 
 @dataclass
@@ -27,24 +39,119 @@ class KnownGraph:
     parents: dict[str, dict[str, str]] = field(default_factory=dict)  # label -> child -> parent
 
 
-def _friendly(error: Mapping[str, Any]) -> str:
+#: the noun of each record type, as a catalogue word for messages
+NOUNS: dict[str, Word] = {
+    "theme": Word(N_("theme")),
+    "branch": Word(N_("branch")),
+    "organisation": Word(N_("organisation")),
+    "phenomenon": Word(N_("phenomenon")),
+    "priority group": Word(N_("priority group")),
+    "cooperation body": Word(N_("cooperation body")),
+    "goal": Word(N_("goal")),
+    "measure": Word(N_("measure")),
+}
+
+
+def noun(text: str) -> Word:
+    """The record noun ``text`` (``"phenomenon"``) as a word translated with its message."""
+    return NOUNS.get(text, Word(text))
+
+
+def _choices(expected: Any) -> str:
+    """pydantic's ``'a', 'b' or 'c'`` with the "or" in the reader's language."""
+    text = str(expected) if expected is not None else ""
+    head, sep, last = text.rpartition(" or ")
+    return Word(N_("%(items)s or %(last)s"), items=head, last=last) if sep else text
+
+
+def describe(error: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The catalogue message and its values for one pydantic error, with the same facts."""
     kind = error["type"]
     loc = error["loc"]
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
     if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}: remove it or check its spelling"
+        return N_("unknown key %(key)s: remove it or check its spelling"), {"key": repr(loc[-1])}
     if kind == "missing":
-        return "required field is missing"
+        return N_("required field is missing"), {}
     if loc == ("format",):
-        return "not a turva/1 document: the top level needs `format: turva/1`"
+        return N_("not a turva/1 document: the top level needs `format: turva/1`"), {}
     if kind == "string_pattern_mismatch":
         return (
-            f"invalid id {error.get('input')!r}: use 1-64 of A-Z a-z 0-9 . _ -, "
-            "starting with a letter or digit"
+            N_(
+                "invalid id %(value)s: use 1-64 of A-Z a-z 0-9 . _ -, "
+                "starting with a letter or digit"
+            ),
+            {"value": repr(given)},
         )
-    if kind == "value_error" and error.get("ctx", {}).get("error") is not None:
-        return str(error["ctx"]["error"])
+    if kind == "value_error" and ctx.get("error") is not None:
+        cause = ctx["error"]
+        if isinstance(cause, InvalidValue) and cause.message_id is not None:
+            return cause.message_id, cause.params
+        return N_("invalid value: %(reason)s"), {"reason": str(cause)}
+    simple = _SIMPLE.get(kind)
+    if simple is not None:
+        return simple, {}
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return N_("expected a whole number, got %(value)s"), {"value": repr(given)}
+    if kind in ("float_type", "float_parsing"):
+        return N_("expected a number, got %(value)s"), {"value": repr(given)}
+    if kind == "literal_error" or kind == "enum":
+        return (
+            N_("input should be %(expected)s; got %(value)s"),
+            {"expected": _choices(ctx.get("expected")), "value": repr(given)},
+        )
+    if kind in _BOUNDS:
+        key, message = _BOUNDS[kind]
+        return message, {"limit": ctx.get(key), "value": repr(given)}
+    if kind in _LENGTHS:
+        key, message = _LENGTHS[kind]
+        return message, {"limit": ctx.get(key)}
+    if kind.startswith("url_"):
+        return (
+            N_("expected a web address such as https://example.fi (%(reason)s)"),
+            {"reason": str(ctx.get("error") or kind)},
+        )
+    # a kind without a message of its own: pydantic's English words, kept informative
     message = str(error["msg"])
-    return message[0].lower() + message[1:] if message else kind
+    return N_("invalid value: %(reason)s"), {
+        "reason": message[0].lower() + message[1:] if message else kind
+    }
+
+
+_DATE = N_("expected a date YYYY-MM-DD")
+#: pydantic error kinds whose message needs no values
+_SIMPLE = {
+    "string_type": N_("expected text"),
+    "finite_number": N_("expected a finite number"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "dict_type": N_("expected a mapping"),
+    "model_type": N_("expected a mapping"),
+    "model_attributes_type": N_("expected a mapping"),
+    "list_type": N_("expected a list"),
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": N_("expected a date YYYY-MM-DD, not a date and time"),
+}
+#: comparison kinds: the context key of the limit and the message
+_BOUNDS = {
+    "greater_than_equal": (
+        "ge",
+        N_("input should be greater than or equal to %(limit)s; got %(value)s"),
+    ),
+    "greater_than": ("gt", N_("input should be greater than %(limit)s; got %(value)s")),
+    "less_than_equal": ("le", N_("input should be less than or equal to %(limit)s; got %(value)s")),
+    "less_than": ("lt", N_("input should be less than %(limit)s; got %(value)s")),
+}
+#: length kinds: the context key of the limit and the message
+_LENGTHS = {
+    "too_short": ("min_length", N_("needs at least %(limit)s item(s)")),
+    "too_long": ("max_length", N_("can have at most %(limit)s item(s)")),
+    "string_too_short": ("min_length", N_("needs at least %(limit)s character(s)")),
+    "string_too_long": ("max_length", N_("can be at most %(limit)s characters long")),
+}
 
 
 def issues_from(
@@ -60,7 +167,8 @@ def issues_from(
             else (item["loc"], ())
         )
         loc = tuple(part for part in head if not _is_union_tag(part)) + tuple(tail)
-        issues.append(ValidationIssue(prefix + loc, _friendly({**item, "loc": loc})))
+        message_id, params = describe({**item, "loc": loc})
+        issues.append(ValidationIssue.said(prefix + loc, message_id, **params))
     return issues
 
 
@@ -72,7 +180,7 @@ def _is_union_tag(part: Any) -> bool:
 def parse_document(data: Any) -> Document:
     """The document as models; raise :class:`ValidationFailed` with every shape error."""
     if not isinstance(data, dict):
-        raise ValidationFailed([ValidationIssue((), "the document must be a mapping")])
+        raise ValidationFailed([ValidationIssue.said((), N_("the document must be a mapping"))])
     try:
         return Document.model_validate(data)
     except ValidationError as e:
@@ -105,10 +213,12 @@ def reference_issues(doc: Document, known: KnownGraph | None = None) -> list[Val
         for i, record in enumerate(getattr(doc, section)):
             if record.id in first:
                 issues.append(
-                    ValidationIssue(
+                    ValidationIssue.said(
                         (section, i, "id"),
-                        f"duplicate {nt.noun} id {record.id!r} "
-                        f"(first at {section}[{first[record.id]}])",
+                        N_("duplicate %(noun)s id %(id)s (first at %(first)s)"),
+                        noun=noun(nt.noun),
+                        id=repr(record.id),
+                        first=f"{section}[{first[record.id]}]",
                     )
                 )
             else:
@@ -118,7 +228,7 @@ def reference_issues(doc: Document, known: KnownGraph | None = None) -> list[Val
     for rel in REL_TYPES:
         owner = node_type_for_label(rel.owner)
         target = _targets(rel)
-        noun = node_type_for_label(target).noun
+        target_noun = noun(node_type_for_label(target).noun)
         for i, record in enumerate(getattr(doc, owner.section)):
             seen: set[str] = set()
             for j, ref in _referenced_ids(getattr(record, rel.field)):
@@ -133,14 +243,26 @@ def reference_issues(doc: Document, known: KnownGraph | None = None) -> list[Val
                         )
                     )
                 if ref not in ids[target]:
-                    issues.append(ValidationIssue(loc, f"unknown {noun} {ref!r}"))
+                    issues.append(unknown_reference(loc, target_noun, ref))
                 elif ref in seen:
-                    issues.append(ValidationIssue(loc, f"{noun} {ref!r} is listed twice"))
+                    issues.append(listed_twice(loc, target_noun, ref))
                 seen.add(ref)
 
     for section in ("organisations", "phenomena"):
         issues.extend(_cycle_issues(doc, section, known))
     return issues
+
+
+def unknown_reference(loc: tuple[str | int, ...], what: Word, ref: str) -> ValidationIssue:
+    """``unknown phenomenon 'kyber'`` at ``loc``."""
+    return ValidationIssue.said(loc, N_("unknown %(noun)s %(ref)s"), noun=what, ref=repr(ref))
+
+
+def listed_twice(loc: tuple[str | int, ...], what: Word, ref: str) -> ValidationIssue:
+    """``phenomenon 'kyber' is listed twice`` at ``loc``."""
+    return ValidationIssue.said(
+        loc, N_("%(noun)s %(ref)s is listed twice"), noun=what, ref=repr(ref)
+    )
 
 
 def _cycle_issues(doc: Document, section: str, known: KnownGraph) -> list[ValidationIssue]:
@@ -165,9 +287,11 @@ def _cycle_issues(doc: Document, section: str, known: KnownGraph) -> list[Valida
             cycle = chain + [start]
             reported.update(chain)
             issues.append(
-                ValidationIssue(
+                ValidationIssue.said(
                     (section, position[start], "parent"),
-                    f"parent cycle: {' -> '.join(cycle)}; a {nt.noun} cannot be its own ancestor",
+                    N_("parent cycle: %(cycle)s; a %(noun)s cannot be its own ancestor"),
+                    cycle=" -> ".join(cycle),
+                    noun=noun(nt.noun),
                 )
             )
     return issues

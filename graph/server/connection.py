@@ -12,7 +12,8 @@ from typing import Any
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from turva.graph.errors import DatabaseUnavailable
+from turva.graph.errors import DatabaseUnavailable, Word
+from turva.graph.messages import N_
 from turva.graph.server.managed import LocalServer
 from turva.graph.settings import Settings
 
@@ -61,22 +62,30 @@ def open_driver(
     return driver
 
 
-def check_connection(
-    driver: Driver, database: str | None = None, where: str = "the configured address"
-) -> None:
+#: where Neo4j is when no address is named (translated with the message it fills)
+_CONFIGURED = Word(N_("the configured address"))
+
+
+def check_connection(driver: Driver, database: str | None = None, where: str = _CONFIGURED) -> None:
     """Raise :class:`DatabaseUnavailable` with the fix if Neo4j does not answer."""
     try:
         # verify_connectivity fails at once; a query alone would retry for 30 s first
         driver.verify_connectivity()
         driver.execute_query("RETURN 1", database_=database)
     except AuthError as e:
-        raise DatabaseUnavailable(
-            "Neo4j rejected the user name or password. Check NEO4J_USER and NEO4J_PASSWORD."
+        raise DatabaseUnavailable.said(
+            N_("Neo4j rejected the user name or password. Check NEO4J_USER and NEO4J_PASSWORD.")
         ) from e
     except (ServiceUnavailable, OSError) as e:
-        raise DatabaseUnavailable(
-            f"Neo4j at {where} does not answer ({type(e).__name__}). Start it, "
-            "or check NEO4J_URI; unset NEO4J_URI to use turva's own local server."
+        raise DatabaseUnavailable.said(
+            N_(
+                "Neo4j at %(where)s does not answer (%(reason)s). Start it, "
+                "or check NEO4J_URI; unset NEO4J_URI to use turva's own local server."
+            ),
+            where=where,
+            reason=type(e).__name__,
         ) from e
     except Exception as e:  # noqa: BLE001 - e.g. an unknown database name
-        raise DatabaseUnavailable(f"Neo4j could not run a query: {e}") from e
+        raise DatabaseUnavailable.said(
+            N_("Neo4j could not run a query: %(reason)s"), reason=str(e)
+        ) from e

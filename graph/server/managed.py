@@ -25,6 +25,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from turva.graph.errors import LocalServerError
+from turva.graph.messages import N_
 
 __all__ = [
     "NEO4J_VERSION",
@@ -58,8 +59,11 @@ _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
 """
 
 # The official launcher adds these; started directly, the server needs them on Java 17.
+# Except the collector: the launcher's G1 runs concurrent threads beside the queries, and on
+# two cores the parallel collector's short stop-the-world pauses cost less (a 100x load
+# 6-14% faster in two A/B runs, bench/README.md "Load").
 _JVM_FLAGS = (
-    "-XX:+UseG1GC",
+    "-XX:+UseParallelGC",
     "-XX:-OmitStackTraceInFastThrow",
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -95,10 +99,12 @@ def fetch_neo4j(cache: Path, version: str = NEO4J_VERSION) -> Path:
         return lib
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise LocalServerError(
-            "Maven (mvn) is not installed, so the local Neo4j cannot be fetched. "
-            "Install Maven (apt-get install maven) or point turva at a running Neo4j "
-            "with NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD."
+        raise LocalServerError.said(
+            N_(
+                "Maven (mvn) is not installed, so the local Neo4j cannot be fetched. "
+                "Install Maven (apt-get install maven) or point turva at a running Neo4j "
+                "with NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD."
+            )
         )
     root.mkdir(parents=True, exist_ok=True)
     (root / "pom.xml").write_text(_POM.format(version=version))
@@ -121,10 +127,15 @@ def fetch_neo4j(cache: Path, version: str = NEO4J_VERSION) -> Path:
     )
     if result.returncode != 0:
         tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
-        raise LocalServerError(
-            f"Maven could not fetch Neo4j {version} from Maven Central "
-            f"(exit {result.returncode}): {' '.join(tail)[:600]}. Check the network "
-            "access to Maven Central, or set NEO4J_URI to use another server."
+        raise LocalServerError.said(
+            N_(
+                "Maven could not fetch Neo4j %(version)s from Maven Central "
+                "(exit %(code)s): %(output)s. Check the network "
+                "access to Maven Central, or set NEO4J_URI to use another server."
+            ),
+            version=version,
+            code=result.returncode,
+            output=" ".join(tail)[:600],
         )
     shutil.rmtree(lib, ignore_errors=True)
     partial.rename(lib)
@@ -135,16 +146,22 @@ def fetch_neo4j(cache: Path, version: str = NEO4J_VERSION) -> Path:
 def _java() -> str:
     java = shutil.which("java")
     if java is None:
-        raise LocalServerError(
-            "Java is not installed, and the local Neo4j needs Java 17. Install a JDK 17 "
-            "(apt-get install openjdk-17-jdk-headless) or set NEO4J_URI to use another server."
+        raise LocalServerError.said(
+            N_(
+                "Java is not installed, and the local Neo4j needs Java 17. Install a JDK 17 "
+                "(apt-get install openjdk-17-jdk-headless) or set NEO4J_URI to use another "
+                "server."
+            )
         )
     out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
     match = re.search(r'version "(\d+)', out.stderr + out.stdout)
     if match and int(match.group(1)) < 17:
-        raise LocalServerError(
-            f"Java {match.group(1)} is too old for Neo4j 5.26, which needs Java 17 or newer. "
-            "Install a JDK 17 or set NEO4J_URI to use another server."
+        raise LocalServerError.said(
+            N_(
+                "Java %(found)s is too old for Neo4j 5.26, which needs Java 17 or newer. "
+                "Install a JDK 17 or set NEO4J_URI to use another server."
+            ),
+            found=match.group(1),
         )
     return java
 
@@ -216,8 +233,9 @@ class LocalServer:
     def uri(self) -> str:
         port = self.port
         if port is None:
-            raise LocalServerError(
-                f"The local Neo4j in {self.home} has never been started: run `turva neo4j start`."
+            raise LocalServerError.said(
+                N_("The local Neo4j in %(home)s has never been started: run `turva neo4j start`."),
+                home=str(self.home),
             )
         return f"bolt://127.0.0.1:{port}"
 
@@ -226,9 +244,12 @@ class LocalServer:
         try:
             return self._password_file.read_text().strip()
         except OSError as e:
-            raise LocalServerError(
-                f"No password file in {self.home}: run `turva neo4j start` to set up "
-                "the local Neo4j."
+            raise LocalServerError.said(
+                N_(
+                    "No password file in %(home)s: run `turva neo4j start` to set up "
+                    "the local Neo4j."
+                ),
+                home=str(self.home),
             ) from e
 
     def _pid(self) -> int | None:
@@ -310,10 +331,14 @@ class LocalServer:
         data = self.home / "data"
         earlier_turva = all((self.home / name).exists() for name in _STORE_FILES)
         if data.exists() and not earlier_turva:
-            raise LocalServerError(
-                f"{self.home} already holds a data folder that turva did not create "
-                f"({data}), so the local Neo4j will not use it. Point TURVA_HOME at an "
-                "empty or new folder (the default is ~/.local/share/turva)."
+            raise LocalServerError.said(
+                N_(
+                    "%(home)s already holds a data folder that turva did not create "
+                    "(%(data)s), so the local Neo4j will not use it. Point TURVA_HOME at an "
+                    "empty or new folder (the default is ~/.local/share/turva)."
+                ),
+                home=str(self.home),
+                data=str(data),
             )
         # a new home, or one that an earlier turva (which wrote no marker) set up
         fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -326,10 +351,14 @@ class LocalServer:
             port = free_port()
             _write_private(self._state_file, json.dumps({"port": port}))
         elif _port_in_use(port):
-            raise LocalServerError(
-                f"Port {port}, the local Neo4j's remembered Bolt port, is taken by another "
-                f"program. Stop that program, or delete {self._state_file} so that turva "
-                "picks a free port on the next start."
+            raise LocalServerError.said(
+                N_(
+                    "Port %(port)s, the local Neo4j's remembered Bolt port, is taken by another "
+                    "program. Stop that program, or delete %(file)s so that turva "
+                    "picks a free port on the next start."
+                ),
+                port=port,
+                file=str(self._state_file),
             )
         return port
 
@@ -385,10 +414,13 @@ class LocalServer:
         finally:
             argfile.unlink(missing_ok=True)
         if result.returncode != 0:
-            raise LocalServerError(
-                "Could not set the local Neo4j's initial password: "
-                f"{(result.stderr or result.stdout).strip()[-400:]}. "
-                f"If {self.home} holds an old server, remove that folder to start afresh."
+            raise LocalServerError.said(
+                N_(
+                    "Could not set the local Neo4j's initial password: %(output)s. "
+                    "If %(home)s holds an old server, remove that folder to start afresh."
+                ),
+                output=(result.stderr or result.stdout).strip()[-400:],
+                home=str(self.home),
             )
         _write_private(self._password_file, password)
 
@@ -427,40 +459,55 @@ class LocalServer:
         last: Exception | None = None
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
-                raise LocalServerError(self._failure_reason(proc.returncode))
+                raise self._failure(proc.returncode)
             try:
                 with GraphDatabase.driver(self.uri, auth=auth) as driver:
                     driver.verify_connectivity()
                 return
             except AuthError as e:
-                raise LocalServerError(
-                    f"The local Neo4j in {self.home} rejected the password kept in "
-                    f"{self._password_file}. Stop it and remove {self.home} to start afresh."
+                raise LocalServerError.said(
+                    N_(
+                        "The local Neo4j in %(home)s rejected the password kept in "
+                        "%(file)s. Stop it and remove %(home)s to start afresh."
+                    ),
+                    home=str(self.home),
+                    file=str(self._password_file),
                 ) from e
             except (ServiceUnavailable, OSError, ValueError) as e:
                 last = e
                 time.sleep(0.5)
-        raise LocalServerError(
-            f"The local Neo4j did not answer within {READY_TIMEOUT_S:.0f} s ({last}). "
-            f"See {self.console_log}."
+        raise LocalServerError.said(
+            N_("The local Neo4j did not answer within %(seconds)s s (%(reason)s). See %(log)s."),
+            seconds=f"{READY_TIMEOUT_S:.0f}",
+            reason=str(last),
+            log=str(self.console_log),
         )
 
-    def _failure_reason(self, code: int) -> str:
+    def _failure(self, code: int) -> LocalServerError:
         try:
             tail = self.console_log.read_text(errors="replace").splitlines()[-40:]
         except OSError:
             tail = []
         text = "\n".join(tail)
         if "Address already in use" in text or "BindException" in text:
-            return (
-                f"The local Neo4j could not start: its port {self.port} is taken. Stop the "
-                f"program using it, or delete {self._state_file} to pick another port."
+            return LocalServerError.said(
+                N_(
+                    "The local Neo4j could not start: its port %(port)s is taken. Stop the "
+                    "program using it, or delete %(file)s to pick another port."
+                ),
+                port=self.port,
+                file=str(self._state_file),
             )
         errors = [line for line in tail if "ERROR" in line or "Exception" in line]
         detail = errors[-1].strip() if errors else (tail[-1].strip() if tail else "no output")
-        return (
-            f"The local Neo4j exited with code {code} while starting: {detail[:400]}. "
-            f"The full log is {self.console_log}."
+        return LocalServerError.said(
+            N_(
+                "The local Neo4j exited with code %(code)s while starting: %(detail)s. "
+                "The full log is %(log)s."
+            ),
+            code=code,
+            detail=detail[:400],
+            log=str(self.console_log),
         )
 
 

@@ -34,7 +34,8 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from turva.graph.domain.schema import label
-from turva.graph.errors import ValidationFailed, ValidationIssue
+from turva.graph.errors import InvalidValue, ValidationFailed, ValidationIssue
+from turva.graph.messages import N_
 from turva.graph.store.transactions import read_page, read_rows
 from turva.graph.store.versions import bump_graph_version
 
@@ -222,24 +223,33 @@ def export_changes(
     return [_public(r["props"], import_mark=False) for r in records]
 
 
+_AT_SHAPE = N_("expected a date and time such as 2024-05-01T12:00:00+00:00")
+_AT_SHAPE_GOT = N_("expected a date and time such as 2024-05-01T12:00:00+00:00, got %(value)s")
+
+
 def _parse_at(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         at = value
     elif isinstance(value, str):
-        at = dt.datetime.fromisoformat(value)
+        try:
+            at = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidValue.said(_AT_SHAPE_GOT, value=repr(value)) from None
     else:
-        raise ValueError("expected a date and time such as 2024-05-01T12:00:00+00:00")
+        raise InvalidValue.said(_AT_SHAPE)
     offset = at.utcoffset()
     if offset is None:
-        raise ValueError("the date and time needs a time zone, e.g. +00:00")
+        raise InvalidValue.said(N_("the date and time needs a time zone, e.g. +00:00"))
     # what Neo4j can store: an offset of whole minutes within +-18:00, a UTC time within
     # the years 1-9999
     if offset % dt.timedelta(minutes=1) or abs(offset) > dt.timedelta(hours=18):
-        raise ValueError("the time zone must be whole minutes from -18:00 to +18:00")
+        raise InvalidValue.said(N_("the time zone must be whole minutes from -18:00 to +18:00"))
     try:
         at.astimezone(dt.UTC)
     except OverflowError:
-        raise ValueError("the date and time is out of range (years 1 to 9999 in UTC)") from None
+        raise InvalidValue.said(
+            N_("the date and time is out of range (years 1 to 9999 in UTC)")
+        ) from None
     return at
 
 
@@ -249,47 +259,67 @@ def parse_changes(raw: Any) -> list[dict[str, Any]]:
     Raises :class:`ValidationFailed` with paths such as ``changes[3].at``.
     """
     if not isinstance(raw, list):
-        raise ValidationFailed([ValidationIssue(("changes",), "expected a list of changes")])
+        raise ValidationFailed(
+            [ValidationIssue.said(("changes",), N_("expected a list of changes"))]
+        )
     issues: list[ValidationIssue] = []
     out = []
     first_at: dict[str, int] = {}
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            issues.append(ValidationIssue(("changes", i), "expected a mapping"))
+            issues.append(ValidationIssue.said(("changes", i), N_("expected a mapping")))
             continue
         key = item.get("change")
         if isinstance(key, str) and key:
             if key in first_at:
                 # two entries under one key: the second would be dropped without a word
                 issues.append(
-                    ValidationIssue(
+                    ValidationIssue.said(
                         ("changes", i, "change"),
-                        f"the change key {key!r} is already used by changes[{first_at[key]}]:"
-                        " keep one of the two entries",
+                        N_(
+                            "the change key %(key)s is already used by %(first)s:"
+                            " keep one of the two entries"
+                        ),
+                        key=repr(key),
+                        first=f"changes[{first_at[key]}]",
                     )
                 )
             first_at.setdefault(key, i)
         unknown = set(item) - set(CHANGE_FIELDS)
         for key in sorted(unknown):
-            issues.append(ValidationIssue(("changes", i, key), f"unknown key {key!r}: remove it"))
+            issues.append(
+                ValidationIssue.said(
+                    ("changes", i, key), N_("unknown key %(key)s: remove it"), key=repr(key)
+                )
+            )
         for key in ("change", "who", "type", "action"):
             if not isinstance(item.get(key), str) or not item.get(key):
-                issues.append(ValidationIssue(("changes", i, key), "required text is missing"))
+                issues.append(
+                    ValidationIssue.said(("changes", i, key), N_("required text is missing"))
+                )
         if isinstance(item.get("change"), str) and len(item["change"]) > MAX_CHANGE_KEY:
             issues.append(
-                ValidationIssue(
-                    ("changes", i, "change"), f"a change key is at most {MAX_CHANGE_KEY} characters"
+                ValidationIssue.said(
+                    ("changes", i, "change"),
+                    N_("a change key is at most %(n)s characters"),
+                    n=MAX_CHANGE_KEY,
                 )
             )
         if item.get("id") is not None and not isinstance(item.get("id"), str):
-            issues.append(ValidationIssue(("changes", i, "id"), "expected a record id or null"))
+            issues.append(
+                ValidationIssue.said(("changes", i, "id"), N_("expected a record id or null"))
+            )
         for key in ("before", "after"):
             if item.get(key) is not None and not isinstance(item[key], dict):
-                issues.append(ValidationIssue(("changes", i, key), "expected a mapping or null"))
+                issues.append(
+                    ValidationIssue.said(("changes", i, key), N_("expected a mapping or null"))
+                )
         try:
             at = _parse_at(item.get("at"))
-        except ValueError as e:
-            issues.append(ValidationIssue(("changes", i, "at"), str(e)))
+        except InvalidValue as e:
+            issues.append(
+                ValidationIssue.said(("changes", i, "at"), e.message_id or str(e), **e.params)
+            )
             continue
         out.append(
             {

@@ -28,6 +28,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from turva.graph.domain.schema import label
 from turva.graph.errors import TurvaError
+from turva.graph.messages import N_
 
 __all__ = [
     "KEEP_FOR",
@@ -131,10 +132,13 @@ def claim(tx: ManagedTransaction, key: IdempotencyKey) -> Answer | None:
         ).consume()
         return None
     if props.get("fingerprint") != key.fingerprint:
-        raise IdempotencyKeyReused(
-            f"the Idempotency-Key {key.key!r} was used in the last 24 hours for a different "
-            "request; send the same request to get its answer again, or use a new key for "
-            "a new request. Nothing was written."
+        raise IdempotencyKeyReused.said(
+            N_(
+                "the Idempotency-Key %(key)s was used in the last 24 hours for a different "
+                "request; send the same request to get its answer again, or use a new key for "
+                "a new request. Nothing was written."
+            ),
+            key=repr(key.key),
         )
     return Answer(
         status=int(props["status"]),

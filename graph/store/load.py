@@ -46,6 +46,7 @@ from turva.graph.domain.schema import (
 )
 from turva.graph.domain.validate import KnownGraph, parse_document, reference_issues
 from turva.graph.errors import Conflict, ValidationFailed
+from turva.graph.messages import N_
 from turva.graph.store.history import parse_changes, restore_changes
 from turva.graph.store.transactions import write_transaction
 
@@ -174,14 +175,17 @@ def _node_queries(nt: NodeType) -> tuple[str, str]:
     """(create, merge) for rows shaped by :func:`property_row`; each returns two lists,
     the records' ids and their Neo4j node ids, in the same order.
 
-    ``SET n = {...}`` replaces every property; keys whose value is null are not stored.
+    The merge's ``SET n = {...}`` replaces every property; keys whose value is null are not
+    stored (nor are they by ``CREATE``).
     The record's ``_version`` (see :mod:`turva.graph.store.versions`) starts at 1 or goes
     up by one: a load is a write like any other, and stale ``If-Match`` values must fail.
     """
     props = ", ".join(f"`{_key(k)}`: row[{i}]" for i, k in enumerate(property_keys(nt)))
     lb = label(nt.label)
     return (
-        f"UNWIND $rows AS row CREATE (n:{lb}) SET n = {{{props}, `_version`: 1}} "
+        # properties inside CREATE, not a SET after it: Neo4j writes each new node once
+        # (a 100x load's commit ~0.1 s shorter, bench/README.md "Load")
+        f"UNWIND $rows AS row CREATE (n:{lb} {{{props}, `_version`: 1}}) "
         "RETURN collect(row[0]) AS ids, collect(id(n)) AS nodes",
         f"UNWIND $rows AS row MERGE (n:{lb} {{id: row[0]}}) "
         "SET n._version = coalesce(n._version, 0) + 1 "
@@ -340,9 +344,12 @@ def _load(
                     summary = tx.run(query, rows=batch).consume()
                     if summary.counters.relationships_created != count:
                         # an end was deleted since the document was checked: write nothing
-                        raise Conflict(
-                            f"a record that {rt.field} refers to was deleted while the "
-                            "document was being loaded; nothing was written. Load it again."
+                        raise Conflict.said(
+                            N_(
+                                "a record that %(field)s refers to was deleted while the "
+                                "document was being loaded; nothing was written. Load it again."
+                            ),
+                            field=rt.field,
                         )
                     done += count
                     if progress:
@@ -357,9 +364,12 @@ def _load(
         write_transaction(driver, work, database=database)
     except ConstraintError as e:
         # a record of the same id was created since the document was checked
-        raise Conflict(
-            "a record with an id in the document was created by someone else while the "
-            f"document was being loaded; nothing was written. Load it again. ({e.message})"
+        raise Conflict.said(
+            N_(
+                "a record with an id in the document was created by someone else while the "
+                "document was being loaded; nothing was written. Load it again. (%(reason)s)"
+            ),
+            reason=e.message,
         ) from e
     committed = time.perf_counter()
     report.written = True

@@ -47,8 +47,9 @@ from turva.graph.domain.schema import (
     node_type,
     rel_type,
 )
-from turva.graph.domain.validate import issues_from
+from turva.graph.domain.validate import issues_from, listed_twice, noun, unknown_reference
 from turva.graph.errors import Conflict, NotFound, ValidationFailed, ValidationIssue
+from turva.graph.messages import N_
 from turva.graph.store import idempotency
 from turva.graph.store.history import record_change
 from turva.graph.store.idempotency import IdempotencyKey
@@ -241,7 +242,7 @@ def get_stored(driver: Driver, section: str, record_id: str, database: str | Non
         id=record_id,
     )
     if not records:
-        raise NotFound(f"no {nt.noun} has the id {record_id!r}")
+        raise NotFound.said(_NO_SUCH, noun=noun(nt.noun), id=repr(record_id))
     row = records[0].data()
     record, version = _to_record(nt, row), _version(row)
     return Stored(record, version, etag_of(record, version))
@@ -300,16 +301,16 @@ def _reference_issues(
             ids=refs,
         ).single()
         known = set(found["ids"]) if found else set()
-        noun = next(n.noun for n in NODE_TYPES if n.label == _other_label(rt))
+        what = noun(next(n.noun for n in NODE_TYPES if n.label == _other_label(rt)))
         seen: set[str] = set()
         for j, ref in enumerate(refs):
             loc: tuple[str | int, ...] = (rt.field,)
             if not isinstance(value, str):
                 loc += (j,) if isinstance(entries[j], str) else (j, "organisation")
             if ref not in known:
-                issues.append(ValidationIssue(loc, f"unknown {noun} {ref!r}"))
+                issues.append(unknown_reference(loc, what, ref))
             elif ref in seen:
-                issues.append(ValidationIssue(loc, f"{noun} {ref!r} is listed twice"))
+                issues.append(listed_twice(loc, what, ref))
             seen.add(ref)
     parent = getattr(record, "parent", None)
     if parent is not None and nt.label in ("Organisation", "Phenomenon"):
@@ -321,9 +322,11 @@ def _reference_issues(
         ).single()
         if parent == record.id or (cycle and cycle["cycle"]):
             issues.append(
-                ValidationIssue(
+                ValidationIssue.said(
                     ("parent",),
-                    f"parent cycle: {record.id} would be its own ancestor through {parent}",
+                    N_("parent cycle: %(id)s would be its own ancestor through %(parent)s"),
+                    id=record.id,
+                    parent=parent,
                 )
             )
     return issues
@@ -411,15 +414,21 @@ def _locked_before(
     version = lock_record(tx, nt, record_id)
     before = fetch_record(tx, nt, record_id) if version is not None else None
     if version is None or before is None:
-        raise NotFound(f"no {nt.noun} has the id {record_id!r}{hint}")
+        raise NotFound.said(hint or _NO_SUCH, noun=noun(nt.noun), id=repr(record_id))
     check_if_match(if_match, nt, before, version - 1)
     return before, version
 
 
+_NO_SUCH = N_("no %(noun)s has the id %(id)s")
+
+
 def _conflict(nt: NodeType, record_id: str) -> Conflict:
-    return Conflict(
-        f"a {nt.noun} with the id {record_id!r} exists already: "
-        f"replace it with PUT or choose another id"
+    return Conflict.said(
+        N_(
+            "a %(noun)s with the id %(id)s exists already: replace it with PUT or choose another id"
+        ),
+        noun=noun(nt.noun),
+        id=repr(record_id),
     )
 
 
@@ -505,7 +514,7 @@ def replace_record(
         authorize=authorize,
         if_match=if_match,
         database=database,
-        hint="; create it with POST",
+        hint=N_("no %(noun)s has the id %(id)s; create it with POST"),
     )
 
 
@@ -582,7 +591,14 @@ def patch_record(
         changed = merge_patch(before, patch)
         if changed.get("id") != record_id:
             raise ValidationFailed(
-                [ValidationIssue(("id",), f"the id of {nt.noun} {record_id!r} cannot change")]
+                [
+                    ValidationIssue.said(
+                        ("id",),
+                        N_("the id of %(noun)s %(id)s cannot change"),
+                        noun=noun(nt.noun),
+                        id=repr(record_id),
+                    )
+                ]
             )
         try:
             return nt.model.model_validate(changed)  # type: ignore[no-any-return]
@@ -645,12 +661,18 @@ def delete_record(
             authorize(tx, before, None)
         refs = _referencing(tx, nt, record_id)
         if refs:
-            raise Conflict(
-                f"{nt.noun} {record_id!r} is still referenced by {len(refs)} record(s) "
-                f"({', '.join(refs[:10])}{'...' if len(refs) > 10 else ''}); "
-                "change or delete those first",
-                referenced_by=refs,
+            error = Conflict.said(
+                N_(
+                    "%(noun)s %(id)s is still referenced by %(n)s record(s) (%(refs)s); "
+                    "change or delete those first"
+                ),
+                noun=noun(nt.noun),
+                id=repr(record_id),
+                n=len(refs),
+                refs=", ".join(refs[:10]) + ("..." if len(refs) > 10 else ""),
             )
+            error.referenced_by = refs
+            raise error
         tx.run(f"MATCH (n:{label(nt.label)} {{id: $id}}) DETACH DELETE n", id=record_id).consume()
         record_change(
             tx,

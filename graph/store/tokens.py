@@ -107,7 +107,11 @@ def create_token(
     if not name or len(name) > 100:
         raise BadArgument.said(N_("give the token a name of 1-100 characters (--name)"))
     if role not in ROLES:
-        raise BadArgument(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+        raise BadArgument.said(
+            N_("unknown role %(role)s: use one of %(roles)s"),
+            role=repr(role),
+            roles=", ".join(ROLES),
+        )
     orgs = sorted(set(organisations))
     if role == "editor" and not orgs:
         raise BadArgument.said(
@@ -139,16 +143,18 @@ def create_token(
             ).single()
             missing = sorted(set(orgs) - set(found["ids"] if found else []))
             if missing:
-                raise BadArgument(
-                    f"unknown organisation(s) {', '.join(missing)}: use ids that are in the graph"
+                raise BadArgument.said(
+                    N_("unknown organisation(s) %(ids)s: use ids that are in the graph"),
+                    ids=", ".join(missing),
                 )
         taken = tx.run(
             f"MATCH (t:{_TOKEN} {{name: $name}}) WHERE t.revoked IS NULL RETURN t.id AS id",
             name=name,
         ).single()
         if taken:
-            raise Conflict(
-                f"an active token is already named {name!r}: choose another name or revoke it"
+            raise Conflict.said(
+                N_("an active token is already named %(name)s: choose another name or revoke it"),
+                name=repr(name),
             )
         tx.run(f"CREATE (t:{_TOKEN}) SET t = $props", props=props).consume()
         record_change(

@@ -36,7 +36,9 @@ from weakref import WeakKeyDictionary
 from neo4j import Driver, ManagedTransaction
 
 from turva.graph.domain.schema import NodeType, label
+from turva.graph.domain.validate import noun
 from turva.graph.errors import TurvaError
+from turva.graph.messages import N_
 from turva.graph.store.transactions import read_rows
 
 __all__ = [
@@ -60,7 +62,7 @@ class StaleRecord(TurvaError):
 
     title = "Precondition failed"
 
-    def __init__(self, message: str, *, etag: str, version: int):
+    def __init__(self, message: str, *, etag: str = "", version: int = 0):
         super().__init__(message)
         self.etag = etag
         self.version = version
@@ -104,13 +106,19 @@ def check_if_match(
         return
     current = etag_of(record, version)
     if not etag_matches(if_match, current):
-        raise StaleRecord(
-            f"{nt.noun} {record['id']!r} is no longer the version you sent in If-Match: it is "
-            f"now version {version} with the ETag {current}. GET it again, redo your change on "
-            "the current record and send its ETag in If-Match; nothing was written.",
-            etag=current,
+        error = StaleRecord.said(
+            N_(
+                "%(noun)s %(id)s is no longer the version you sent in If-Match: it is now "
+                "version %(version)s with the ETag %(etag)s. GET it again, redo your change on "
+                "the current record and send its ETag in If-Match; nothing was written."
+            ),
+            noun=noun(nt.noun),
+            id=repr(record["id"]),
             version=version,
+            etag=current,
         )
+        error.etag, error.version = current, version
+        raise error
 
 
 #: the id of the one node that holds the graph's version

@@ -14,6 +14,7 @@ The definitions are the contract of ``docs/analyses.md``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver
@@ -32,7 +33,52 @@ from turva.queries.results import (
 )
 from turva.queries.runner import run_query
 
-__all__ = ["Analyses"]
+__all__ = ["Analyses", "Filters"]
+
+#: filter parameter -> the error for an id the graph does not have (one message each, so
+#: that every language can inflect its noun)
+_UNKNOWN_FILTER = {
+    "branch": N_("%(parameter)s: there is no administrative branch with the id %(id)s"),
+    "theme": N_("%(parameter)s: there is no theme with the id %(id)s"),
+    "group": N_("%(parameter)s: there is no priority group with the id %(id)s"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of gaps, overlaps and coverage: ids, or None for "no filter".
+
+    >>> Filters(branch="SM").params()
+    {'branch': 'SM', 'theme': None, 'group': None}
+    >>> Filters().active
+    False
+    """
+
+    branch: str | None = None
+    theme: str | None = None
+    group: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is given."""
+        return any(self.params().values())
+
+    def params(self) -> dict[str, str | None]:
+        """The query parameters ``$branch``, ``$theme``, ``$group``."""
+        return {"branch": self.branch, "theme": self.theme, "group": self.group}
+
+
+def _filter_id(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadArgument.said(
+            N_("%(parameter)s must be an id, e.g. %(example)s; got %(value)s"),
+            parameter=name,
+            example={"branch": "SM", "theme": "internal-security", "group": "PG2021-6"}[name],
+            value=repr(value),
+        )
+    return value
 
 
 def _native(value: Any) -> Any:
@@ -136,39 +182,133 @@ class Analyses:
             raise NotFound.said(N_("unknown phenomenon %(id)s"), id=repr(phenomenon))
         return WhoAddresses(phenomenon=phenomenon, actors=row["actors"], period=used)
 
-    def gaps(self, period: int | None = None, as_of: dt.date | None = None) -> Gaps:
-        """Unaddressed phenomena, single-branch work, missing owners, overdue measures..."""
+    def _filters(
+        self, branch: Any, theme: Any, group: Any, period: Any = None, *, periods: bool = True
+    ) -> tuple[Filters, int | None]:
+        """The checked filters and the period to use (a group's own when none is given).
+
+        Raises :class:`~turva.graph.errors.BadArgument` naming the parameter for an id
+        the graph does not have, or a group of another period than ``period``.
+        """
+        filters = Filters(
+            branch=_filter_id("branch", branch),
+            theme=_filter_id("theme", theme),
+            group=_filter_id("group", group),
+        )
+        if filters.active:
+            found = self._one("analysis_filters", **filters.params())
+            for name, message in _UNKNOWN_FILTER.items():
+                if not found[f"{name}_found"]:
+                    raise BadArgument.said(message, parameter=name, id=repr(getattr(filters, name)))
+            group_period = found["group_period"]
+            if periods and group_period is not None:
+                if period is None:
+                    period = group_period
+                elif period != group_period:
+                    raise BadArgument.said(
+                        N_(
+                            "group: priority group %(group)s is of period %(group_period)s, "
+                            "not %(period)s; leave out the period or choose %(group_period)s"
+                        ),
+                        group=filters.group,
+                        group_period=group_period,
+                        period=period,
+                    )
+        return filters, self._period(period) if periods else None
+
+    def gaps(
+        self,
+        period: int | None = None,
+        as_of: dt.date | None = None,
+        *,
+        branch: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
+    ) -> Gaps:
+        """Unaddressed phenomena, single-branch work, missing owners, overdue measures...
+
+        ``branch``, ``theme`` and ``group`` (ids) keep only the rows that concern them
+        (docs/analyses.md, "Filters"): a filtered answer is part of the unfiltered one.
+        With ``group`` and no ``period``, the group's period is used.
+        """
         day = dt.date.today() if as_of is None else _date("as_of", as_of)
-        used = self._period(period)
-        row = self._one("gaps", period=used, as_of=day)
-        return Gaps(**row, period=used, as_of=day)
+        filters, used = self._filters(branch, theme, group, period)
+        row = self._one("gaps", period=used, as_of=day, **filters.params())
+        return Gaps(
+            **row,
+            period=used,
+            as_of=day,
+            branch=filters.branch,
+            theme=filters.theme,
+            group=filters.group,
+        )
 
     def overlaps(
-        self, period: int | None = None, min_branches: int = 3, min_groups: int = 3
+        self,
+        period: int | None = None,
+        min_branches: int = 3,
+        min_groups: int = 3,
+        *,
+        branch: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
     ) -> Overlaps:
-        """Multi-branch phenomena, uncoordinated measures, overlapping groups, busy members."""
+        """Multi-branch phenomena, uncoordinated measures, overlapping groups, busy members.
+
+        ``branch``, ``theme`` and ``group`` (ids) keep only the rows that concern them
+        (docs/analyses.md, "Filters"); with ``group`` and no ``period``, the group's period.
+        """
         min_branches = _whole_number("min_branches", min_branches, 1)
         min_groups = _whole_number("min_groups", min_groups, 1)
-        used = self._period(period)
+        filters, used = self._filters(branch, theme, group, period)
         row = self._one(
             "overlaps",
             period=used,
             min_branches=min_branches,
             min_groups=min_groups,
+            **filters.params(),
         )
-        return Overlaps(**row, period=used, min_branches=min_branches, min_groups=min_groups)
+        return Overlaps(
+            **row,
+            period=used,
+            min_branches=min_branches,
+            min_groups=min_groups,
+            branch=filters.branch,
+            theme=filters.theme,
+            group=filters.group,
+        )
 
-    def coverage(self) -> Coverage:
-        """Active measures per phenomenon (with its descendants) and branch, zeros included."""
-        row = self._one("coverage")
+    def coverage(
+        self,
+        *,
+        branch: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
+    ) -> Coverage:
+        """Active measures per phenomenon (with its descendants) and branch, zeros included.
+
+        Each row's ``total`` counts its distinct active measures (a measure of two
+        branches counts in both columns, once in the total). ``theme`` and ``group``
+        keep rows, ``branch`` keeps that branch's column; counts and totals stay.
+        """
+        filters, _ = self._filters(branch, theme, group, periods=False)
+        row = self._one("coverage", **filters.params())
         branches: list[str] = row["branches"]
-        counted = {r["phenomenon"]: r["counts"] for r in row["counted"]}
+        counted = {r["phenomenon"]: r for r in row["counted"]}
         rows = []
         for phenomenon in row["phenomena"]:
+            found = counted.get(phenomenon)
             counts = dict.fromkeys(branches, 0)
-            counts.update({cell["branch"]: cell["n"] for cell in counted.get(phenomenon, [])})
-            rows.append(CoverageRow(phenomenon=phenomenon, counts=counts))
-        return Coverage(branches=branches, rows=rows)
+            counts.update({cell["branch"]: cell["n"] for cell in found["counts"]} if found else {})
+            total = found["total"] if found else 0
+            rows.append(CoverageRow(phenomenon=phenomenon, counts=counts, total=total))
+        return Coverage(
+            branches=branches,
+            rows=rows,
+            branch=filters.branch,
+            theme=filters.theme,
+            group=filters.group,
+        )
 
     def profile(self, organisation: str) -> Profile:
         """One organisation: its branch, groups by period, bodies, measures, phenomena."""

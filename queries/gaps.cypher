@@ -1,11 +1,25 @@
 // Gaps: one row with eight lists (see docs/analyses.md for each definition).
 // A phenomenon is addressed when an active measure addresses it or a descendant; its
 // branches are those of the organisations responsible for those measures.
-// params: period, as_of, active
+// Filters ($branch, $theme, $group: ids or null) only choose rows of the unfiltered
+// answer, never change a row ("Filters" in docs/analyses.md); the phenomena that the
+// theme and group filters keep are computed once, in the first block.
+// params: period, as_of, active, branch, theme, group
 // columns: unaddressed_phenomena, single_branch_phenomena, goals_without_measures,
 //   measures_without_owner, measures_without_resources, overdue_measures,
 //   groups_missing_stakeholders, phenomena_outside_groups
 CALL () {
+  // the phenomena the theme and group filters keep: the same block in gaps, overlaps, coverage
+  OPTIONAL MATCH (p:Phenomenon)
+  WHERE ($theme IS NULL OR EXISTS {
+      MATCH (p)-[:IN_THEME]->(t:Theme) WHERE t.id = $theme
+    })
+    AND ($group IS NULL OR EXISTS {
+      MATCH (p)-[:PART_OF*0..]->(:Phenomenon)<-[:FOCUSES_ON]-(f:PriorityGroup) WHERE f.id = $group
+    })
+  RETURN $theme IS NULL AND $group IS NULL AS every, collect(p.id) AS kept
+}
+CALL (every, kept) {
   // bottom-up: the branches of each directly addressed phenomenon, then up to its
   // ancestors; only addressed phenomena come out of this block
   MATCH (m:Measure)-[:ADDRESSES]->(q:Phenomenon)
@@ -18,12 +32,14 @@ CALL () {
   } AS found
   MATCH (q)-[:PART_OF*0..]->(p:Phenomenon)
   WITH p, collect(found) AS found
+  WHERE every OR p.id IN kept
   WITH p, COLLECT {
     UNWIND found AS branches
     UNWIND branches AS branch
     RETURN DISTINCT branch
     ORDER BY branch
   } AS branches
+  WHERE $branch IS NULL OR $branch IN branches
   // a group near the phenomenon: on it, on an ancestor or on a descendant
   WITH p, branches, NOT (
     EXISTS {
@@ -40,9 +56,10 @@ CALL () {
       AS single_branch_phenomena,
     collect(CASE WHEN outside THEN {id: p.id} END) AS phenomena_outside_groups
 }
-CALL () {
+CALL (every, kept) {
+  // nobody works on these: the branch filter does not narrow them
   MATCH (p:Phenomenon)
-  WHERE NOT EXISTS {
+  WHERE (every OR p.id IN kept) AND NOT EXISTS {
     MATCH (p)<-[:PART_OF*0..]-(:Phenomenon)<-[:ADDRESSES]-(m:Measure)
     WHERE m.status IN $active
   }
@@ -50,40 +67,53 @@ CALL () {
   ORDER BY p.id
   RETURN collect({id: p.id}) AS unaddressed_phenomena
 }
-CALL () {
+CALL (every, kept) {
   MATCH (g:Goal)
   WHERE NOT EXISTS {
     MATCH (g)<-[:ADVANCES]-(m:Measure)
     WHERE m.status IN $active
-  }
+  } AND (every OR EXISTS {
+    MATCH (g)-[:TARGETS]->(q:Phenomenon) WHERE q.id IN kept
+  })
   WITH g
   ORDER BY g.id
   RETURN collect({id: g.id}) AS goals_without_measures
 }
-CALL () {
+CALL (every, kept) {
   MATCH (m:Measure)
-  WHERE m.status IN $active
-  WITH m
+  WHERE m.status IN $active AND (every OR EXISTS {
+    MATCH (m)-[:ADDRESSES]->(q:Phenomenon) WHERE q.id IN kept
+  })
+  WITH m, $branch IS NULL OR EXISTS {
+    MATCH (m)<-[:RESPONSIBLE_FOR]-(:Organisation)-[:BELONGS_TO]->(b:AdministrativeBranch)
+    WHERE b.id = $branch
+  } AS of_branch
   ORDER BY m.id
   RETURN
+    // without an owner a measure has no branch: the branch filter does not narrow these
     collect(CASE WHEN NOT EXISTS { (m)<-[:RESPONSIBLE_FOR]-(:Organisation) } THEN {id: m.id} END)
       AS measures_without_owner,
-    collect(CASE WHEN m.resources_eur IS NULL AND m.resources_person_years IS NULL
+    collect(CASE WHEN of_branch AND m.resources_eur IS NULL AND m.resources_person_years IS NULL
       THEN {id: m.id} END) AS measures_without_resources,
-    collect(CASE WHEN m.end < $as_of THEN {id: m.id, end: m.end} END) AS overdue_measures
+    collect(CASE WHEN of_branch AND m.end < $as_of THEN {id: m.id, end: m.end} END)
+      AS overdue_measures
 }
-CALL () {
+CALL (every, kept) {
   MATCH (g:PriorityGroup)
-  WHERE g.period = $period
+  WHERE g.period = $period AND ($group IS NULL OR g.id = $group)
   // members once per group: cheaper than a MEMBER_OF check per organisation found
   WITH g, COLLECT { MATCH (g)<-[:MEMBER_OF]-(member:Organisation) RETURN member } AS members
   MATCH (g)-[:FOCUSES_ON]->(:Phenomenon)<-[:PART_OF*0..]-(q:Phenomenon)
   WITH DISTINCT g, members, q
   MATCH (q)<-[:ADDRESSES]-(m:Measure)<-[:RESPONSIBLE_FOR]-(o:Organisation)
   WHERE m.status IN $active AND NOT o IN members
+    AND ($branch IS NULL OR EXISTS {
+      MATCH (o)-[:BELONGS_TO]->(b:AdministrativeBranch) WHERE b.id = $branch
+    })
   WITH DISTINCT g, o, q.id AS phenomenon
   ORDER BY phenomenon
   WITH g, o, collect(phenomenon) AS phenomena
+  WHERE every OR any(q IN phenomena WHERE q IN kept)
   ORDER BY g.id, o.id
   RETURN collect({group: g.id, organisation: o.id, phenomena: phenomena})
     AS groups_missing_stakeholders

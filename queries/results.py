@@ -145,6 +145,9 @@ class Gaps(AnalysisResult):
     phenomena_outside_groups: list[IdRef]
     period: int | None = Field(default=None, exclude=True)
     as_of: dt.date | None = Field(default=None, exclude=True)
+    branch: str | None = Field(default=None, exclude=True)
+    theme: str | None = Field(default=None, exclude=True)
+    group: str | None = Field(default=None, exclude=True)
 
 
 # --- overlaps --------------------------------------------------------------------------
@@ -193,6 +196,9 @@ class Overlaps(AnalysisResult):
     period: int | None = Field(default=None, exclude=True)
     min_branches: int = Field(default=3, exclude=True)
     min_groups: int = Field(default=3, exclude=True)
+    branch: str | None = Field(default=None, exclude=True)
+    theme: str | None = Field(default=None, exclude=True)
+    group: str | None = Field(default=None, exclude=True)
 
 
 # --- coverage --------------------------------------------------------------------------
@@ -201,6 +207,8 @@ class Overlaps(AnalysisResult):
 class CoverageRow(_Model):
     phenomenon: str
     counts: dict[str, int]
+    #: the distinct active measures of the row (a measure of two branches counts once)
+    total: int = 0
 
 
 class Coverage(AnalysisResult):
@@ -208,6 +216,9 @@ class Coverage(AnalysisResult):
 
     branches: list[str]
     rows: list[CoverageRow]
+    branch: str | None = Field(default=None, exclude=True)
+    theme: str | None = Field(default=None, exclude=True)
+    group: str | None = Field(default=None, exclude=True)
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         return {"rows": [{"phenomenon": r.phenomenon, **r.counts} for r in self.rows]}

@@ -102,6 +102,34 @@ class Oracle:
             out |= self.with_descendants(f)
         return out
 
+    # --- the filters (docs/analyses.md, "Filters"): they only choose rows -----------------
+
+    def kept_phenomenon(self, p: str, theme: str | None, group: str | None) -> bool:
+        """The theme filter: p has the theme; the group filter: p is in the group's scope."""
+        if theme is not None and theme not in self.phenomena[p].get("themes", []):
+            return False
+        return group is None or p in self.scope(self.groups[group])
+
+    def kept_measure(self, m: dict[str, Any], theme: str | None, group: str | None) -> bool:
+        """A measure is kept when it addresses (directly) a kept phenomenon."""
+        if theme is None and group is None:
+            return True
+        return any(self.kept_phenomenon(q, theme, group) for q in m.get("addresses", []))
+
+    def kept_goal(self, goal: str, theme: str | None, group: str | None) -> bool:
+        """A goal is kept when it targets a kept phenomenon."""
+        if theme is None and group is None:
+            return True
+        targets = self.goals[goal].get("targets", [])
+        return any(self.kept_phenomenon(q, theme, group) for q in targets)
+
+    def of_branch(self, m: dict[str, Any], branch: str | None) -> bool:
+        """The branch filter on a measure: an organisation of the branch is responsible."""
+        return branch is None or any(self.branch(o) == branch for o in self.owners(m))
+
+    def group_period(self, period: int | None, group: str | None) -> int | None:
+        return self.groups[group]["period"] if group is not None and period is None else period
+
     # --- the analyses -------------------------------------------------------------------
 
     def who_addresses(self, phenomenon: str, period: int | None = None) -> dict[str, Any]:
@@ -126,7 +154,36 @@ class Oracle:
                 )
         return {"phenomenon": phenomenon, "actors": actors}
 
-    def gaps(self, period: int | None, as_of: dt.date) -> dict[str, Any]:
+    def gaps(
+        self,
+        period: int | None,
+        as_of: dt.date,
+        branch: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
+    ) -> dict[str, Any]:
+        whole = self._gaps(self.group_period(period, group), as_of)
+        ph = lambda p: self.kept_phenomenon(p, theme, group)  # noqa: E731
+        m = lambda i: self.kept_measure(self.measures[i], theme, group)  # noqa: E731
+        mb = lambda i: m(i) and self.of_branch(self.measures[i], branch)  # noqa: E731
+        has_branch = lambda p: branch is None or branch in self.branches(p)  # noqa: E731
+        rules: dict[str, Any] = {
+            "unaddressed_phenomena": lambda r: ph(r["id"]),
+            "single_branch_phenomena": lambda r: ph(r["id"]) and has_branch(r["id"]),
+            "goals_without_measures": lambda r: self.kept_goal(r["id"], theme, group),
+            "measures_without_owner": lambda r: m(r["id"]),
+            "measures_without_resources": lambda r: mb(r["id"]),
+            "overdue_measures": lambda r: mb(r["id"]),
+            "groups_missing_stakeholders": lambda r: (
+                (group is None or r["group"] == group)
+                and (branch is None or self.branch(r["organisation"]) == branch)
+                and any(ph(q) for q in r["phenomena"])
+            ),
+            "phenomena_outside_groups": lambda r: ph(r["id"]) and has_branch(r["id"]),
+        }
+        return {k: [r for r in rows if rules[k](r)] for k, rows in whole.items()}
+
+    def _gaps(self, period: int | None, as_of: dt.date) -> dict[str, Any]:
         period = self.period_or_latest(period)
         groups = self.groups_of(period)
         phen = sorted(self.phenomena)
@@ -177,6 +234,38 @@ class Oracle:
         }
 
     def overlaps(
+        self,
+        period: int | None,
+        min_branches: int = 3,
+        min_groups: int = 3,
+        branch: str | None = None,
+        theme: str | None = None,
+        group: str | None = None,
+    ) -> dict[str, Any]:
+        period = self.group_period(period, group)
+        whole = self._overlaps(period, min_branches, min_groups)
+        ph = lambda p: self.kept_phenomenon(p, theme, group)  # noqa: E731
+        mb = lambda i: self.of_branch(self.measures[i], branch)  # noqa: E731
+        themed = lambda g: theme is None or theme in self.groups[g].get("themes", [])  # noqa: E731
+        rules: dict[str, Any] = {
+            "multi_branch_phenomena": lambda r: (
+                ph(r["id"]) and (branch is None or branch in r["branches"])
+            ),
+            "uncoordinated_measures": lambda r: ph(r["phenomenon"]) and (mb(r["a"]) or mb(r["b"])),
+            "group_overlaps": lambda r: (
+                (group is None or group in (r["a"], r["b"]))
+                and (theme is None or themed(r["a"]) or themed(r["b"]))
+                and (branch is None or any(self.branch(o) == branch for o in r["shared_members"]))
+            ),
+            "busy_organisations": lambda r: (
+                (group is None or group in r["groups"])
+                and (branch is None or self.branch(r["id"]) == branch)
+                and (theme is None or any(themed(g) for g in r["groups"]))
+            ),
+        }
+        return {k: [r for r in rows if rules[k](r)] for k, rows in whole.items()}
+
+    def _overlaps(
         self, period: int | None, min_branches: int = 3, min_groups: int = 3
     ) -> dict[str, Any]:
         period = self.period_or_latest(period)
@@ -235,18 +324,25 @@ class Oracle:
             "busy_organisations": busy,
         }
 
-    def coverage(self) -> dict[str, Any]:
+    def coverage(
+        self, branch: str | None = None, theme: str | None = None, group: str | None = None
+    ) -> dict[str, Any]:
+        shown = [b for b in self.branch_ids if branch is None or b == branch]
         rows = []
         for p in sorted(self.phenomena):
+            if not self.kept_phenomenon(p, theme, group):
+                continue
             counts = {}
-            for b in self.branch_ids:
+            for b in shown:
                 counts[b] = sum(
                     1
                     for m in self.addressing(p)
                     if any(self.branch(o) == b for o in self.owners(m))
                 )
-            rows.append({"phenomenon": p, "counts": counts})
-        return {"branches": self.branch_ids, "rows": rows}
+            # distinct measures, whatever their organisations
+            total = len({m["id"] for m in self.addressing(p)})
+            rows.append({"phenomenon": p, "counts": counts, "total": total})
+        return {"branches": shown, "rows": rows}
 
     def profile(self, org: str) -> dict[str, Any]:
         o = self.orgs[org]

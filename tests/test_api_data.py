@@ -63,6 +63,70 @@ def test_search_survives_lucene_syntax(api, query):
     assert api.get("/api/v1/search", params={"q": query}).status_code == 200
 
 
+def _hits(api, q: str, **params) -> list[dict]:
+    response = api.get("/api/v1/search", params={"q": q, "limit": 50, **params})
+    assert response.status_code == 200, response.text
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
+SEARCH_TYPE_ORDER = [
+    "phenomena",
+    "organisations",
+    "priority-groups",
+    "goals",
+    "measures",
+    "branches",
+    "themes",
+    "bodies",
+]
+
+
+def test_search_ranks_the_exact_name_then_by_type(api):
+    hits = _hits(api, "rahanpesu")
+    assert (hits[0]["id"], hits[0]["exact"]) == ("money-laundering", True)
+    # after the exact match: phenomena, organisations, groups, goals, measures...
+    order = [SEARCH_TYPE_ORDER.index(h["type"]) for h in hits if not h["exact"]]
+    assert order == sorted(order) and len(set(order)) >= 3
+    assert {"FIU", "M44", "M47"} <= {h["id"] for h in hits}
+
+
+def test_search_puts_the_phenomenon_above_a_cancelled_measure(api):
+    hits = _hits(api, "kyber")
+    ids = [h["id"] for h in hits]
+    assert ids[0] == "cybercrime"
+    m73 = next(h for h in hits if h["id"] == "M73")
+    assert m73["status"] == "cancelled"
+    # active (planned, ongoing) measures above done and cancelled ones
+    statuses = [h["status"] for h in hits if h["type"] == "measures"]
+    active = [s in ("planned", "ongoing") for s in statuses]
+    assert active == sorted(active, reverse=True) and True in active and False in active
+
+
+def test_search_finds_an_abbreviation_first(api):
+    # abbreviations are not in the full-text indexes, yet "poha" is the National Police Board
+    hits = _hits(api, "poha")
+    assert (hits[0]["type"], hits[0]["id"], hits[0]["exact"]) == ("organisations", "POHA", True)
+    assert hits[0]["abbreviation"] == "POHA"
+
+
+def test_every_search_hit_has_a_page_and_measures_a_status(api):
+    hits = _hits(api, "turvallisuus")
+    pages = {
+        "phenomena": "/phenomena/",
+        "organisations": "/organisations/",
+        "priority-groups": "/groups/",
+        "goals": "/goals/",
+        "measures": "/measures/",
+        "branches": "/branches/",
+        "themes": "/themes/",
+        "bodies": "/bodies/",
+    }
+    assert {"goals", "themes", "measures"} <= {h["type"] for h in hits}
+    for h in hits:
+        assert h["page"] == pages[h["type"]] + h["id"]
+        assert (h["status"] is not None) == (h["type"] == "measures")
+
+
 def test_search_needs_a_query(api):
     response = api.get("/api/v1/search")
     assert response.status_code == 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from turva.api.auth import ReaderDep
 from turva.api.deps import DriverDep, SettingsDep
@@ -27,11 +27,16 @@ ResourceType = Literal[
 
 
 class Hit(BaseModel):
-    type: str
+    type: str = Field(description="the record's resource type, e.g. `phenomena`")
     id: str
-    name: dict[str, str]
-    score: float
-    page: str | None
+    name: dict[str, str] = Field(description="name, title or text by language (fi, sv, en)")
+    score: float = Field(description="the full-text score (0 for a match by id or abbreviation)")
+    page: str | None = Field(description="the record's web page")
+    status: str | None = Field(
+        None, description="a measure's status: planned, ongoing, done or cancelled"
+    )
+    abbreviation: str | None = Field(None, description="an organisation's abbreviation")
+    exact: bool = Field(False, description="the id, the abbreviation or a name is the query itself")
 
 
 class SearchResult(BaseModel):
@@ -47,7 +52,10 @@ class SearchResult(BaseModel):
     summary="Search names, titles and texts in Finnish, Swedish and English",
     description=(
         "Inflected Finnish forms find their base word and a typo still finds its word. "
-        "Results are ranked best first; `page` is the record's web page, if it has one."
+        "Results are ranked: the record whose id, abbreviation or name is the query first, "
+        "then phenomena, organisations, priority groups, goals and measures (active "
+        "measures above done and cancelled ones), then branches, themes and cooperation "
+        "bodies; within a type, the best match first. `page` is the record's web page."
     ),
     responses=problem_responses(401, 422, 503),
 )

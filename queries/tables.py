@@ -2,24 +2,43 @@
 
 Every result (:mod:`turva.queries.results`) has named **sections** (``overdue_measures``,
 ``rows``...), each a flat table of scalar cells: a list of ids becomes one cell of ids
-separated by spaces (ids never contain spaces), a date its ``YYYY-MM-DD``.
-:func:`tables` gives them; every rendering here is built on it, so ``turva gaps -f csv``
-and ``GET /api/v1/analysis/gaps?format=csv`` are the same bytes.
+separated by spaces (ids never contain spaces). :func:`tables` gives them as they are.
+
+People read them through :func:`readable_tables`, and every file rendering here is built
+on it, so ``turva gaps -f csv`` and ``GET /api/v1/analysis/gaps?format=csv`` are the same
+bytes for the same language and dialect:
+
+- the section's **title** and every **heading** in the chosen language
+  (:mod:`turva.queries.words` through the message catalogue);
+- beside every column of ids, a column of their **names** in that language, else in
+  Finnish (:func:`turva.queries.names.names_of`; several names joined by ``; ``). The ids
+  keep their own column, headed ``<words>, id`` (fi ``Toimenpide, tunnus``), the names
+  the column's words (``Toimenpide``);
+- enum codes (a measure's status, a role, a kind, a path step's type) as **words** in
+  that language (:mod:`turva.graph.domain.words`): the codes are in the JSON;
+- where a row is a record (a phenomenon without measures, an overdue measure, a profile's
+  group...), a last column **Source**: the record's ``source`` (a URL or document name),
+  empty when it has none, or the word *illustrative* (fi *havainnollistava*) for content
+  that is not from an official source (:mod:`turva.graph.domain.provenance`). Rows that
+  pair two records (uncoordinated measures, overlapping groups) have none;
+- dates as dates, numbers as numbers.
+
+The renderings (:data:`TABLE_FORMATS`):
 
 - **CSV** (:func:`to_csv`): one table. One section (a result with one, or the one asked
   for) is that section's table; all sections of a result with several are stacked in one
-  table whose first column is ``section`` and whose other columns are every section's
-  columns in order of first appearance (cells a section lacks are empty). UTF-8, ``,``,
-  ``"`` quoting only where needed, ``\\n`` line ends, a header row always. Text cells that
-  a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
-  carriage return) get a leading ``'`` (:func:`neutralise`); numbers stay numbers.
-- **Markdown** (:func:`to_markdown`): a ``## section`` heading and a table per section
-  (``_none_`` for an empty one).
-
-:data:`TABLE_FORMATS` lists the renderings by name with their media type and suffix; the
-CLI's ``--format`` and the API's ``?format=`` offer them. A spreadsheet rendering plugs
-in there: one sheet per :class:`Table` of :func:`tables`, numbers as numbers, text
-through :func:`neutralise`.
+  table whose first column, *Section*, holds the section's title, and whose other columns
+  are every section's columns by heading, in order of first appearance (cells a section
+  lacks are empty). Text cells that a spreadsheet would run as a formula get a leading
+  ``'`` (:func:`neutralise`); numbers stay numbers; dates are ``YYYY-MM-DD``.
+  Dialects (:data:`CSV_DIALECTS`): ``plain`` (UTF-8, ``,``, ``"`` quoting only where
+  needed, ``\\n``) and ``excel-fi`` (a UTF-8 byte order mark, ``;``, ``\\r\\n`` and decimal
+  commas: what a Finnish Excel opens by double-click).
+- **Markdown** (:func:`to_markdown`): a ``## title`` heading and a table per section
+  (the word *none* in italics for an empty one).
+- **XLSX** (:func:`to_xlsx`): a sheet per section named by its title, written by
+  :func:`turva.graph.domain.xlsx.workbook` (frozen header row, autofilter, widths that
+  fit, dates and numbers as such).
 """
 
 from __future__ import annotations
@@ -27,34 +46,158 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from neo4j import Driver
+
+from turva.graph.domain import xlsx
+from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
+from turva.graph.domain.words import RECORD_TYPES, enum_word
 from turva.graph.errors import BadArgument
-from turva.graph.messages import N_
+from turva.graph.messages import LANGS, N_, gettext_for
+from turva.queries.names import TYPE_OF_LABEL, Name, names_of
 from turva.queries.results import AnalysisResult
+from turva.queries.words import (
+    COLUMN_TITLES,
+    ID_HEADING,
+    SECTION_HEADING,
+    SECTION_TITLES,
+    SOURCE_HEADING,
+    column_words,
+)
 
 __all__ = [
+    "CSV_DIALECTS",
     "Cell",
+    "FORMULA_PREFIXES",
+    "ReadableTable",
+    "TABLE_FORMATS",
     "Table",
     "TableFormat",
-    "TABLE_FORMATS",
-    "FORMULA_PREFIXES",
-    "section_names",
-    "tables",
-    "table",
+    "TableNames",
+    "TableOptions",
+    "names_for",
     "neutralise",
+    "readable_tables",
+    "render_table",
+    "section_names",
+    "table",
+    "tables",
     "to_csv",
     "to_markdown",
-    "render_table",
+    "to_xlsx",
 ]
 
-#: a table cell: text, a number, a truth value or nothing
+#: a cell of :func:`tables`: text, a number, a truth value or nothing
 Cell = str | int | float | bool | None
 
-#: what makes a spreadsheet read a text cell as a formula (OWASP, "CSV injection")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = xlsx.FORMULA_PREFIXES
+neutralise = xlsx.neutralise
+
+#: the display names a rendering shows, by (resource type, id): :func:`names_for`
+TableNames = Mapping[tuple[str, str], Name]
+
+#: the CSV dialects: ``plain`` (the default) and ``excel-fi``
+CSV_DIALECTS = ("plain", "excel-fi")
+
+# --- what each column holds ------------------------------------------------------------
+
+#: the ids of a path step are of the type its row's ``type`` column names
+_ROW_TYPE = "row"
+
+#: the record type of each column of ids, by (section, column)
+ID_COLUMNS: dict[tuple[str, str], str] = {
+    ("actors", "organisation"): "organisations",
+    ("actors", "branch"): "branches",
+    ("actors", "measures"): "measures",
+    ("actors", "groups"): "priority-groups",
+    ("unaddressed_phenomena", "id"): "phenomena",
+    ("single_branch_phenomena", "id"): "phenomena",
+    ("single_branch_phenomena", "branches"): "branches",
+    ("goals_without_measures", "id"): "goals",
+    ("measures_without_owner", "id"): "measures",
+    ("measures_without_resources", "id"): "measures",
+    ("overdue_measures", "id"): "measures",
+    ("groups_missing_stakeholders", "group"): "priority-groups",
+    ("groups_missing_stakeholders", "organisation"): "organisations",
+    ("groups_missing_stakeholders", "phenomena"): "phenomena",
+    ("phenomena_outside_groups", "id"): "phenomena",
+    ("multi_branch_phenomena", "id"): "phenomena",
+    ("multi_branch_phenomena", "branches"): "branches",
+    ("uncoordinated_measures", "phenomenon"): "phenomena",
+    ("uncoordinated_measures", "a"): "measures",
+    ("uncoordinated_measures", "b"): "measures",
+    ("group_overlaps", "a"): "priority-groups",
+    ("group_overlaps", "b"): "priority-groups",
+    ("group_overlaps", "shared_phenomena"): "phenomena",
+    ("group_overlaps", "shared_members"): "organisations",
+    ("busy_organisations", "id"): "organisations",
+    ("busy_organisations", "groups"): "priority-groups",
+    ("rows", "phenomenon"): "phenomena",
+    ("organisation", "organisation"): "organisations",
+    ("organisation", "branch"): "branches",
+    ("organisation", "parent"): "organisations",
+    ("groups", "id"): "priority-groups",
+    ("bodies", "id"): "bodies",
+    ("measures", "id"): "measures",
+    ("phenomena", "id"): "phenomena",
+    ("path", "id"): _ROW_TYPE,
+    ("added_groups", "id"): "priority-groups",
+    ("removed_groups", "id"): "priority-groups",
+    ("entered_phenomena", "id"): "phenomena",
+    ("left_phenomena", "id"): "phenomena",
+    ("matched_groups", "from_group"): "priority-groups",
+    ("matched_groups", "to_group"): "priority-groups",
+    ("matched_groups", "entered_phenomena"): "phenomena",
+    ("matched_groups", "left_phenomena"): "phenomena",
+    ("matched_groups", "joined_members"): "organisations",
+    ("matched_groups", "left_members"): "organisations",
+}
+
+#: the column whose record a row is, by section: its source goes in the Source column
+RECORD_COLUMNS: dict[str, str] = {
+    "actors": "organisation",
+    "unaddressed_phenomena": "id",
+    "single_branch_phenomena": "id",
+    "goals_without_measures": "id",
+    "measures_without_owner": "id",
+    "measures_without_resources": "id",
+    "overdue_measures": "id",
+    "phenomena_outside_groups": "id",
+    "multi_branch_phenomena": "id",
+    "busy_organisations": "id",
+    "rows": "phenomenon",
+    "organisation": "organisation",
+    "groups": "id",
+    "bodies": "id",
+    "measures": "id",
+    "phenomena": "id",
+    "path": "id",
+    "added_groups": "id",
+    "removed_groups": "id",
+    "entered_phenomena": "id",
+    "left_phenomena": "id",
+}
+
+#: columns of enum codes shown as words: the field of :data:`turva.graph.domain.words.ENUMS`
+#: (``*``: in every section); a path step's ``type`` is a node label
+ENUM_COLUMNS: dict[tuple[str, str], str] = {
+    ("*", "status"): "status",
+    ("*", "role"): "role",
+    ("organisation", "kind"): "kind",
+    ("bodies", "kind"): "body_kind",
+    ("path", "type"): "label",
+}
+
+#: columns of dates (the results give them as ``YYYY-MM-DD``)
+DATE_COLUMNS = frozenset({("overdue_measures", "end")})
+
+#: sections whose rows carry their record's name themselves (``name``, in Finnish), by the
+#: id column it names: that column's name column takes its place, in the language asked
+#: for (the result's own name when the record has gone)
+OWN_NAMES: dict[str, str] = {"organisation": "organisation", "path": "id"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +211,50 @@ class Table:
     def dicts(self) -> list[dict[str, Cell]]:
         """The rows as column -> cell mappings."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class ReadableTable:
+    """One section as people read it: its title and headings in a language, names beside
+    ids, enum words, its source column (see the module's description)."""
+
+    #: the section's name (``overdue_measures``)
+    name: str
+    #: its title in the language asked for
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[xlsx.Cell, ...], ...]
+
+    def dicts(self) -> list[dict[str, xlsx.Cell]]:
+        """The rows as heading -> cell mappings."""
+        return [dict(zip(self.header, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """How a rendering speaks: its ``lang``, the display ``names`` (:func:`names_for`;
+    None leaves the name columns empty) and the CSV ``dialect``."""
+
+    lang: str = "fi"
+    names: TableNames | None = None
+    dialect: str = "plain"
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise BadArgument.said(
+                N_("unknown language %(lang)r; choose one of: %(langs)s"),
+                lang=self.lang,
+                langs=", ".join(LANGS),
+            )
+        if self.dialect not in CSV_DIALECTS:
+            raise BadArgument.said(
+                N_("unknown CSV dialect %(dialect)s; use one of: %(known)s"),
+                dialect=repr(self.dialect),
+                known=", ".join(CSV_DIALECTS),
+            )
+
+
+# --- the tables as they are -------------------------------------------------------------
 
 
 def _cell(value: Any) -> Cell:
@@ -99,7 +286,8 @@ def _chosen(result: AnalysisResult, section: str | None) -> dict[str, tuple[str,
 
 
 def tables(result: AnalysisResult, section: str | None = None) -> list[Table]:
-    """Every section of ``result`` as a :class:`Table`, or only ``section``.
+    """Every section of ``result`` as a :class:`Table`, or only ``section``, as the result
+    has them (ids, codes, column names).
 
     Raises :class:`~turva.graph.errors.BadArgument` for a section the result lacks.
     """
@@ -112,8 +300,8 @@ def tables(result: AnalysisResult, section: str | None = None) -> list[Table]:
 
 
 def table(result: AnalysisResult, section: str | None = None) -> Table:
-    """The one flat table of ``result``: a single section's, or every section stacked
-    under a first column ``section`` (see the module's description)."""
+    """The one flat table of ``result`` as it is: a single section's, or every section
+    stacked under a first column ``section`` (by column name)."""
     parts = tables(result, section)
     if len(parts) == 1:
         return parts[0]
@@ -131,68 +319,268 @@ def table(result: AnalysisResult, section: str | None = None) -> Table:
     return Table("all", tuple(columns), tuple(rows))
 
 
-def neutralise(cell: Cell) -> Cell:
-    """A text cell a spreadsheet would run as a formula, prefixed with ``'``; others as
-    they are, so a number stays a number:
-
-    >>> neutralise("=HYPERLINK(x)"), neutralise("-3"), neutralise(-3), neutralise("a=b")
-    ("'=HYPERLINK(x)", "'-3", -3, 'a=b')
-    """
-    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
-        return "'" + cell
-    return cell
+# --- the tables as people read them ----------------------------------------------------
 
 
-def _csv_text(cell: Cell) -> str:
+def _id_type(section: str, column: str, row: Mapping[str, Cell]) -> str | None:
+    kind = ID_COLUMNS.get((section, column))
+    if kind == _ROW_TYPE:
+        return TYPE_OF_LABEL.get(str(row.get("type")))
+    return kind
+
+
+def _ids(value: Cell) -> list[str]:
+    return str(value).split() if value not in (None, "") else []
+
+
+def _wanted(parts: list[Table]) -> dict[str, set[str]]:
+    """The ids of every id column of ``parts``, by record type."""
+    wanted: dict[str, set[str]] = {}
+    for part in parts:
+        for row in part.dicts():
+            for column in part.columns:
+                kind = _id_type(part.name, column, row)
+                if kind is not None:
+                    wanted.setdefault(kind, set()).update(_ids(row[column]))
+    return wanted
+
+
+def names_for(
+    driver: Driver,
+    result: AnalysisResult,
+    lang: str,
+    database: str | None = None,
+    section: str | None = None,
+) -> dict[tuple[str, str], Name]:
+    """The display names every id of ``result`` (or of one ``section``) needs, by
+    (resource type, id): one lookup per record type (ids are unique per type only)."""
+    found: dict[tuple[str, str], Name] = {}
+    for kind, ids in sorted(_wanted(tables(result, section)).items()):
+        for id_, name in names_of(driver, ids, lang, database, types=[kind]).items():
+            found[(kind, id_)] = name
+    return found
+
+
+def _enum_field(section: str, column: str) -> str | None:
+    return ENUM_COLUMNS.get((section, column)) or ENUM_COLUMNS.get(("*", column))
+
+
+def _enum_text(field: str, value: Cell, gettext: Callable[[str], str]) -> Cell:
+    if not isinstance(value, str):
+        return value
+    if field == "label":
+        resource = TYPE_OF_LABEL.get(value)
+        return gettext(RECORD_TYPES[resource]) if resource in RECORD_TYPES else value
+    return gettext(enum_word(field, value))
+
+
+def _date(value: Cell) -> xlsx.Cell:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _source_text(source: str | None, gettext: Callable[[str], str]) -> str:
+    kind = provenance(source)
+    if kind == "unsourced" or source is None:
+        return ""
+    return gettext(PROVENANCE_WORDS["illustrative"]) if kind == "illustrative" else source
+
+
+# one output column: its heading and how its cell is made from a row of the section
+_Column = tuple[str, Callable[[Mapping[str, Cell]], xlsx.Cell]]
+
+
+def _plan(section: str, columns: tuple[str, ...], options: TableOptions) -> Iterator[_Column]:
+    """The output columns of ``section`` (see the module's description)."""
+    gettext = gettext_for(options.lang)
+    names = options.names or {}
+
+    for column in columns:
+        if column == "name" and section in OWN_NAMES:
+            continue
+        words = column_words(section, column)
+        heading = gettext(words) if words else column
+        id_heading = gettext(ID_HEADING) % {"column": heading}
+        if words == COLUMN_TITLES["id"]:
+            # an id of any type (a path's steps): "Id" beside "Name"
+            id_heading, heading = heading, gettext(COLUMN_TITLES["name"])
+        if (section, column) in ID_COLUMNS:
+
+            def ids(row: Mapping[str, Cell], column: str = column) -> xlsx.Cell:
+                return row[column]
+
+            def named(row: Mapping[str, Cell], column: str = column) -> xlsx.Cell:
+                kind = _id_type(section, column, row)
+                texts = []
+                for id_ in _ids(row[column]):
+                    name = names.get((kind, id_)) if kind else None
+                    own = row.get("name") if OWN_NAMES.get(section) == column else None
+                    texts.append(name.text if name else str(own or ""))
+                return "; ".join(t for t in texts if t) or None
+
+            yield id_heading, ids
+            yield heading, named
+        elif field := _enum_field(section, column):
+
+            def word(
+                row: Mapping[str, Cell], column: str = column, field: str = field
+            ) -> xlsx.Cell:
+                return _enum_text(field, row[column], gettext)
+
+            yield heading, word
+        elif (section, column) in DATE_COLUMNS:
+            yield heading, lambda row, column=column: _date(row[column])  # type: ignore[misc]
+        else:
+            yield heading, lambda row, column=column: row[column]  # type: ignore[misc]
+
+    if section in RECORD_COLUMNS:
+        record = RECORD_COLUMNS[section]
+
+        def source(row: Mapping[str, Cell]) -> xlsx.Cell:
+            kind = _id_type(section, record, row)
+            name = names.get((kind, str(row[record]))) if kind else None
+            return _source_text(name.source if name else None, gettext)
+
+        yield gettext(SOURCE_HEADING), source
+
+
+def _section_title(name: str, gettext: Callable[[str], str]) -> str:
+    words = SECTION_TITLES.get(name)
+    return gettext(words) if words else name.replace("_", " ").capitalize()
+
+
+def readable_tables(
+    result: AnalysisResult, section: str | None = None, options: TableOptions | None = None
+) -> list[ReadableTable]:
+    """Every section of ``result`` (or only ``section``) as people read it, in
+    ``options.lang`` with ``options.names`` (see the module's description)."""
+    options = options or TableOptions()
+    gettext = gettext_for(options.lang)
+    out = []
+    for part in tables(result, section):
+        plan = list(_plan(part.name, part.columns, options))
+        rows = tuple(tuple(make(row) for _, make in plan) for row in part.dicts())
+        title = _section_title(part.name, gettext)
+        out.append(ReadableTable(part.name, title, tuple(h for h, _ in plan), rows))
+    return out
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _flat(parts: list[ReadableTable], section_heading: str) -> tuple[list[str], list[list[Any]]]:
+    """One table: one part as it is, several stacked by heading under a Section column."""
+    if len(parts) == 1:
+        return list(parts[0].header), [list(r) for r in parts[0].rows]
+    header = [section_heading]
+    for part in parts:
+        header += [h for h in part.header if h not in header]
+    rows = []
+    for part in parts:
+        where = [header.index(h) for h in part.header]
+        for row in part.rows:
+            out: list[Any] = [part.title] + [None] * (len(header) - 1)
+            for i, value in zip(where, row, strict=True):
+                out[i] = value
+            rows.append(out)
+    return header, rows
+
+
+def _csv_text(cell: xlsx.Cell, dialect: str) -> str:
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "true" if cell else "false"
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, float) and dialect == "excel-fi":
+        return repr(cell).replace(".", ",")  # a Finnish Excel reads "0,5" as a number
     return str(neutralise(cell))
 
 
-def to_csv(result: AnalysisResult, section: str | None = None) -> str:
-    """CSV of :func:`table` (see the module's description)."""
-    flat = table(result, section)
+def to_csv(
+    result: AnalysisResult, section: str | None = None, options: TableOptions | None = None
+) -> str:
+    """CSV of :func:`readable_tables` (see the module's description), as text; the
+    ``excel-fi`` dialect's text starts with the byte order mark."""
+    options = options or TableOptions()
+    header, rows = _flat(
+        readable_tables(result, section, options), gettext_for(options.lang)(SECTION_HEADING)
+    )
+    excel = options.dialect == "excel-fi"
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_csv_text(c) for c in flat.columns])
-    writer.writerows([_csv_text(c) for c in row] for row in flat.rows)
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(
+        out, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
+    )
+    writer.writerow([_csv_text(c, options.dialect) for c in header])
+    writer.writerows([_csv_text(c, options.dialect) for c in row] for row in rows)
     return out.getvalue()
 
 
-def _md_text(cell: Cell) -> str:
+# --- Markdown ----------------------------------------------------------------------------
+
+
+def _md_text(cell: xlsx.Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "true" if cell else "false"
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
     return str(cell).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
-def to_markdown(result: AnalysisResult, section: str | None = None) -> str:
-    """Markdown: per section a ``## section`` heading and a table, ``_none_`` if empty."""
+def to_markdown(
+    result: AnalysisResult, section: str | None = None, options: TableOptions | None = None
+) -> str:
+    """Markdown: per section a ``## title`` heading and a table, *none* if empty."""
+    options = options or TableOptions()
+    none = gettext_for(options.lang)("none")
     blocks = []
-    for part in tables(result, section):
-        lines = [f"## {part.name}", ""]
+    for part in readable_tables(result, section, options):
+        lines = [f"## {_md_text(part.title)}", ""]
         if part.rows:
-            lines.append("| " + " | ".join(_md_text(c) for c in part.columns) + " |")
-            lines.append("|" + "|".join(" --- " for _ in part.columns) + "|")
+            lines.append("| " + " | ".join(_md_text(c) for c in part.header) + " |")
+            lines.append("|" + "|".join(" --- " for _ in part.header) + "|")
             lines += ["| " + " | ".join(_md_text(c) for c in row) + " |" for row in part.rows]
         else:
-            lines.append("_none_")
+            lines.append(f"_{none}_")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def to_xlsx(
+    result: AnalysisResult, section: str | None = None, options: TableOptions | None = None
+) -> bytes:
+    """An ``.xlsx`` workbook: a sheet per section of :func:`readable_tables`, named by its
+    title (:func:`turva.graph.domain.xlsx.workbook`)."""
+    parts = readable_tables(result, section, options)
+    return xlsx.workbook(xlsx.Sheet(p.title, p.header, p.rows) for p in parts)
+
+
+# --- the formats -------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class TableFormat:
-    """A rendering of a result's tables as a file: ``csv``, ``md``..."""
+    """A rendering of a result's tables as a file: ``csv``, ``md``, ``xlsx``."""
 
     name: str
     #: the HTTP media type, with its charset for text
     media_type: str
     suffix: str
-    render: Callable[[AnalysisResult, str | None], bytes]
+    render: Callable[[AnalysisResult, str | None, TableOptions], bytes]
+    #: not text: never printed to a terminal
+    binary: bool = False
 
     @property
     def mime(self) -> str:
@@ -203,23 +591,34 @@ class TableFormat:
 #: the renderings by name; the CLI's --format and the API's ?format= offer these
 TABLE_FORMATS: dict[str, TableFormat] = {
     "csv": TableFormat(
-        "csv", "text/csv; charset=utf-8", ".csv", lambda r, s: to_csv(r, s).encode("utf-8")
+        "csv",
+        "text/csv; charset=utf-8",
+        ".csv",
+        lambda r, s, o: to_csv(r, s, o).encode("utf-8"),
     ),
     "md": TableFormat(
         "md",
         "text/markdown; charset=utf-8",
         ".md",
-        lambda r, s: to_markdown(r, s).encode("utf-8"),
+        lambda r, s, o: to_markdown(r, s, o).encode("utf-8"),
     ),
+    "xlsx": TableFormat("xlsx", xlsx.MEDIA_TYPE, ".xlsx", to_xlsx, binary=True),
 }
 
 
-def render_table(result: AnalysisResult, fmt: str, section: str | None = None) -> bytes:
+def render_table(
+    result: AnalysisResult,
+    fmt: str,
+    section: str | None = None,
+    options: TableOptions | None = None,
+) -> bytes:
     """``result`` (or one ``section``) in the table format named ``fmt``, as bytes."""
     try:
         rendering = TABLE_FORMATS[fmt]
     except KeyError:
-        raise BadArgument(
-            f"unknown table format {fmt!r}; use one of: {', '.join(TABLE_FORMATS)}"
+        raise BadArgument.said(
+            N_("unknown table format %(format)s; use one of: %(known)s"),
+            format=repr(fmt),
+            known=", ".join(TABLE_FORMATS),
         ) from None
-    return rendering.render(result, section)
+    return rendering.render(result, section, options or TableOptions())

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from turva.graph.messages import N_
 
-__all__ = ["SECTION_TITLES", "COLUMN_TITLES", "SECTION_COLUMN_TITLES", "column_words"]
+__all__ = [
+    "SECTION_TITLES",
+    "COLUMN_TITLES",
+    "SECTION_COLUMN_TITLES",
+    "ID_HEADING",
+    "SECTION_HEADING",
+    "SOURCE_HEADING",
+    "column_words",
+]
 
 #: the title of each section of the analyses (docs/analyses.md), the pages' words where
 #: a page shows the same section
@@ -115,3 +123,14 @@ def column_words(section: str, column: str) -> str | None:
     """The heading of ``column`` in ``section`` (untranslated); None for a column of data
     (coverage's branch ids)."""
     return SECTION_COLUMN_TITLES.get((section, column)) or COLUMN_TITLES.get(column)
+
+
+# --- the headings the tables add (queries/tables.py) -------------------------------------
+
+#: the heading of a column of ids beside its column of names, e.g. "Measure, id"
+#: (the names' column is headed by the column's own words, "Measure")
+ID_HEADING = N_("%(column)s, id")
+#: the first column of a table that stacks several sections: which section a row is of
+SECTION_HEADING = N_("Section")
+#: the column of a row's record's source: a URL or document name, empty, or "illustrative"
+SOURCE_HEADING = N_("Source")

@@ -16,6 +16,13 @@ import pytest
 from neo4j import Driver
 
 from turva.queries import Analyses
+from turva.queries.tables import (
+    ReadableTable,
+    TableOptions,
+    names_for,
+    neutralise,
+    readable_tables,
+)
 
 AS_OF = "2025-07-01"
 
@@ -57,36 +64,47 @@ def test_json_is_the_documented_json(command: str, loaded_2021: Driver, turva) -
     assert json.loads(printed) == _expected(command, loaded_2021).model_dump(mode="json")
 
 
+def _readable(command: str, driver: Driver) -> list[ReadableTable]:
+    """The tables the CLI must print for ``command`` (in English, names looked up)."""
+    expected = _expected(command, driver)
+    options = TableOptions(lang="en", names=names_for(driver, expected, "en"))
+    return readable_tables(expected, None, options)
+
+
+def _csv_text(cell: Any) -> str:
+    return "" if cell is None else cell.isoformat() if isinstance(cell, dt.date) else str(cell)
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_csv_has_every_section_with_its_header(command: str, loaded_2021: Driver, turva) -> None:
-    # one section: its own table; several: one table, first column `section`
-    expected = _expected(command, loaded_2021)
-    columns = expected.columns()
+    # one section: its own table; several: one table, first column Section (its title)
+    parts = _readable(command, loaded_2021)
     header, *rows = list(csv.reader(io.StringIO(_printed(turva, command, "--format", "csv"))))
-    if len(columns) == 1:
-        ((section, section_header),) = columns.items()
-        assert tuple(header) == section_header
-        assert len(rows) == len(expected.tables()[section])
+    if len(parts) == 1:
+        (part,) = parts
+        assert tuple(header) == part.header
+        assert rows == [[_csv_text(neutralise(c)) for c in row] for row in part.rows]
         return
-    assert header[0] == "section"
-    for section, section_header in columns.items():
-        mine = [dict(zip(header, row, strict=True)) for row in rows if row[0] == section]
-        assert len(mine) == len(expected.tables()[section]), section
-        assert set(section_header) <= set(header)
-        for got, want in zip(mine, expected.tables()[section], strict=True):
-            assert {c: got[c] for c in section_header} == {
-                c: "" if want.get(c) is None else str(want.get(c)) for c in section_header
+    assert header[0] == "Section"
+    for part in parts:
+        mine = [dict(zip(header, row, strict=True)) for row in rows if row[0] == part.title]
+        assert len(mine) == len(part.rows), part.name
+        assert set(part.header) <= set(header)
+        for got, want in zip(mine, part.dicts(), strict=True):
+            assert {h: got[h] for h in part.header} == {
+                h: _csv_text(neutralise(v)) for h, v in want.items()
             }
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_markdown_has_a_table_per_section(command: str, loaded_2021: Driver, turva) -> None:
-    expected = _expected(command, loaded_2021)
     printed = _printed(turva, command, "--format", "md")
-    for section, header in expected.columns().items():
-        assert f"## {section}" in printed
-        if expected.tables()[section]:
-            assert "| " + " | ".join(header) + " |" in printed
+    for part in _readable(command, loaded_2021):
+        assert f"## {part.title}" in printed
+        if part.rows:
+            assert "| " + " | ".join(part.header) + " |" in printed
+        else:
+            assert f"## {part.title}\n\n_none_" in printed
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -112,7 +130,21 @@ def test_csv_section_is_plain_csv(loaded_2021: Driver, turva) -> None:
     result = turva("gaps", "--as-of", AS_OF, "--section", "overdue_measures", "-f", "csv")
     assert result.code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert {"id": "M08", "end": "2025-06-30"} in rows
+    assert {
+        "Measure, id": "M08",
+        "Measure": "Guidance on the line between hate crime and free speech",
+        "End": "2025-06-30",
+        "Source": "illustrative",
+    } in rows
+
+
+def test_table_shows_names_words_and_sources_in_the_language(loaded_2021: Driver, turva) -> None:
+    fi = turva("--lang", "fi", "profile", "FIU", "--section", "organisation").stdout
+    assert "Rahanpesun selvittelykeskus" in fi and "virasto" in fi
+    assert "havainnollistava" in fi and "Lähde" in fi
+    en = turva("profile", "FIU", "--section", "measures").stdout
+    assert "Measure, id" in en and "Source" in en and "illustrative" in en
+    assert "ongoing" in en or "planned" in en
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,13 @@
 """The analyses over HTTP: the same JSON as ``turva ... --format json``, or a table.
 
-``?format=csv`` (or ``Accept: text/csv``) and ``?format=md`` (or ``Accept:
-text/markdown``) give the renderings of :mod:`turva.queries.tables`, byte for byte what
-``turva ... --format csv|md`` prints: ``section=<name>`` gives that section's table;
-without it CSV stacks every section in one table whose first column is ``section``.
+``?format=csv`` (or ``Accept: text/csv``), ``?format=md`` (or ``Accept:
+text/markdown``) and ``?format=xlsx`` (or ``Accept: application/vnd.openxmlformats-
+officedocument.spreadsheetml.sheet``) give the renderings of :mod:`turva.queries.tables`,
+byte for byte what ``turva --lang L ... --format csv|md|xlsx`` prints: ``lang=fi|sv|en``
+(Finnish by default) is the language of the headings, names and words,
+``dialect=excel-fi`` gives CSV for a Finnish Excel, ``section=<name>`` gives that
+section's table; without it CSV stacks every section in one table whose first column is
+the section.
 
 Answers are cached by the graph's version and revalidated with ``ETag`` /
 ``If-None-Match``; renders are limited per client (:mod:`turva.api.caching`).
@@ -15,7 +19,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -38,7 +42,14 @@ from turva.queries.results import (
     Profile,
     WhoAddresses,
 )
-from turva.queries.tables import TABLE_FORMATS, TableFormat, render_table
+from turva.queries.tables import (
+    TABLE_FORMATS,
+    TableFormat,
+    TableNames,
+    TableOptions,
+    names_for,
+    render_table,
+)
 
 __all__ = ["router", "analysis_response", "IsoDateQuery"]
 
@@ -66,10 +77,51 @@ Section = Annotated[
     str | None,
     Query(max_length=64, description="tables only: the one section to give, e.g. overdue_measures"),
 ]
+TableLang = Annotated[
+    Literal["fi", "sv", "en"],
+    Query(description="tables only: the language of headings, names and words (fi default)"),
+]
+CsvDialect = Annotated[
+    Literal["plain", "excel-fi"] | None,
+    Query(
+        description="CSV only: plain (default: `,`, UTF-8) or excel-fi (`;`, UTF-8 with "
+        "a byte order mark, CRLF, decimal comma: what a Finnish Excel opens as it is)"
+    ),
+]
+# the filters of gaps, overlaps and coverage (docs/analyses.md, "Filters")
+BranchFilter = Annotated[
+    str | None,
+    Query(
+        pattern=ID_PATTERN,
+        max_length=64,
+        description="only rows that concern this administrative branch (id, e.g. SM); "
+        "see docs/analyses.md, Filters",
+    ),
+]
+ThemeFilter = Annotated[
+    str | None,
+    Query(
+        pattern=ID_PATTERN,
+        max_length=64,
+        description="only rows that concern phenomena with this theme (id)",
+    ),
+]
+GroupFilter = Annotated[
+    str | None,
+    Query(
+        pattern=ID_PATTERN,
+        max_length=64,
+        description="only rows within this priority group's scope (id, e.g. PG2021-6); "
+        "the period defaults to the group's",
+    ),
+]
 #: a date exactly as turva reads dates everywhere (``YYYY-MM-DD``), for ``as_of``
 IsoDateQuery = Annotated[dt.date, BeforeValidator(iso_date)]
 _TABLE_RESPONSE = {
-    "content": {f.mime: {"schema": {"type": "string"}} for f in TABLE_FORMATS.values()},
+    "content": {
+        f.mime: {"schema": {"type": "string", **({"format": "binary"} if f.binary else {})}}
+        for f in TABLE_FORMATS.values()
+    },
 }
 
 
@@ -89,12 +141,25 @@ def analysis_response(
     format: str | None = None,
     section: str | None = None,
     filename: str = "analysis",
+    *,
+    lang: str = "fi",
+    dialect: str | None = None,
+    names: Callable[[AnalysisResult], TableNames] | None = None,
 ) -> Response:
-    """JSON, or a table rendering when asked for; the JSON is ``result.model_dump(mode="json")``."""
+    """JSON, or a table rendering when asked for; the JSON is ``result.model_dump(mode="json")``.
+
+    A table is in ``lang`` (CSV in ``dialect``), with the display names ``names`` gives
+    for the result beside its ids.
+    """
     rendering = _table_format(request, format)
     if rendering is not None:
         try:
-            content = render_table(result, rendering.name, section)
+            options = TableOptions(
+                lang=lang,
+                names=names(result) if names is not None else None,
+                dialect=dialect or "plain",
+            )
+            content = render_table(result, rendering.name, section, options)
         except BadArgument as e:
             raise ProblemError(
                 422,
@@ -122,6 +187,10 @@ async def _answer(
     format: str | None = None,
     section: str | None = None,
     filename: str = "analysis",
+    *,
+    lang: str = "fi",
+    dialect: str | None = None,
+    names: Callable[[AnalysisResult], TableNames] | None = None,
 ) -> Response:
     """The analysis' answer from the cache, or computed and rendered in a worker thread."""
     rendering = _table_format(request, format)
@@ -129,10 +198,19 @@ async def _answer(
         request,
         who=who,
         limit=ANALYSES,
-        params={**params, "section": section},
+        params={**params, "section": section, "lang": lang, "dialect": dialect},
         variant=rendering.name if rendering is not None else "json",
         vary="Accept",
-        render=lambda: analysis_response(request, compute(), format, section, filename),
+        render=lambda: analysis_response(
+            request,
+            compute(),
+            format,
+            section,
+            filename,
+            lang=lang,
+            dialect=dialect,
+            names=names,
+        ),
     )
 
 
@@ -144,6 +222,14 @@ class Asked:
     reading: Reading
     format: str | None
     section: str | None = None
+    #: the language of a table (``?lang=``) and the CSV dialect (``?dialect=``)
+    lang: str = "fi"
+    dialect: str | None = None
+
+    def names(self, result: AnalysisResult) -> TableNames:
+        """The display names a table of ``result`` shows beside its ids."""
+        r = self.reading
+        return names_for(r.driver, result, self.lang, r.settings.neo4j_database, self.section)
 
     async def answer(
         self,
@@ -161,17 +247,28 @@ class Asked:
             self.format,
             self.section,
             filename,
+            lang=self.lang,
+            dialect=self.dialect,
+            names=self.names,
         )
 
 
 # FastAPI lists a dependency's query parameters after the endpoint's own: ``format``, then
-# ``section``, last, as they always were
-def _asked(reading: ReadingDep, format: Format = None) -> Asked:
-    return Asked(reading, format)
+# ``section``, ``lang`` and ``dialect``, last
+def _asked(
+    reading: ReadingDep, format: Format = None, lang: TableLang = "fi", dialect: CsvDialect = None
+) -> Asked:
+    return Asked(reading, format, lang=lang, dialect=dialect)
 
 
-def _asked_section(reading: ReadingDep, format: Format = None, section: Section = None) -> Asked:
-    return Asked(reading, format, section)
+def _asked_section(
+    reading: ReadingDep,
+    format: Format = None,
+    section: Section = None,
+    lang: TableLang = "fi",
+    dialect: CsvDialect = None,
+) -> Asked:
+    return Asked(reading, format, section, lang=lang, dialect=dialect)
 
 
 #: an analysis of one table
@@ -217,9 +314,14 @@ async def gaps(
     as_of: Annotated[
         IsoDateQuery | None, Query(description="the day (YYYY-MM-DD) to judge 'overdue' by")
     ] = None,
+    branch: BranchFilter = None,
+    theme: ThemeFilter = None,
+    group: GroupFilter = None,
 ) -> Response:
     return await asked.answer(
-        {"period": period, "as_of": as_of}, lambda a: a.gaps(period, as_of), "gaps"
+        {"period": period, "as_of": as_of, "branch": branch, "theme": theme, "group": group},
+        lambda a: a.gaps(period, as_of, branch=branch, theme=theme, group=group),
+        "gaps",
     )
 
 
@@ -234,10 +336,22 @@ async def overlaps(
     period: Period = None,
     min_branches: Annotated[int, Query(ge=1, le=1000)] = 3,
     min_groups: Annotated[int, Query(ge=1, le=1000)] = 3,
+    branch: BranchFilter = None,
+    theme: ThemeFilter = None,
+    group: GroupFilter = None,
 ) -> Response:
     return await asked.answer(
-        {"period": period, "min_branches": min_branches, "min_groups": min_groups},
-        lambda a: a.overlaps(period, min_branches, min_groups),
+        {
+            "period": period,
+            "min_branches": min_branches,
+            "min_groups": min_groups,
+            "branch": branch,
+            "theme": theme,
+            "group": group,
+        },
+        lambda a: a.overlaps(
+            period, min_branches, min_groups, branch=branch, theme=theme, group=group
+        ),
         "overlaps",
     )
 
@@ -248,8 +362,17 @@ async def overlaps(
     "coverage",
     "Coverage: active measures per phenomenon and administrative branch",
 )
-async def coverage(asked: AskedDep) -> Response:
-    return await asked.answer({}, lambda a: a.coverage(), "coverage")
+async def coverage(
+    asked: AskedDep,
+    branch: BranchFilter = None,
+    theme: ThemeFilter = None,
+    group: GroupFilter = None,
+) -> Response:
+    return await asked.answer(
+        {"branch": branch, "theme": theme, "group": group},
+        lambda a: a.coverage(branch=branch, theme=theme, group=group),
+        "coverage",
+    )
 
 
 @_analysis(

@@ -26,7 +26,11 @@ from turva.visualize import export_map
 __all__ = ["REMOTE_ASSET", "TINY", "map_html", "map_data", "node_ids", "edge_pairs"]
 
 #: an HTML attribute that loads something from another host: a map must work offline
-REMOTE_ASSET = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+#: (a script's or an image's src, a style sheet's href; a link a person follows, <a href>,
+#: loads nothing until followed)
+REMOTE_ASSET = re.compile(
+    r"""(?:\bsrc|<link\b[^>]*\bhref|\burl\()\s*=?\s*["']?\s*(?:https?:)?//""", re.IGNORECASE
+)
 
 
 def _by(organisation: str) -> list[dict[str, str]]:

@@ -97,13 +97,136 @@ def test_map_page_in_english_for_a_group(client):
 
 
 def test_map_page_errors_keep_the_form(client):
-    missing = client.get("/maps/phenomenon?id=no-such-thing")
+    missing = client.get("/maps/phenomenon?id=no-such-thing&lang=fi")
     assert missing.status_code == 404
-    assert "no phenomenon &#39;no-such-thing&#39;" in missing.text
-    assert '<input type="text" name="id"' in missing.text
-    bad = client.get("/maps/overview?period=soon")
-    assert bad.status_code == 422 and "period must be a whole number" in bad.text
-    assert client.get("/maps/nowhere").status_code == 404
+    assert "Hakusanalla ”no-such-thing” ei löytynyt mitään." in missing.text
+    assert '<input type="search" name="id" value="no-such-thing"' in missing.text
+    bad = client.get("/maps/overview?period=soon&lang=fi")
+    assert bad.status_code == 422
+    assert "Kauden on oltava vuosiluku, esimerkiksi 2021, eikä &#39;soon&#39;." in bad.text
+    assert client.get("/maps/nowhere?lang=fi").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/maps/nowhere?lang=sv", 404, "Kartvyn &#39;nowhere&#39; finns inte."),
+        ("/maps/nowhere?lang=fi", 404, "Karttanäkymää &#39;nowhere&#39; ei ole."),
+        ("/maps/overview?period=1999&lang=sv", 422, "ingen prioritetsgrupp har perioden 1999"),
+        ("/maps/overview?period=1999&lang=fi", 422, "millään painopisteryhmällä ei ole kautta"),
+        ("/maps/phenomenon?id=cybercrime&radius=x&lang=sv", 422, "Radien ska vara 1, 2 eller 3"),
+        ("/maps/phenomenon?id=cybercrime&radius=9&lang=fi", 422, "säteen on oltava 1, 2 tai 3"),
+        ("/maps/who-works-on-what?theme=nope&lang=fi", 422, "teemaa &#39;nope&#39; ei ole"),
+        (f"/maps/phenomenon?id={'x' * 201}&lang=fi", 422, "teksti on liian pitkä"),
+    ],
+)
+def test_map_page_errors_speak_the_pages_language(client, url, status, words):
+    response = client.get(url)
+    assert response.status_code == status
+    assert words in response.text
+    assert "Traceback" not in response.text
+
+
+def test_api_map_errors_speak_the_asked_language(client):
+    body = client.get("/api/v1/maps/group.png?id=PG-none&lang=fi").json()
+    assert "painopisteryhmää 'PG-none' ei ole tiedoissa" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "centre"),
+    [
+        ("rahanpesu", "phenomenon:money-laundering"),
+        ("rahanpesun", "phenomenon:money-laundering"),  # inflected Finnish
+        ("Money laundering", "phenomenon:money-laundering"),
+        ("money-laundering", "phenomenon:money-laundering"),
+    ],
+)
+def test_map_selector_takes_names_in_any_language(client, asked, centre):
+    response = client.get("/maps/phenomenon", params={"id": asked, "radius": 1, "lang": "fi"})
+    assert response.status_code == 200, response.text
+    nodes = map_data(response.text)["nodes"]
+    assert centre in {n["id"] for n in nodes}
+    # the box keeps what the person typed; the downloads name the record by its id
+    assert f'value="{asked}"' in response.text
+    assert "/api/v1/maps/phenomenon.json?id=money-laundering" in response.text
+
+
+def test_map_selector_organisation_by_swedish_name_and_its_label(client):
+    page = client.get("/maps/organisation?id=Polisstyrelsen&radius=1&lang=sv").text
+    nodes = {n["id"]: n for n in map_data(page)["nodes"]}
+    assert nodes["organisation:POHA"]["label"] == "POHA"
+    assert nodes["organisation:POHA"]["title"].startswith("POHA – Polisstyrelsen")
+    assert "Organisation: namn, förkortning eller id" in page
+    assert "Tunniste (id)" not in page and ">Id<" not in page
+
+
+def test_map_selector_suggests_when_nothing_matches(client):
+    page = client.get("/maps/phenomenon?id=kyberrikolisuus&lang=fi")
+    assert page.status_code == 404
+    assert "Tarkoititko:" in page.text
+    assert 'href="/maps/phenomenon?id=cybercrime"' in page.text
+    assert "Ilmiö: nimi, lyhenne tai tunniste" in page.text
+
+
+def test_map_page_names_in_the_pages_language(client):
+    fi = map_data(client.get("/maps/organisation?id=POHA&radius=1&lang=fi").text)
+    sv = map_data(client.get("/maps/organisation?id=POHA&radius=1&lang=sv").text)
+    fi_titles = {n["id"]: n["title"] for n in fi["nodes"]}
+    sv_titles = {n["id"]: n["title"] for n in sv["nodes"]}
+    assert "Poliisihallitus" in fi_titles["organisation:POHA"]
+    assert "Polisstyrelsen" in sv_titles["organisation:POHA"]
+    assert "organisaatio, virasto" in fi_titles["organisation:POHA"]
+    assert "organisation, ämbetsverk" in sv_titles["organisation:POHA"]
+    # no relationship codes in the link tooltips
+    assert not any("member_of" in e["title"].lower() for e in fi["edges"])
+
+
+def test_map_page_opens_with_the_illustrative_banner_and_a_text_alternative(client, loaded_2021):
+    page = client.get("/maps/group?id=PG2021-8&lang=fi").text
+    expected = read_map(loaded_2021, MapRequest("group", id="PG2021-8"))
+    banner = page.index('class="illustrative-banner"')
+    assert banner < page.index('class="turva-map"')
+    assert "toimenpiteistä" in page or "toimenpide" in page
+    nodes = page.split('<table class="turva-map-nodes">')[1].split("</table>")[0]
+    assert nodes.count("<tr") == 1 + len(expected)
+    edges = page.split('<table class="turva-map-edges">')[1].split("</table>")[0]
+    assert edges.count("<tr") == 1 + expected.number_of_edges()
+    assert "on jäsenenä" in edges and "havainnollistava" in edges
+    data = map_data(page)
+    illustrative = [
+        (a, b) for a, b, e in expected.edges(data=True) if e.get("provenance") == "illustrative"
+    ]
+    assert illustrative, "the 2021 data has illustrative memberships in group 8"
+    dashed = {(e["from"], e["to"]) for e in data["edges"] if e["dashes"]}
+    assert dashed == set(illustrative)
+    assert 'tabindex="0"' in page and 'aria-describedby="turva-map-text"' in page
+    # the legend names branches, not their codes
+    legend = page.split('class="turva-map-legend"')[1].split("</aside>")[0]
+    assert "hallinnonala SM" not in legend
+    assert "organisaatio: sisäministeriön hallinnonala" in legend.lower()
+
+
+def test_who_works_on_what_links_take_the_provenance_of_their_measures(client):
+    page = client.get("/maps/who-works-on-what?period=2021&lang=sv").text
+    # every 2021 measure is illustrative (data/README.md): every link is drawn dashed
+    data = map_data(page)
+    assert data["edges"] and all(e["dashes"] for e in data["edges"])
+    assert "streckad linje: illustrativ koppling" in page
+    assert 'class="illustrative-banner"' in page
+
+
+def test_exports_carry_provenance(client):
+    body = client.get("/api/v1/maps/group.json?id=PG2021-8").json()
+    assert all(n["provenance"] in ("sourced", "unsourced", "illustrative") for n in body["nodes"])
+    members = [e for e in body["edges"] if e["rel"] == "MEMBER_OF"]
+    assert members and all("provenance" in e for e in members)
+    # "source" is an edge's end in node-link JSON: the membership's own source is beside it
+    assert any(e.get("provenance_source") == "illustrative" for e in members)
+    assert all(e["source"].startswith("organisation:") for e in members)
+    graphml = client.get("/api/v1/maps/group.graphml?id=PG2021-8").text
+    gexf = client.get("/api/v1/maps/group.gexf?id=PG2021-8").text
+    for text in (graphml, gexf):
+        assert "provenance" in text and "illustrative" in text
 
 
 def test_maps_index_lists_views_and_groups(client):

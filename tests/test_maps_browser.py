@@ -6,6 +6,7 @@ request that is not to a local file (or, for the web UI, to the local test serve
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from neo4j import Driver
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.api_client import serve
@@ -103,3 +105,72 @@ def test_web_map_of_2021_draws_and_opens_an_organisation_page(
         click_node(browser, "organisation:POHA")
         WebDriverWait(browser, 10).until(lambda b: "/organisations/" in b.current_url)
         assert browser.current_url == f"{base}/organisations/POHA"
+
+
+def _no_sideways_scroll(browser: webdriver.Chrome) -> bool:
+    return bool(
+        browser.execute_script(
+            "var d = document.documentElement; return d.scrollWidth <= d.clientWidth + 1;"
+        )
+    )
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_map_page_reads_in_its_language_fits_400px_and_has_a_text_alternative(
+    graph_2021: Driver, neo4j_target, tmp_path: Path, lang: str
+):
+    # TURVA_SCREENS keeps the screenshots (the notes' screens); by default a temporary folder
+    screens = Path(os.environ.get("TURVA_SCREENS") or tmp_path)
+    app = create_app(neo4j_target.settings(), driver=graph_2021)
+    expected = read_map(graph_2021, MapRequest("group", id="PG2021-8", lang=lang))
+    legend_words = {"fi": "katkoviiva: havainnollistava yhteys", "sv": "streckad linje"}
+    text_title = {"fi": "Kartta tekstinä", "sv": "Kartan som text"}
+    with (
+        serve(app) as base,
+        offline_chromium(tmp_path / "profile", proxy_loopback=False) as browser,
+    ):
+        browser.get(f"{base}/maps/group?id=PG2021-8&lang={lang}")
+        wait_until_stable(browser)
+        assert browser.execute_script("return window.turvaMap.nodes.length") == len(expected)
+        banner = browser.find_element(By.CSS_SELECTOR, ".illustrative-banner")
+        assert banner.is_displayed()
+        legend = browser.find_element(By.CSS_SELECTOR, ".turva-map-legend").text
+        assert legend_words[lang] in legend
+        browser.save_screenshot(str(screens / f"map-group-8-{lang}-1400.png"))
+        # keyboard: the map takes focus (with its name), then the text alternative opens
+        frame = browser.find_element(By.CSS_SELECTOR, "#turva-map .vis-network")
+        assert frame.get_attribute("tabindex") == "0"
+        assert frame.get_attribute("aria-label").startswith(
+            {"fi": "Verkostokartta:", "sv": "Nätverkskarta:"}[lang]
+        )
+        browser.execute_script("arguments[0].focus();", frame)
+        assert browser.switch_to.active_element == frame
+        # the arrow keys move the map (vis-network's keyboard navigation)
+        before = browser.execute_script("return window.turvaMap.network.getViewPosition()")
+        ActionChains(browser).key_down(Keys.ARROW_RIGHT).pause(0.4).key_up(
+            Keys.ARROW_RIGHT
+        ).perform()
+        after = browser.execute_script("return window.turvaMap.network.getViewPosition()")
+        assert after != before
+        summary = browser.find_element(By.CSS_SELECTOR, ".turva-map-text summary")
+        assert text_title[lang] in summary.text
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        assert browser.switch_to.active_element == summary
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        rows = browser.find_elements(By.CSS_SELECTOR, ".turva-map-nodes tbody tr")
+        assert len(rows) == len(expected) and rows[0].is_displayed()
+        edges = browser.find_elements(By.CSS_SELECTOR, ".turva-map-edges tbody tr")
+        assert len(edges) == expected.number_of_edges()
+        # a phone's width: the page itself never scrolls sideways
+        browser.set_window_size(400, 900)
+        browser.get(f"{base}/maps/group?id=PG2021-8&lang={lang}")
+        wait_until_stable(browser)
+        assert _no_sideways_scroll(browser)
+        browser.save_screenshot(str(screens / f"map-group-8-{lang}-400-top.png"))
+        browser.find_element(By.CSS_SELECTOR, ".turva-map-text summary").click()
+        assert _no_sideways_scroll(browser)
+        width = browser.execute_script(
+            "return document.getElementById('turva-map').getBoundingClientRect().right"
+        )
+        assert width <= browser.execute_script("return document.documentElement.clientWidth")
+        browser.save_screenshot(str(screens / f"map-group-8-{lang}-400.png"))

@@ -89,7 +89,8 @@ def test_bad_arguments_are_one_clear_line(loaded_2021, turva, tmp_path):
             ["map", "who-works-on-what", "--period", "1999", "-o", "w.html"],
             "periods in the graph: 2021",
         ),
-        (["map", "phenomenon", "--id", "no-such", "-o", "p.png"], "no phenomenon 'no-such'"),
+        # --id takes a name too (turva.queries.resolve): it says nothing is called that
+        (["map", "phenomenon", "--id", "no-such", "-o", "p.png"], "'no-such'"),
         (["map", "maps", "-o", "m.html"], "unknown map view 'maps'"),
     ]
     for args, words in cases:
@@ -119,3 +120,22 @@ def test_base_url_and_language(loaded_2021, turva, tmp_path):
     urls = {n["id"]: n["url"] for n in data["nodes"]}
     assert urls["group:PG2021-8"] == "https://turva.intra.example/groups/PG2021-8"
     assert "Cybercrime as a threat to everyday security" in (tmp_path / "g.html").read_text()
+
+
+def test_names_as_id_names_on_the_map_and_provenance_in_the_export(loaded_2021, turva, tmp_path):
+    # an inflected Finnish name picks the phenomenon; the map speaks Swedish
+    result = turva(
+        "map", "phenomenon", "--id", "rahanpesun", "--radius", "1", "--lang", "sv", "-o", "p.html"
+    )
+    assert result.code == 0, result.stderr
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    nodes = {n["id"]: n for n in map_data(html)["nodes"]}
+    assert "phenomenon:money-laundering" in nodes
+    assert "Teckenförklaring" in html and "Kartan som text" in html
+    assert "ursprung:" in nodes["phenomenon:money-laundering"]["title"]
+    result = turva("map", "group", "--id", "PG2021-8", "-o", "g.json")
+    assert result.code == 0, result.stderr
+    data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert {n["provenance"] for n in data["nodes"]} <= {"sourced", "unsourced", "illustrative"}
+    members = [e for e in data["edges"] if e["rel"] == "MEMBER_OF"]
+    assert members and {e["provenance"] for e in members} == {"illustrative"}

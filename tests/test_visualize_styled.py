@@ -195,3 +195,152 @@ def test_writers_read_only_the_styled_map():
     for path in writers:
         # no other writer, no analytics or layout of their own: the styled map and its look
         assert _imported_modules(path) <= {"styled", "style"}, path.name
+
+
+def named() -> nx.DiGraph:
+    """A group map in small: a sourced organisation, an illustrative one and membership,
+    names in Finnish and Swedish (the measure only in Finnish)."""
+    g = nx.DiGraph(view="group", filters={})
+    g.add_node(
+        "organisation:POHA",
+        type="organisation",
+        id="POHA",
+        abbreviation="POHA",
+        kind="agency",
+        label_fi="Poliisihallitus",
+        label_sv="Polisstyrelsen",
+        label_en="National Police Board",
+        source="https://intermin.fi",
+    )
+    g.add_node(
+        "organisation:FIU",
+        type="organisation",
+        id="FIU",
+        abbreviation="FIU",
+        label_fi="Rahanpesun selvittelykeskus",
+        label_sv="Rahanpesun selvittelykeskus",
+        label_en="Financial Intelligence Unit",
+        source="illustrative",
+    )
+    g.add_node(
+        "group:G8",
+        type="group",
+        id="G8",
+        number=8,
+        label_fi="Kyberrikollisuus",
+        label_sv="It-brottslighet",
+        label_en="Cybercrime",
+        centre=True,
+    )
+    g.add_node(
+        "measure:M01",
+        type="measure",
+        id="M01",
+        status="ongoing",
+        label_fi="Verkkopoliisin neuvonta",
+        label_sv="Verkkopoliisin neuvonta",
+        label_en="Verkkopoliisin neuvonta",
+        source="illustrative",
+    )
+    g.add_edge(
+        "organisation:POHA",
+        "group:G8",
+        rel="MEMBER_OF",
+        role="lead",
+        weight=1,
+        source="illustrative",
+        provenance="illustrative",
+    )
+    g.add_edge(
+        "organisation:FIU",
+        "group:G8",
+        rel="MEMBER_OF",
+        weight=1,
+        source="https://intermin.fi",
+        provenance="sourced",
+    )
+    g.add_edge(
+        "organisation:POHA", "measure:M01", rel="RESPONSIBLE_FOR", weight=1, provenance="unsourced"
+    )
+    return g
+
+
+def test_labels_and_tooltips_speak_the_maps_language():
+    fi = {n.record_id: n for n in styled_map(named(), lang="fi", positions=False).nodes}
+    sv = {n.record_id: n for n in styled_map(named(), lang="sv", positions=False).nodes}
+    # organisations by abbreviation, the full name in the tooltip, in the map's language
+    assert fi["POHA"].label == sv["POHA"].label == "POHA"
+    assert "Poliisihallitus" in fi["POHA"].tooltip and "Polisstyrelsen" in sv["POHA"].tooltip
+    assert "Polisstyrelsen" not in fi["POHA"].tooltip
+    # names, not codes: a measure by its title (Finnish where Swedish is missing)
+    assert fi["G8"].label == "8. Kyberrikollisuus" and sv["G8"].label == "8. It-brottslighet"
+    assert sv["M01"].label == "Verkkopoliisin neuvonta"
+    # the kind and the provenance in words
+    assert "organisaatio, virasto" in fi["POHA"].tooltip
+    assert "organisation, ämbetsverk" in sv["POHA"].tooltip
+    assert "alkuperä: havainnollistava" in fi["FIU"].tooltip
+    assert "agency" not in fi["POHA"].tooltip and "illustrative" not in fi["FIU"].tooltip
+
+
+def test_illustrative_links_and_records_are_dashed_and_the_legend_says_so():
+    styled = styled_map(named(), lang="fi", positions=False)
+    dashed = {(e.source, e.target) for e in styled.edges if e.dashed}
+    assert dashed == {("organisation:POHA", "group:G8")}
+    assert {n.record_id for n in styled.nodes if n.dashed} == {"FIU", "M01"}
+    edges = {(e["from"], e["to"]): e for e in vis_data(styled)["edges"]}
+    assert edges["organisation:POHA", "group:G8"]["dashes"] is True
+    assert edges["organisation:FIU", "group:G8"]["dashes"] is False
+    nodes = {n["id"]: n for n in vis_data(styled)["nodes"]}
+    assert nodes["organisation:FIU"]["shapeProperties"] == {"borderDashes": [5, 4]}
+    assert "shapeProperties" not in nodes["organisation:POHA"]
+    legend = {e.kind: e for e in styled.legend}
+    assert legend["illustrative-edge"].dashed and "katkoviiva" in legend["illustrative-edge"].text
+    assert "havainnollistava" in legend["illustrative-node"].text
+    html = export_map(named(), "html", lang="fi").decode()
+    assert "border-top-style:dashed" in html and "katkoviiva: havainnollistava yhteys" in html
+    # a map with nothing illustrative has no such legend lines
+    plain = named()
+    plain.remove_nodes_from(["organisation:FIU", "measure:M01"])
+    plain.edges["organisation:POHA", "group:G8"]["provenance"] = "sourced"
+    kinds = {e.kind for e in styled_map(plain, positions=False).legend}
+    assert not kinds & {"illustrative-edge", "illustrative-node"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fi", ["Selite", "organisaatio", "painopisteryhmä", "katkoviiva", "Kartta tekstinä"]),
+        (
+            "sv",
+            ["Teckenförklaring", "organisation", "prioritetsgrupp", "streckad", "Kartan som text"],
+        ),
+        ("en", ["Legend", "organisation", "priority group", "dashed", "The map as text"]),
+    ],
+)
+def test_legend_and_text_alternative_are_translated(lang, words):
+    html = export_map(named(), "html", lang=lang).decode()
+    for word in words:
+        assert word in html, word
+
+
+def test_text_alternative_lists_nodes_and_links_with_provenance():
+    html = export_map(named(), "html", lang="fi").decode()
+    nodes = html.split('<table class="turva-map-nodes">')[1].split("</table>")[0]
+    edges = html.split('<table class="turva-map-edges">')[1].split("</table>")[0]
+    assert nodes.count("<tr") == 1 + 4  # the header and a row a node
+    assert "POHA – Poliisihallitus" in nodes and "organisaatio, virasto" in nodes
+    assert edges.count("<tr") == 1 + 3
+    assert "on jäsenenä (vetäjä)" in edges
+    assert "vastaa toimenpiteestä" in edges and "havainnollistava" in edges
+    assert 'tabindex="0"' in html and 'aria-label="Verkostokartta:' in html
+
+
+def test_exports_carry_provenance_on_nodes_and_edges():
+    styled = styled_map(named(), lang="fi")
+    data = node_link(styled)
+    assert {n["id"]: n["provenance"] for n in data["nodes"]}["organisation:FIU"] == "illustrative"
+    assert all(n["provenance"] in ("sourced", "unsourced", "illustrative") for n in data["nodes"])
+    assert all("provenance" in e for e in data["edges"])
+    for raw in (graphml_bytes(styled), gexf_bytes(styled)):
+        text = raw.decode()
+        assert "provenance" in text and "illustrative" in text and "source" in text

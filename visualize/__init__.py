@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         export_map,
         format_of,
         map_fragment,
+        map_section,
         write_map,
     )
     from turva.visualize.style import text
@@ -39,6 +40,7 @@ _MODULE_OF = {
     "export_map": "export",
     "format_of": "export",
     "map_fragment": "export",
+    "map_section": "export",
     "write_map": "export",
     "text": "style",
     "StyledMap": "styled",
@@ -73,6 +75,7 @@ __all__ = [
     "export_map",
     "format_of",
     "map_fragment",
+    "map_section",
     "read_map",
     "styled_map",
     "text",

@@ -22,7 +22,8 @@ import networkx as nx
 from markupsafe import Markup
 
 from turva.graph.errors import BadArgument
-from turva.visualize.styled import StyledMap, styled_map
+from turva.graph.messages import N_
+from turva.visualize.styled import StyledMap, illustrative_shares, styled_map
 from turva.visualize.write_gexf import gexf_bytes
 from turva.visualize.write_graphml import graphml_bytes
 from turva.visualize.write_html import html_bytes, html_fragment
@@ -30,6 +31,7 @@ from turva.visualize.write_json import json_bytes
 from turva.visualize.write_png import png_bytes
 
 __all__ = [
+    "map_section",
     "FORMATS",
     "MEDIA_TYPES",
     "WRITERS",
@@ -67,9 +69,13 @@ def format_of(path: str | Path) -> str:
     """
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise BadArgument(
-            f"output file {str(path)!r}: the extension must be one of "
-            f"{', '.join('.' + f for f in FORMATS)} (it picks the format)"
+        raise BadArgument.said(
+            N_(
+                "output file %(path)r: the extension must be one of %(formats)s "
+                "(it picks the format)"
+            ),
+            path=str(path),
+            formats=", ".join("." + f for f in FORMATS),
         )
     return suffix
 
@@ -88,7 +94,11 @@ def export_map(graph: nx.Graph, fmt: str, base_url: str = "", lang: str | None =
     (b'{', b'<!doctype html>')
     """
     if fmt not in WRITERS:
-        raise BadArgument(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise BadArgument.said(
+            N_("format must be one of %(formats)s, not %(fmt)r"),
+            formats=", ".join(FORMATS),
+            fmt=fmt,
+        )
     # the browser lays out small maps itself: the HTML needs no server layout for them
     styled = styled_map(graph, lang=lang, base_url=base_url, positions=fmt != "html")
     return WRITERS[fmt](styled)
@@ -101,6 +111,15 @@ def write_map(
     fmt = format_of(path)
     Path(path).write_bytes(export_map(graph, fmt, base_url=base_url, lang=lang))
     return fmt
+
+
+def map_section(
+    graph: nx.Graph, base_url: str = "", lang: str | None = None
+) -> tuple[Markup, list[tuple[int, int, str]]]:
+    """:func:`map_fragment` and the map's illustrative shares
+    (:func:`turva.visualize.styled.illustrative_shares`), for a page's banner."""
+    styled = styled_map(graph, lang=lang, base_url=base_url, positions=False)
+    return html_fragment(styled), illustrative_shares(styled)
 
 
 def map_fragment(graph: nx.Graph, base_url: str = "", lang: str | None = None) -> Markup:

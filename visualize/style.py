@@ -143,6 +143,34 @@ _WORDS: dict[str, str] = {
     "status.ongoing": NC_("map", "ongoing"),
     "status.done": NC_("map", "done"),
     "status.cancelled": NC_("map", "cancelled"),
+    "kind": NC_("map", "kind"),
+    "provenance": NC_("map", "provenance"),
+    "illustrative_edge": NC_("map", "dashed line: illustrative link, not from an official source"),
+    "illustrative_node": NC_(
+        "map", "dashed border: illustrative record, not from an official source"
+    ),
+    "text_alternative": NC_("map", "The map as text"),
+    "map_label": NC_(
+        "map",
+        "Network map: %(title)s. Arrow keys move it; the table below holds the same content.",
+    ),
+    "name": NC_("map", "name"),
+    "from": NC_("map", "from"),
+    "to": NC_("map", "to"),
+    "relation": NC_("map", "relation"),
+    "rel.HAS_MINISTRY": NC_("map", "has as ministry"),
+    "rel.BELONGS_TO": NC_("map", "belongs to"),
+    "rel.PART_OF": NC_("map", "is part of"),
+    "rel.IN_THEME": NC_("map", "is in theme"),
+    "rel.FOCUSES_ON": NC_("map", "focuses on"),
+    "rel.MEMBER_OF": NC_("map", "is a member of"),
+    "rel.SETS": NC_("map", "sets"),
+    "rel.TARGETS": NC_("map", "targets"),
+    "rel.ADVANCES": NC_("map", "advances"),
+    "rel.ADDRESSES": NC_("map", "addresses"),
+    "rel.RESPONSIBLE_FOR": NC_("map", "is responsible for"),
+    "rel.WORKS_ON": NC_("map", "works on"),
+    "rel.COLLABORATES": NC_("map", "collaborates with"),
 }
 
 _PAGES = {

@@ -36,6 +36,9 @@ from typing import Any
 
 import networkx as nx
 
+from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
+from turva.graph.domain.words import BODY_KINDS, ORGANISATION_KINDS, ROLES
+from turva.graph.messages import gettext_for
 from turva.visualize.analytics import annotate
 from turva.visualize.layout import SPRING_LIMIT, layout
 from turva.visualize.style import (
@@ -59,6 +62,7 @@ __all__ = [
     "display_label",
     "map_title",
     "flat_graph",
+    "illustrative_shares",
 ]
 
 #: above this many nodes a map is laid out on the server and drawn without physics
@@ -70,6 +74,7 @@ LARGE_MAP = 300
 _SPRING_SCALE = 100.0
 _COMMUNITY_SCALE = 35.0
 _LABEL_MAX = 40
+_SENTENCE_MAX = 28
 #: views whose edges are derived and weighted (drawn wider for more), not relationships
 _DERIVED = {"who-works-on-what", "collaboration"}
 #: border widths (canvas units) of marked and plain nodes
@@ -102,6 +107,14 @@ class StyledNode:
     url: str | None
     x: float | None
     y: float | None
+    name: str = ""
+    kind: str = ""
+    provenance: str = "unsourced"
+
+    @property
+    def dashed(self) -> bool:
+        """True for an illustrative record: drawn with a dashed border."""
+        return self.provenance == "illustrative"
 
 
 @dataclass(frozen=True)
@@ -114,13 +127,21 @@ class StyledEdge:
     width: float
     arrow: bool
     tooltip: str
+    relation: str = ""
+    provenance: str | None = None
+
+    @property
+    def dashed(self) -> bool:
+        """True for an illustrative membership or responsibility: drawn dashed."""
+        return self.provenance == "illustrative"
 
 
 @dataclass(frozen=True)
 class LegendEntry:
     """One line of the legend: a swatch and what it means.
 
-    ``kind`` is type, branch, status, community, broker, single-branch or edge; ``shape``
+    ``kind`` is type, branch, status, community, broker, single-branch, illustrative-node,
+    edge or illustrative-edge (``dashed``: the swatch is drawn dashed); ``shape``
     is a node shape (None for the edge line), ``colour`` its fill and ``border`` the
     outline of a mark's swatch (None for others).
     """
@@ -130,6 +151,7 @@ class LegendEntry:
     colour: str
     border: str | None
     text: str
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,23 +179,28 @@ def _name(attrs: Mapping[str, Any], lang: str) -> str:
 
 
 def display_label(attrs: Mapping[str, Any], lang: str = "fi") -> str:
-    """What the map writes beside a node: an abbreviation, an id or a shortened name.
+    """What the map writes beside a node: an organisation's abbreviation, else its name
+    in ``lang`` (Finnish where missing), shortened.
 
     Examples
     --------
-    >>> display_label({"type": "measure", "id": "M01", "label_fi": "Pitkä nimi"})
-    'M01'
+    >>> display_label({"type": "measure", "id": "M01", "label_fi": "Pitkä nimi"}, "sv")
+    'Pitkä nimi'
     >>> display_label({"type": "group", "id": "PG1", "number": 8, "label_fi": "Kyber"})
     '8. Kyber'
+    >>> display_label({"type": "organisation", "id": "x", "abbreviation": "POHA",
+    ...                "label_fi": "Poliisihallitus"})
+    'POHA'
     """
     name = _name(attrs, lang)
-    if attrs["type"] in ("goal", "measure"):
-        label = str(attrs["id"])
-    elif attrs["type"] == "group" and attrs.get("number") is not None:
+    if attrs["type"] == "group" and attrs.get("number") is not None:
         label = f"{attrs['number']}. {name}"
     else:
         label = str(attrs.get("abbreviation") or name)
-    return label if len(label) <= _LABEL_MAX else label[: _LABEL_MAX - 1].rstrip() + "…"
+    # goals and measures are long sentences: a shorter start keeps the map readable (the
+    # whole text is in the tooltip and in the table under the map)
+    most = _SENTENCE_MAX if attrs["type"] in ("goal", "measure") else _LABEL_MAX
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
 
 def map_title(graph: nx.Graph, lang: str | None = None) -> tuple[str, str]:
@@ -219,10 +246,32 @@ def _fill(view: str, attrs: Mapping[str, Any], palette: Mapping[str, str]) -> st
     return NODE_STYLES[attrs["type"]].colour
 
 
-def _tooltip(view: str, attrs: Mapping[str, Any], lang: str) -> str:
-    lines = [_name(attrs, lang), f"{text('type.' + attrs['type'], lang)} · {attrs['id']}"]
+def _kind(attrs: Mapping[str, Any], lang: str) -> str:
+    """The node's type in words, with an organisation's or a body's kind when it has one."""
+    words = {"organisation": ORGANISATION_KINDS, "body": BODY_KINDS}.get(attrs["type"], {})
+    kind = attrs.get("kind")
+    if kind and kind in words:
+        return f"{text('type.' + attrs['type'], lang)}, {gettext_for(lang)(words[kind])}"
+    return text("type." + attrs["type"], lang)
+
+
+def _provenance_word(value: str, lang: str) -> str:
+    return gettext_for(lang)(PROVENANCE_WORDS.get(value, value))  # type: ignore[call-overload]
+
+
+def _tooltip(
+    view: str, attrs: Mapping[str, Any], lang: str, branches: Mapping[str, str] | None = None
+) -> str:
+    name = _name(attrs, lang)
+    abbreviation = attrs.get("abbreviation")
+    lines = [f"{abbreviation} – {name}" if abbreviation and abbreviation != name else name]
+    lines.append(f"{_kind(attrs, lang)} · {attrs['id']}")
+    lines.append(
+        f"{text('provenance', lang)}: {_provenance_word(provenance(attrs.get('source')), lang)}"
+    )
     if attrs.get("branch"):
-        lines.append(f"{text('filter.branch', lang)}: {attrs['branch']}")
+        branch = (branches or {}).get(attrs["branch"], attrs["branch"])
+        lines.append(f"{text('filter.branch', lang)}: {branch}")
     if attrs.get("status"):
         lines.append(f"{text('status', lang)}: {text('status.' + str(attrs['status']), lang)}")
     if attrs.get("period") is not None:
@@ -236,6 +285,16 @@ def _tooltip(view: str, attrs: Mapping[str, Any], lang: str) -> str:
     if attrs.get("broker"):
         lines.append(text("broker", lang).split(" (")[0])
     return "\n".join(lines)
+
+
+def _relation(attrs: Mapping[str, Any], lang: str) -> str:
+    """The edge's relationship in words, with a role where it has one ("lead")."""
+    rel = str(attrs.get("rel", ""))
+    word = text("rel." + rel, lang)
+    role = attrs.get("role")
+    if role:
+        word += f" ({gettext_for(lang)(ROLES.get(str(role), str(role)))})"
+    return word
 
 
 def _edge_tooltip(names: tuple[str, str], attrs: Mapping[str, Any], lang: str) -> str:
@@ -252,8 +311,11 @@ def _edge_tooltip(names: tuple[str, str], attrs: Mapping[str, Any], lang: str) -
             f"{text('shared_phenomena', lang)}: {', '.join(attrs['shared_phenomena']) or '-'}\n"
             f"{text('shared_groups', lang)}: {', '.join(attrs['shared_groups']) or '-'}"
         )
-    role = f" ({attrs['role']})" if attrs.get("role") else ""
-    return f"{names[0]} —{str(attrs.get('rel', '')).lower()}{role}→ {names[1]}"
+    line = f"{names[0]} → {_relation(attrs, lang)} → {names[1]}"
+    if attrs.get("provenance"):
+        word = _provenance_word(str(attrs["provenance"]), lang)
+        line += f"\n{text('provenance', lang)}: {word}"
+    return line
 
 
 def _positions(graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
@@ -279,8 +341,15 @@ def _swatches(
                 ("community", community_colour(i), f"{org}, {text('community', lang)} {i + 1}")
                 for i in range(int(graph.graph.get("communities", 0)))
             ]
+        named = graph.graph.get("branch_names") or {}
         found = [
-            ("branch", colour, f"{org}, {text('filter.branch', lang)} {branch}")
+            (
+                "branch",
+                colour,
+                f"{org}: {named[branch]}"
+                if branch in named
+                else f"{org}, {text('filter.branch', lang)} {branch}",
+            )
             for branch, colour in palette.items()
         ]
         if any(
@@ -300,7 +369,13 @@ def _swatches(
 
 
 def _legend(
-    graph: nx.Graph, view: str, palette: Mapping[str, str], marks: set[str], lang: str
+    graph: nx.Graph,
+    view: str,
+    palette: Mapping[str, str],
+    marks: set[str],
+    lang: str,
+    illustrative_nodes: bool = False,
+    illustrative_edges: bool = False,
 ) -> tuple[LegendEntry, ...]:
     present = {a["type"] for _, a in graph.nodes(data=True)}
     entries = [
@@ -320,8 +395,30 @@ def _legend(
         for mark, border in MARK_BORDERS.items()
         if mark in marks
     )
+    if illustrative_nodes:
+        entries.append(
+            LegendEntry(
+                "illustrative-node",
+                "dot",
+                "#ffffff",
+                "#555555",
+                text("illustrative_node", lang),
+                dashed=True,
+            )
+        )
     edge_key = f"edge.{view}" if view in _DERIVED else "edge.other"
     entries.append(LegendEntry("edge", None, "#999999", None, text(edge_key, lang)))
+    if illustrative_edges:
+        entries.append(
+            LegendEntry(
+                "illustrative-edge",
+                None,
+                "#999999",
+                None,
+                text("illustrative_edge", lang),
+                dashed=True,
+            )
+        )
     return tuple(entries)
 
 
@@ -397,7 +494,7 @@ def styled_map(
                 type=attrs["type"],
                 record_id=str(attrs["id"]),
                 label=display_label(attrs, lang),
-                tooltip=_tooltip(view, attrs, lang),
+                tooltip=_tooltip(view, attrs, lang, graph.graph.get("branch_names")),
                 shape=NODE_STYLES[attrs["type"]].shape,
                 fill=fill,
                 border=MARK_BORDERS[mark] if mark else fill,
@@ -408,6 +505,9 @@ def styled_map(
                 url=node_url(attrs["type"], str(attrs["id"]), attrs.get("group"), base_url),
                 x=x,
                 y=y,
+                name=_name(attrs, lang),
+                kind=_kind(attrs, lang),
+                provenance=str(attrs.get("provenance") or provenance(attrs.get("source"))),
             )
         )
     derived = view in _DERIVED
@@ -424,6 +524,8 @@ def styled_map(
                 width=round(1 + 0.9 * min(weight, 10), 1) if derived else 1,
                 arrow=not derived,
                 tooltip=_edge_tooltip(names, attrs, lang),
+                relation=_relation(attrs, lang),
+                provenance=attrs.get("provenance"),
             )
         )
     title, subtitle = map_title(graph, lang)
@@ -437,10 +539,54 @@ def styled_map(
         subtitle=subtitle,
         nodes=tuple(nodes),
         edges=tuple(edges),
-        legend=_legend(graph, view, palette, marks, lang),
+        legend=_legend(
+            graph,
+            view,
+            palette,
+            marks,
+            lang,
+            illustrative_nodes=any(n.dashed for n in nodes),
+            illustrative_edges=any(e.dashed for e in edges),
+        ),
         notes=_notes(view, len(graph), lang),
         physics=physics,
     )
+
+
+def illustrative_shares(styled: StyledMap) -> list[tuple[int, int, str]]:
+    """How much of the map is illustrative: ``(shown, illustrative, kind)`` for measures,
+    goals, memberships and responsibilities shown (a page's illustrative banner).
+
+    On the derived maps the measures are those behind the links.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph(view="overview", lang="en")
+    >>> g.add_node("m:1", type="measure", id="1", source="illustrative")
+    >>> g.add_node("m:2", type="measure", id="2", source="https://x")
+    >>> g.add_node("o:P", type="organisation", id="P")
+    >>> g.add_edge("o:P", "m:1", rel="RESPONSIBLE_FOR", provenance="illustrative")
+    >>> illustrative_shares(styled_map(g, positions=False))
+    [(2, 1, 'measures'), (0, 0, 'goals'), (0, 0, 'memberships'), (1, 1, 'responsibilities')]
+    """
+    behind = styled.graph.graph.get("measure_provenance")
+    if behind:
+        measures = list(behind.values())
+    else:
+        measures = [n.provenance for n in styled.nodes if n.type == "measure"]
+    goals = [n.provenance for n in styled.nodes if n.type == "goal"]
+    rels = {"MEMBER_OF": "memberships", "RESPONSIBLE_FOR": "responsibilities"}
+    links: dict[str, list[str | None]] = {kind: [] for kind in rels.values()}
+    for edge in styled.edges:
+        rel = styled.graph.edges[edge.source, edge.target].get("rel")
+        if rel in rels:
+            links[rels[rel]].append(edge.provenance)
+    found: list[tuple[str, list[Any]]] = [
+        ("measures", measures),
+        ("goals", goals),
+        *links.items(),
+    ]
+    return [(len(ps), sum(p == "illustrative" for p in ps), kind) for kind, ps in found]
 
 
 def _scalar(value: Any) -> Any:
@@ -473,6 +619,7 @@ def flat_graph(styled: StyledMap) -> nx.Graph:
     for a, b, attrs in graph.edges(data=True):
         flat.add_edge(a, b, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
     for node in styled.nodes:
+        flat.nodes[node.key]["provenance"] = node.provenance
         if node.x is not None and node.y is not None:
             flat.nodes[node.key].update(x=round(node.x, 1), y=round(node.y, 1))
     return flat

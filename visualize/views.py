@@ -10,11 +10,15 @@ Every view becomes a typed networkx graph. Node keys are ``"<type>:<id>"`` (see
     the record id and its name (title, text) in each language, Finnish where missing.
 ``abbreviation``, ``branch``, ``kind``, ``status``, ``period``, ``number``, ``group``
     where the record type has them (``group`` is the priority group that sets a goal).
+``source``, ``provenance``
+    the record's ``source`` (when it has one) and what it makes it: sourced, unsourced or
+    illustrative (:func:`turva.graph.domain.provenance.provenance`).
 ``centre``
     True on the node a group, phenomenon or organisation map is about.
 
 Edge attributes: ``rel`` (the relationship type, or ``WORKS_ON`` / ``COLLABORATES`` for
-the derived views), ``weight`` (int), and ``role`` where the relationship has one.
+the derived views), ``weight`` (int), ``role`` where the relationship has one, and on
+memberships and responsibilities their ``source`` and ``provenance``.
 
 The views (names as in URLs and the CLI):
 
@@ -22,10 +26,12 @@ The views (names as in URLs and the CLI):
     organisations and the phenomena they work on: an edge when the organisation is
     responsible for an active measure (planned or ongoing) that addresses the phenomenon
     directly; ``weight`` = the number of such measures (also listed in ``measures``),
-    ``lead`` = lead on at least one. Filters: ``period`` and ``group`` keep phenomena in the
-    scope of the period's groups / of that group (their focus phenomena and the narrower
-    ones under them), ``theme`` keeps phenomena in the theme (directly or through a broader
-    phenomenon), ``branch`` keeps organisations of that administrative branch.
+    ``lead`` = lead on at least one, ``provenance`` = the best founded of those measures'
+    (a link is illustrative when every measure behind it is). Filters: ``period`` and
+    ``group`` keep phenomena in the scope of the period's groups / of that group (their
+    focus phenomena and the narrower ones under them), ``theme`` keeps phenomena in the
+    theme (directly or through a broader phenomenon), ``branch`` keeps organisations of
+    that administrative branch.
 ``group``
     one priority group, its members, focus phenomena, goals and the phenomena they target,
     the measures advancing those goals with their responsible organisations and the
@@ -59,7 +65,10 @@ from neo4j import Driver
 
 from turva.graph.domain.model import ACTIVE_STATUSES
 from turva.graph.domain.properties import LANGS
-from turva.graph.errors import BadArgument, NotFound
+from turva.graph.domain.provenance import provenance
+from turva.graph.errors import BadArgument, NotFound, Word
+from turva.graph.messages import N_
+from turva.queries.names import names_of
 from turva.queries.runner import run_query
 
 __all__ = [
@@ -116,6 +125,40 @@ VIEW_FILTERS: dict[str, tuple[str, ...]] = {
 ID_VIEWS = {"group": "priority group", "phenomenon": "phenomenon", "organisation": "organisation"}
 
 DEFAULT_RADIUS = 2
+#: what an id view says when it is given no id
+_NEEDS_ID = {
+    "group": N_(
+        "the group map needs an id: the priority group's id (--id in the CLI, ?id= in a URL)"
+    ),
+    "phenomenon": N_(
+        "the phenomenon map needs an id: the phenomenon's id (--id in the CLI, ?id= in a URL)"
+    ),
+    "organisation": N_(
+        "the organisation map needs an id: the organisation's id (--id in the CLI, ?id= in a URL)"
+    ),
+}
+#: what an id view says when its id names nothing
+_NO_SUCH_ID = {
+    "group": N_("no priority group %(id)r in the graph"),
+    "phenomenon": N_("no phenomenon %(id)r in the graph"),
+    "organisation": N_("no organisation %(id)r in the graph"),
+}
+#: what a filter says when its id names nothing
+_NO_SUCH_FILTER = {
+    "theme": N_(
+        "theme: there is no theme %(id)r in the graph; check the id (ids are case-sensitive)"
+    ),
+    "branch": N_(
+        "branch: there is no administrative branch %(id)r in the graph; "
+        "check the id (ids are case-sensitive)"
+    ),
+    "group": N_(
+        "group: there is no priority group %(id)r in the graph; "
+        "check the id (ids are case-sensitive)"
+    ),
+}
+#: relationships that carry a ``source`` (and so a provenance) of their own
+_SOURCED_RELS = frozenset({"MEMBER_OF", "RESPONSIBLE_FOR"})
 _TEXT_FIELDS = ("name", "title", "text")
 
 
@@ -145,25 +188,44 @@ class MapRequest:
     def check(self) -> None:
         """Refuse what no view can answer, naming the argument and the fix."""
         if self.view not in VIEWS:
-            raise BadArgument(f"unknown map view {self.view!r}; choose one of: {', '.join(VIEWS)}")
-        if self.lang not in LANGS:
-            raise BadArgument(f"lang must be one of {', '.join(LANGS)}, not {self.lang!r}")
-        if self.view in ID_VIEWS and not self.id:
-            raise BadArgument(
-                f"the {self.view} map needs an id: the {ID_VIEWS[self.view]}'s id "
-                "(--id in the CLI, ?id= in a URL)"
+            raise BadArgument.said(
+                N_("unknown map view %(view)r; choose one of: %(views)s"),
+                view=self.view,
+                views=", ".join(VIEWS),
             )
+        if self.lang not in LANGS:
+            raise BadArgument.said(
+                N_("lang must be one of %(langs)s, not %(lang)r"),
+                langs=", ".join(LANGS),
+                lang=self.lang,
+            )
+        if self.view in ID_VIEWS and not self.id:
+            raise BadArgument.said(_NEEDS_ID[self.view])
         if self.view not in ID_VIEWS and self.id:
-            raise BadArgument(
-                f"the {self.view} map takes no id; only the {', '.join(ID_VIEWS)} maps do"
+            raise BadArgument.said(
+                N_("the %(view)s map takes no id; only the %(views)s maps do"),
+                view=self.view,
+                views=", ".join(ID_VIEWS),
             )
         allowed = VIEW_FILTERS[self.view]
         for name in self.filters():
+            if name not in allowed and allowed:
+                raise BadArgument.said(
+                    N_("the %(view)s map takes no %(name)s filter; its filters: %(allowed)s"),
+                    view=self.view,
+                    name=name,
+                    allowed=", ".join(allowed),
+                )
             if name not in allowed:
-                takes = f"its filters: {', '.join(allowed)}" if allowed else "it takes no filters"
-                raise BadArgument(f"the {self.view} map takes no {name} filter; {takes}")
+                raise BadArgument.said(
+                    N_("the %(view)s map takes no %(name)s filter; it takes no filters"),
+                    view=self.view,
+                    name=name,
+                )
         if self.radius is not None and not 1 <= self.radius <= 3:
-            raise BadArgument(f"radius must be 1, 2 or 3, not {self.radius}")
+            raise BadArgument.said(
+                N_("radius must be 1, 2 or 3, not %(radius)s"), radius=self.radius
+            )
 
 
 def node_key(node_type: str, record_id: str) -> str:
@@ -201,6 +263,7 @@ def node_attributes(node_type: str, props: Mapping[str, Any], **extra: Any) -> d
     for name, value in extra.items():
         if value is not None:
             attrs[name] = value
+    attrs["provenance"] = provenance(attrs.get("source"))
     return attrs
 
 
@@ -213,21 +276,18 @@ def _check_filters(driver: Driver, request: MapRequest, database: str | None) ->
         branch=request.branch,
         group=request.group,
     )[0]
-    for name, what in (
-        ("theme", "theme"),
-        ("branch", "administrative branch"),
-        ("group", "priority group"),
-    ):
+    for name, message in _NO_SUCH_FILTER.items():
         if not found[f"{name}_found"]:
-            raise BadArgument(
-                f"{name}: there is no {what} {getattr(request, name)!r} in the graph; "
-                "check the id (ids are case-sensitive)"
-            )
+            raise BadArgument.said(message, id=getattr(request, name))
     periods = found["periods"]
     if request.period is not None and request.period not in periods:
-        known = ", ".join(str(p) for p in periods) or "none: no priority groups are loaded"
-        raise BadArgument(
-            f"period: no priority group has period {request.period}; periods in the graph: {known}"
+        known: str = ", ".join(str(p) for p in periods) or Word(
+            N_("none: no priority groups are loaded")
+        )
+        raise BadArgument.said(
+            N_("period: no priority group has period %(period)s; periods in the graph: %(known)s"),
+            period=request.period,
+            known=known,
         )
 
 
@@ -266,7 +326,28 @@ def _who_works_on_what(driver: Driver, request: MapRequest, database: str | None
         if attrs["type"] == "phenomenon":
             branches = {graph.nodes[o].get("branch") for o in graph.predecessors(node)}
             attrs["branches"] = len(branches - {None})
+    _measure_provenance(driver, graph, request.lang, database)
     return graph
+
+
+#: the better-founded of two provenances first: a link backed by one sourced measure is sourced
+_FOUNDED = ("sourced", "unsourced", "illustrative")
+
+
+def _measure_provenance(driver: Driver, graph: nx.DiGraph, lang: str, database: str | None) -> None:
+    """Give each derived link the provenance of the measures behind it (the best founded of
+    them), and the graph ``measure_provenance`` (measure id -> provenance) for the banner."""
+    ids = {m for _, _, a in graph.edges(data=True) for m in a.get("measures", [])}
+    names = names_of(driver, ids, lang, database, types=["measures"]) if ids else {}
+    found = {m: provenance(names[m].source if m in names else None) for m in sorted(ids)}
+    graph.graph["measure_provenance"] = found
+    for _, _, attrs in graph.edges(data=True):
+        kinds = {found[m] for m in attrs.get("measures", [])}
+        if kinds:
+            attrs["provenance"] = min(kinds, key=_FOUNDED.index)
+            attrs["illustrative_measures"] = sum(
+                found[m] == "illustrative" for m in attrs["measures"]
+            )
 
 
 def collaboration_graph(
@@ -338,7 +419,7 @@ def _neighbourhood(
     label = "Phenomenon" if request.view == "phenomenon" else "Organisation"
     centre = run_query(driver, "map_centre", database=database, label=label, id=request.id)
     if not centre:
-        raise NotFound(f"no {request.view} {request.id!r} in the graph")
+        raise NotFound.said(_NO_SUCH_ID[request.view], id=request.id)
     seen = {centre[0]["id"]}
     frontier = list(seen)
     for _ in range(request.radius or DEFAULT_RADIUS):
@@ -385,6 +466,13 @@ def _induced(
             attrs = {"rel": rel["type"], "weight": 1}
             if rel["properties"].get("role"):
                 attrs["role"] = rel["properties"]["role"]
+            # memberships and responsibilities have a source of their own (the data format's
+            # member/responsible entries): the map says where each such link comes from
+            if rel["type"] in _SOURCED_RELS:
+                source = rel["properties"].get("source")
+                if source is not None:
+                    attrs["source"] = source
+                attrs["provenance"] = provenance(source)
             graph.add_edge(start, end, **attrs)
     return graph
 
@@ -412,7 +500,7 @@ def read_map(driver: Driver, request: MapRequest, database: str | None = None) -
     elif request.view == "group":
         ids = _ids(run_query(driver, "map_group", database=database, id=request.id))
         if not ids:
-            raise NotFound(f"no priority group {request.id!r} in the graph")
+            raise NotFound.said(_NO_SUCH_ID["group"], id=request.id)
         graph = _induced(driver, ids, database)
         graph.nodes[node_key("group", str(request.id))]["centre"] = True
     elif request.view in ("phenomenon", "organisation"):
@@ -424,4 +512,9 @@ def read_map(driver: Driver, request: MapRequest, database: str | None = None) -
     graph.graph.update(
         view=request.view, subject=request.id, filters=request.filters(), lang=request.lang
     )
+    # the legend and tooltips name branches, not their codes
+    branches = {a["branch"] for _, a in graph.nodes(data=True) if a.get("branch")}
+    if branches:
+        names = names_of(driver, branches, request.lang, database, types=["branches"])
+        graph.graph["branch_names"] = {b: names[b].text for b in sorted(names)}
     return graph

@@ -40,6 +40,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
+from turva.graph.domain.provenance import PROVENANCE_WORDS
+from turva.graph.messages import gettext_for
 from turva.visualize.style import text
 from turva.visualize.styled import LegendEntry, StyledMap
 
@@ -53,6 +55,7 @@ __all__ = [
     "vis_network",
     "vis_options",
     "vis_data",
+    "text_alternative",
     "html_fragment",
     "html_document",
     "html_bytes",
@@ -159,7 +162,12 @@ def vis_network(styled: StyledMap) -> Network:
             "borderWidth": node.border_width,
             "url": node.url,
             "ntype": node.type,
+            "provenance": node.provenance,
         }
+        if node.dashed:
+            # an illustrative record: a dashed outline (and never a hair-thin one)
+            options["shapeProperties"] = {"borderDashes": [5, 4]}
+            options["borderWidth"] = max(node.border_width, 2)
         if node.centre:
             options["font"] = {"size": 18, "bold": True}
         if not styled.physics and node.x is not None and node.y is not None:
@@ -184,6 +192,7 @@ def vis_network(styled: StyledMap) -> Network:
             title=edge.tooltip,
             arrows={"to": {"enabled": edge.arrow, "scaleFactor": 0.4}},
             weight=edge.weight,
+            dashes=edge.dashed,
         )
     return net
 
@@ -248,7 +257,17 @@ class _Swatch:
 
 def _swatch(entry: LegendEntry) -> _Swatch:
     if entry.shape is None:
-        return _Swatch(entry.kind, "", "border-top-width:3px", entry.text)
+        line = "dashed" if entry.dashed else "solid"
+        return _Swatch(entry.kind, "", f"border-top-width:3px;border-top-style:{line}", entry.text)
+    if entry.dashed:
+        # a dashed ring: the outline of an illustrative record
+        return _Swatch(
+            entry.kind,
+            "",
+            f"border:2px dashed {entry.border or '#555555'};border-radius:50%;"
+            "width:.9em;height:.9em;vertical-align:middle",
+            entry.text,
+        )
     style = f"color:{entry.colour}"
     if entry.border:
         style += f";-webkit-text-stroke:2px {entry.border}"
@@ -260,6 +279,73 @@ def _safe_json(value: Any) -> Markup:
     raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     raw = raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(raw)
+
+
+def _provenance_word(value: str | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    return gettext_for(lang)(PROVENANCE_WORDS.get(value, value))  # type: ignore[call-overload]
+
+
+def text_alternative(styled: StyledMap) -> dict[str, Any]:
+    """The map as two tables a screen reader or a keyboard reaches: its nodes (name, kind,
+    provenance) and its links (from, relation, to, provenance), in the map's language.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from turva.visualize.styled import styled_map
+    >>> g = nx.DiGraph(view="overview", lang="en")
+    >>> g.add_node("o:P", type="organisation", id="P", label_en="Police", abbreviation="P",
+    ...            source="illustrative")
+    >>> g.add_node("g:G", type="group", id="G", label_en="Cyber")
+    >>> g.add_edge("o:P", "g:G", rel="MEMBER_OF", role="lead", provenance="illustrative")
+    >>> table = text_alternative(styled_map(g, positions=False))
+    >>> table["nodes"][1]  # doctest: +NORMALIZE_WHITESPACE
+    {'name': 'P – Police', 'kind': 'organisation', 'provenance': 'illustrative',
+     'illustrative': True, 'url': '/organisations/P'}
+    >>> table["edges"][0]["relation"], table["edges"][0]["illustrative"]
+    ('is a member of (lead)', True)
+    """
+    lang = styled.lang
+    by_key = {n.key: n for n in styled.nodes}
+
+    def name(node: Any) -> str:
+        abbreviation = styled.graph.nodes[node.key].get("abbreviation")
+        if abbreviation and abbreviation != node.name:
+            return f"{abbreviation} – {node.name}"
+        return str(node.name)
+
+    nodes = [
+        {
+            "name": name(n),
+            "kind": n.kind,
+            "provenance": _provenance_word(n.provenance, lang),
+            "illustrative": n.dashed,
+            "url": n.url,
+        }
+        for n in sorted(styled.nodes, key=lambda n: (n.type, n.name.casefold()))
+    ]
+    edges = [
+        {
+            "from": name(by_key[e.source]),
+            "relation": e.relation,
+            "to": name(by_key[e.target]),
+            "provenance": _provenance_word(e.provenance, lang),
+            "illustrative": e.dashed,
+        }
+        for e in styled.edges
+    ]
+    return {
+        "title": text("text_alternative", lang),
+        "columns": {
+            k: text(k, lang) for k in ("name", "kind", "provenance", "from", "relation", "to")
+        },
+        "nodes_title": f"{len(nodes)} {text('nodes', lang)}",
+        "edges_title": f"{len(edges)} {text('edges', lang)}",
+        "nodes": nodes,
+        "edges": edges,
+    }
 
 
 def html_fragment(styled: StyledMap) -> Markup:
@@ -277,6 +363,8 @@ def html_fragment(styled: StyledMap) -> Markup:
             title=styled.title,
             subtitle=styled.subtitle,
             legend_title=text("legend", lang),
+            map_label=text("map_label", lang) % {"title": styled.title},
+            table=text_alternative(styled),
             legend=[_swatch(entry) for entry in styled.legend],
             notes=[*styled.notes, text("click", lang)],
             node_count=len(data["nodes"]),

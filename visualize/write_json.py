@@ -23,10 +23,20 @@ __all__ = ["node_link", "json_bytes"]
 
 def node_link(styled: StyledMap) -> dict[str, Any]:
     """``{"graph", "nodes", "edges", ...}`` as :func:`networkx.node_link_data` gives it,
-    each node with ``x``/``y`` as drawn when the map is laid out."""
-    data: dict[str, Any] = nx.node_link_data(styled.graph, edges="edges")
+    each node with its ``provenance`` and ``x``/``y`` as drawn when the map is laid out
+    (memberships and responsibilities carry their ``provenance`` too, and their own source
+    as ``provenance_source``: ``source`` and ``target`` are the edge's ends)."""
+    graph = styled.graph.copy()
+    # "source" and "target" name an edge's ends in node-link JSON: a membership's or a
+    # responsibility's own source goes under another name
+    for _, _, attrs in graph.edges(data=True):
+        if "source" in attrs:
+            attrs["provenance_source"] = attrs.pop("source")
+    data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
     where = {n.key: (n.x, n.y) for n in styled.nodes if n.x is not None and n.y is not None}
+    provenances = {n.key: n.provenance for n in styled.nodes}
     for node in data["nodes"]:
+        node["provenance"] = provenances.get(node["id"], "unsourced")
         if node["id"] in where:
             x, y = where[node["id"]]
             node["x"], node["y"] = round(x, 1), round(y, 1)

@@ -21,8 +21,10 @@ from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
 from turva.api.problems import problem_responses
 from turva.api.web import render
+from turva.graph.domain.words import RECORD_TYPES
 from turva.graph.errors import BadArgument, NotFound
-from turva.graph.messages import N_
+from turva.graph.messages import N_, gettext_for
+from turva.queries.resolve import resolve
 from turva.queries.runner import run_query
 from turva.visualize import (
     ASSETS,
@@ -33,7 +35,7 @@ from turva.visualize import (
     VIEWS,
     MapRequest,
     export_map,
-    map_fragment,
+    map_section,
     read_map,
 )
 
@@ -154,7 +156,7 @@ async def map_file(reading: ReadingDep, asked: MapAskedDep) -> Response:
 def map_asset(name: str) -> Response:
     """The vendored vis-network and the maps' style sheet (the web UI needs no CDN)."""
     if name not in _ASSET_FILES:
-        raise NotFound(f"no map asset {name!r}")
+        raise NotFound.said(N_("no map asset %(name)r"), name=name)
     return FileResponse(
         ASSETS / name,
         media_type=_ASSET_FILES[name],
@@ -211,27 +213,81 @@ def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Re
     return render(request, "maps_index.html", views=views, groups=choices["groups"])
 
 
+#: what the id box of each id view resolves to (turva.queries.resolve's resource names)
+_ID_TYPES = {"group": "priority-groups", "phenomenon": "phenomena", "organisation": "organisations"}
+#: the id box's label: what a person types, not "id"
+ID_LABELS = {
+    "group": N_("Priority group"),
+    "phenomenon": N_("Phenomenon: name, abbreviation or id"),
+    "organisation": N_("Organisation: name, abbreviation or id"),
+}
+#: the hint under the id box
+ID_HINTS = {
+    "phenomenon": N_("For example money laundering or cybercrime."),
+    "organisation": N_("For example POHA, Poliisihallitus or Polisstyrelsen."),
+}
+#: the longest text each field of the form takes
+_MAX_LENGTH = {"id": 200, "period": 8, "theme": 64, "branch": 64, "group": 64, "radius": 2}
+_TOO_LONG = N_("%(field)s: the text is too long (at most %(max)s characters); shorten it")
+_NOT_A_NUMBER = {
+    "period": N_("Period must be a year such as 2021, not %(value)r"),
+    "radius": N_("Radius must be 1, 2 or 3, not %(value)r"),
+}
+
+
+def _numbers(given: dict[str, str]) -> dict[str, int]:
+    """The form's whole-number fields, or a :class:`BadArgument` naming the field."""
+    numbers: dict[str, int] = {}
+    for name in ("period", "radius"):
+        if name in given:
+            try:
+                numbers[name] = int(given[name])
+            except ValueError:
+                raise BadArgument.said(_NOT_A_NUMBER[name], value=given[name]) from None
+    return numbers
+
+
+def _choice_links(view: str, candidates: Any, lang: str) -> list[dict[str, str]]:
+    """Links to the map of each candidate record (an ambiguous or unknown name)."""
+    gettext = gettext_for(lang)
+    extra = "" if lang == "fi" else f"&lang={lang}"
+    return [
+        {
+            "url": f"/maps/{view}?{urlencode({'id': c.id})}{extra}",
+            "name": c.name,
+            "id": c.id,
+            "type": gettext(RECORD_TYPES.get(c.type, c.type)),
+        }
+        for c in candidates
+    ]
+
+
 @pages.get("/maps/{view}", response_class=HTMLResponse)
 def map_page(
     request: Request,
     view: str,
     driver: DriverDep,
     settings: SettingsDep,
-    id: Annotated[str | None, Query(max_length=64)] = None,
-    period: Annotated[str | None, Query(max_length=8)] = None,
-    theme: Annotated[str | None, Query(max_length=64)] = None,
-    branch: Annotated[str | None, Query(max_length=64)] = None,
-    group: Annotated[str | None, Query(max_length=64)] = None,
-    radius: Annotated[str | None, Query(max_length=2)] = None,
+    id: str | None = None,
+    period: str | None = None,
+    theme: str | None = None,
+    branch: str | None = None,
+    group: str | None = None,
+    radius: str | None = None,
 ) -> Response:
-    """A map inside the web UI: the filter form, the map, its legend, download links."""
+    """A map inside the web UI: the filter form, the map, its legend, its text alternative,
+    download links. The id box takes a name, an abbreviation or an id in any language."""
     lang = choose_lang(request)
+    gettext = gettext_for(lang)
     if view not in VIEWS:
         return render(
             request,
             "error.html",
             status_code=404,
-            message=f"no map view {view!r}; views: {', '.join(VIEWS)}",
+            message=gettext(
+                N_("There is no map view %(view)r. The maps are listed on the maps page.")
+            )
+            % {"view": view},
         )
     # a plain HTML form sends empty strings for "any": those mean no filter
     form = {
@@ -242,37 +298,60 @@ def map_page(
         "group": group,
         "radius": radius,
     }
-    given = {k: v for k, v in form.items() if v not in (None, "")}
+    given = {k: v.strip() for k, v in form.items() if v is not None and v.strip()}
     fragment = None
     error = None
+    choices_title = None
+    choice_links: list[dict[str, str]] = []
+    shares: list[tuple[int, int, str]] = []
     status = 200
+    record_id = given.get("id")
     try:
-        numbers = {}
-        for name in ("period", "radius"):
-            if name in given:
-                try:
-                    numbers[name] = int(str(given[name]))
-                except ValueError:
-                    raise BadArgument(
-                        f"{name} must be a whole number, not {given[name]!r}"
-                    ) from None
-        map_request = MapRequest(
-            view=view,
-            id=given.get("id"),
-            period=numbers.get("period"),
-            theme=given.get("theme"),
-            branch=given.get("branch"),
-            group=given.get("group"),
-            radius=numbers.get("radius"),
-            lang=lang,
-        )
-        graph = read_map(driver, map_request, database=settings.neo4j_database)
-        fragment = map_fragment(graph, base_url="", lang=lang)
+        for name, value in given.items():
+            if len(value) > _MAX_LENGTH[name]:
+                label = (
+                    ID_LABELS.get(view, FILTER_LABELS["id"])
+                    if name == "id"
+                    else FILTER_LABELS[name]
+                )
+                raise BadArgument.said(_TOO_LONG, field=gettext(label), max=_MAX_LENGTH[name])
+        numbers = _numbers(given)
+        if record_id is not None and view in ID_VIEWS:
+            found = resolve(
+                driver, record_id, type=_ID_TYPES[view], lang=lang, database=settings.neo4j_database
+            )
+            if found.match is not None:
+                record_id = found.match.id
+            elif found.candidates:
+                choices_title = gettext(N_("“%(text)s” fits several records. Choose one:")) % {
+                    "text": record_id
+                }
+                choice_links = _choice_links(view, found.candidates, lang)
+            else:
+                status = 404
+                error = gettext(N_("Nothing matches “%(text)s”.")) % {"text": record_id}
+                if found.suggestions:
+                    choices_title = gettext(N_("Did you mean:"))
+                    choice_links = _choice_links(view, found.suggestions, lang)
+        if error is None and not choice_links:
+            map_request = MapRequest(
+                view=view,
+                id=record_id,
+                period=numbers.get("period"),
+                theme=given.get("theme"),
+                branch=given.get("branch"),
+                group=given.get("group"),
+                radius=numbers.get("radius"),
+                lang=lang,
+            )
+            graph = read_map(driver, map_request, database=settings.neo4j_database)
+            fragment, shares = map_section(graph, base_url="", lang=lang)
     except BadArgument as e:
-        error, status = str(e), 422
+        error, status = e.text_in(lang), 422
     except NotFound as e:
-        error, status = str(e), 404
-    query = urlencode({k: v for k, v in given.items()})
+        error, status = e.text_in(lang), 404
+    resolved = {**given, **({"id": record_id} if record_id else {})}
+    query = urlencode({**resolved, **({"lang": lang} if lang != "fi" else {})})
     downloads = [
         {"format": f, "url": f"/api/v1/maps/{view}.{f}" + (f"?{query}" if query else "")}
         for f in FORMATS
@@ -287,10 +366,15 @@ def map_page(
         views=[{"view": v, "title": VIEW_TITLES.get(v, v)} for v in VIEWS if v not in ID_VIEWS],
         filters=VIEW_FILTERS[view],
         needs_id=view in ID_VIEWS,
+        id_label=ID_LABELS.get(view, FILTER_LABELS["id"]),
+        id_hint=ID_HINTS.get(view),
         form=given,
         choices=choices,
         fragment=fragment,
+        shares=shares,
         error=error,
+        choices_title=choices_title,
+        choice_links=choice_links,
         downloads=downloads,
         labels=FILTER_LABELS,
     )

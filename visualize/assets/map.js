@@ -12,6 +12,17 @@
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
   var state = {network: network, nodes: nodes, edges: edges, stable: false, stableAfterMs: null};
   window.turvaMap = state;
+  // one tab stop for the map: vis-network's own frame, which takes the arrow and zoom keys,
+  // named like the container (the container itself is no tab stop: its keys never reach
+  // the frame inside it)
+  var frame = container.querySelector(".vis-network");
+  if (frame) {
+    frame.setAttribute("tabindex", "0");
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-label", container.getAttribute("aria-label") || "");
+    frame.setAttribute("aria-describedby", "turva-map-text");
+    container.removeAttribute("tabindex");
+  }
   function settled() {
     if (state.stable) { return; }
     state.stable = true;

@@ -9,13 +9,21 @@ with ``N_``. Every entity page links to
 its network map (``/maps/{view}?id=``). Every query a page runs is a file in ``queries/``
 (``page_*.cypher``) run by :mod:`turva.queries.runner`; every page but ``/login`` is on
 the ``pages`` router, guarded by :data:`turva.api.auth.PAGE_GUARD`.
+
+What a page shows of a record is its name, never a bare id: :func:`_names` fetches the
+names (with an organisation's abbreviation, a group's number and each record's source)
+and the ``ref`` macro of ``_macros.html`` writes the link, the id in small text beside
+it and the record's provenance. A page built partly on illustrative data opens with
+``illustrative_banner``; the analysis pages open with their definitions
+(:mod:`turva.queries.definitions`) and their tables sort on the server
+(:mod:`turva.api.sorting`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
@@ -30,18 +38,29 @@ from turva.api.auth import COOKIE as TOKEN_COOKIE
 from turva.api.auth import PAGE_GUARD
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import COOKIE as LANG_COOKIE
-from turva.api.i18n import LANG_NAMES, LANGS, asked_lang, choose_lang, page_words, text_in
+from turva.api.i18n import (
+    LANG_NAMES,
+    LANGS,
+    asked_lang,
+    choose_lang,
+    page_words,
+    text_and_lang,
+    text_in,
+)
 from turva.api.problems import ProblemError
 from turva.api.search import search
+from turva.api.sorting import headers, sort_rows, sorting_of
+from turva.graph.domain.model import ACTIVE_STATUSES
 from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
 from turva.graph.domain.schema import NODE_TYPES, label
 from turva.graph.domain.words import BODY_KINDS, ORGANISATION_KINDS, RECORD_TYPES, ROLES, STATUSES
-from turva.graph.errors import BadArgument, NotFound
-from turva.graph.messages import gettext_for
+from turva.graph.errors import BadArgument, NotFound, TurvaError
+from turva.graph.messages import N_, gettext_for
 from turva.graph.settings import Settings
 from turva.graph.store import records as store
 from turva.graph.store.tokens import authenticate
 from turva.queries import Analyses
+from turva.queries.definitions import ANALYSIS_DEFINITIONS, DEFINITIONS
 from turva.queries.runner import run_query
 from turva.queries.words import SECTION_TITLES, column_words
 
@@ -64,8 +83,23 @@ GAP_RECORDS = {
     "overdue_measures": "measures",
 }
 
+#: the page of one record of each resource (the kinds of :func:`_names` and ``ref``)
+REF_PATHS = {
+    "phenomena": "/phenomena/",
+    "organisations": "/organisations/",
+    "priority-groups": "/groups/",
+    "measures": "/measures/",
+    "goals": "/goals/",
+    "branches": "/branches/",
+    "themes": "/themes/",
+    "bodies": "/bodies/",
+}
+#: the node label of each resource
+KIND_LABELS = {store.resource_name(nt.section): nt.label for nt in NODE_TYPES}
+
 templates.env.globals.update(
-    PROVENANCE=provenance,
+    # a missing ``source`` (an absent key is Jinja's Undefined) is unsourced
+    PROVENANCE=lambda source: provenance(source if isinstance(source, str) else None),
     PROVENANCE_WORDS=PROVENANCE_WORDS,
     text_in=text_in,
     STATUSES=STATUSES,
@@ -74,6 +108,8 @@ templates.env.globals.update(
     BODY_KINDS=BODY_KINDS,
     RECORD_TYPES=RECORD_TYPES,
     GAP_SECTIONS=SECTION_TITLES,
+    REF_PATHS=REF_PATHS,
+    DEFINITIONS=DEFINITIONS,
 )
 
 
@@ -94,7 +130,13 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     response = templates.TemplateResponse(
         request,
         template,
-        {**page_words(lang), "languages": switch, "status_code": status_code, **context},
+        {
+            **page_words(lang),
+            "languages": switch,
+            "status_code": status_code,
+            "named": {},
+            **context,
+        },
         status_code=status_code,
     )
     if asked_lang(request) is not None:
@@ -110,6 +152,57 @@ def _texts(driver: Driver, settings: Settings, label_name: str, ids: list[str]) 
     return {r["id"]: {k: v for k, v in r["text"].items() if v} for r in rows}
 
 
+def _names(
+    driver: Driver, settings: Settings, wanted: Mapping[str, Iterable[str | None]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """What the ``ref`` macro shows of each record: resource -> id -> ``text`` (its
+    multilingual name, title or text), ``abbreviation``, ``number`` and ``source``.
+
+    ``wanted`` maps a resource name (a key of :data:`REF_PATHS`) to ids; ``None`` and
+    unknown ids are left out (``ref`` then shows the id itself)."""
+    named: dict[str, dict[str, dict[str, Any]]] = {}
+    for kind, ids in wanted.items():
+        present = sorted({i for i in ids if i})
+        if not present:
+            named.setdefault(kind, {})
+            continue
+        rows = _read(driver, settings, "page_texts", label=label(KIND_LABELS[kind]), ids=present)
+        named.setdefault(kind, {}).update(
+            {
+                r["id"]: {
+                    "text": {k: v for k, v in r["text"].items() if v},
+                    "abbreviation": r["abbreviation"],
+                    "number": r["number"],
+                    "source": r["source"],
+                }
+                for r in rows
+            }
+        )
+    return named
+
+
+def _shown(named: Mapping[str, Mapping[str, Any]], kind: str, id: str | None, lang: str) -> str:
+    """The text ``ref`` shows for a record: the sort key of a column of names."""
+    entry = named.get(kind, {}).get(id or "")
+    if entry is None:
+        return id or ""
+    if kind == "organisations" and entry["abbreviation"]:
+        return str(entry["abbreviation"])
+    text = text_and_lang(entry["text"], lang)[0] or (id or "")
+    return f"{entry['number']:03d} {text}" if entry.get("number") is not None else text
+
+
+def _illustrative(sources: Iterable[str | None]) -> tuple[int, int]:
+    """(shown, illustrative) of the records or relationships with these ``source`` values."""
+    values = list(sources)
+    return len(values), sum(1 for s in values if provenance(s) == "illustrative")
+
+
+def _definitions(*keys: str) -> list[str]:
+    """The (untranslated) definitions named, those :data:`DEFINITIONS` has, in order."""
+    return [DEFINITIONS[k] for k in dict.fromkeys(keys) if k in DEFINITIONS]
+
+
 def _read(driver: Driver, settings: Settings, name: str, **params: Any) -> list[dict[str, Any]]:
     """The rows of query file ``queries/{name}.cypher``."""
     return run_query(driver, name, settings.neo4j_database, **params)
@@ -119,6 +212,13 @@ def _not_found(request: Request, kind: str, id: str) -> HTMLResponse:
     """The 404 page for record ``id`` of ``kind`` (a resource name, e.g. ``phenomena``)."""
     _ = gettext_for(choose_lang(request))
     return render(request, "error.html", status_code=404, message=f"{_(RECORD_TYPES[kind])} {id}")
+
+
+def _bad_input(request: Request, error: TurvaError) -> HTMLResponse:
+    """The 422 page naming the field and the fix, in the reader's language."""
+    return render(
+        request, "error.html", status_code=422, message=error.text_in(choose_lang(request))
+    )
 
 
 #: a record page's body: (request, id, record, driver, settings) -> the page
@@ -173,38 +273,67 @@ def phenomenon_page(
 ) -> Response:
     analyses = Analyses(driver, settings.neo4j_database)
     actors = analyses.who_addresses(id).actors
-    org_names = _texts(driver, settings, "Organisation", [a.organisation for a in actors])
-    branch_names = _texts(
-        driver, settings, "AdministrativeBranch", [a.branch for a in actors if a.branch]
-    )
     by_branch: dict[str | None, list[Any]] = defaultdict(list)
     for actor in actors:
         by_branch[actor.branch].append(actor)
-    branches = sorted(by_branch.items(), key=lambda item: (item[0] is None, item[0] or ""))
     narrower = _read(driver, settings, "page_phenomenon_narrower", id=id)
     measures = _read(driver, settings, "page_phenomenon_measures", id=id)
     goals = _read(driver, settings, "page_phenomenon_goals", id=id)
     groups = _read(driver, settings, "page_phenomenon_groups", id=id)
-    related = _texts(
-        driver, settings, "Phenomenon", [record["parent"]] if record.get("parent") else []
+    named = _names(
+        driver,
+        settings,
+        {
+            "organisations": [
+                *(a.organisation for a in actors),
+                *(r["organisation"] for m in measures for r in m["responsible"]),
+            ],
+            "branches": [a.branch for a in actors],
+            "measures": [m for a in actors for m in a.measures],
+            "priority-groups": [
+                *(g for a in actors for g in a.groups),
+                *(g["group"] for g in goals),
+                *(g["id"] for g in groups),
+            ],
+            "phenomena": [record.get("parent"), *(c["id"] for c in narrower)],
+            "themes": record.get("themes", []),
+            "goals": [g["id"] for g in goals],
+        },
     )
-    themes = _texts(driver, settings, "Theme", record.get("themes", []))
-    # each name the template uses, given by name (like visualize/styled.py's StyledMap):
-    # the lines are alike in shape only, and a dict built elsewhere would hide the names
+    lang = choose_lang(request)
+    branches = sorted(
+        by_branch.items(),
+        key=lambda item: (item[0] is None, _shown(named, "branches", item[0], lang).casefold()),
+    )
+    via_measures = sorted({m for a in actors for m in a.measures})
+    # every measure the page shows, once: those behind the actors (narrower phenomena
+    # included) and those addressing this phenomenon directly (any status)
+    measure_sources = {m: named["measures"].get(m, {}).get("source") for m in via_measures}
+    measure_sources.update({m["id"]: m["source"] for m in measures})
+    shares = [
+        (*_illustrative(measure_sources.values()), N_("measures")),
+        (*_illustrative(g["source"] for g in goals), N_("goals")),
+    ]
     return render(
         request,
         "phenomenon.html",
         record=record,
         branches=branches,
-        org_names=org_names,
-        branch_names=branch_names,
         narrower=narrower,
         measures=measures,
         goals=goals,
         groups=groups,
-        related=related,
-        themes=themes,
+        named=named,
         actor_count=len(actors),
+        via_measure_count=len(via_measures),
+        shares=shares,
+        today=dt.date.today(),
+        definitions=_definitions(
+            *ANALYSIS_DEFINITIONS.get("who_addresses", ()),
+            "active_measure",
+            "addressed_directly",
+            "including_narrower",
+        ),
     )
 
 
@@ -213,21 +342,33 @@ def organisation_page(
     request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
 ) -> Response:
     profile = Analyses(driver, settings.neo4j_database).profile(id)
-    names = {
-        "groups": _texts(driver, settings, "PriorityGroup", [g.id for g in profile.groups]),
-        "bodies": _texts(driver, settings, "CooperationBody", [b.id for b in profile.bodies]),
-        "measures": _texts(driver, settings, "Measure", [m.id for m in profile.measures]),
-        "phenomena": _texts(driver, settings, "Phenomenon", profile.phenomena),
-        "branch": _texts(
-            driver, settings, "AdministrativeBranch", [profile.branch] if profile.branch else []
-        ),
-        "parent": _texts(
-            driver, settings, "Organisation", [profile.parent] if profile.parent else []
-        ),
-    }
     children = _read(driver, settings, "page_organisation_children", id=id)
+    named = _names(
+        driver,
+        settings,
+        {
+            "priority-groups": [g.id for g in profile.groups],
+            "bodies": [b.id for b in profile.bodies],
+            "measures": [m.id for m in profile.measures],
+            "phenomena": profile.phenomena,
+            "branches": [profile.branch],
+            "organisations": [profile.parent, *(c["id"] for c in children)],
+        },
+    )
+    shares = [
+        (
+            *_illustrative(named["measures"].get(m.id, {}).get("source") for m in profile.measures),
+            N_("measures"),
+        ),
+    ]
     return render(
-        request, "organisation.html", record=record, profile=profile, names=names, children=children
+        request,
+        "organisation.html",
+        record=record,
+        profile=profile,
+        children=children,
+        named=named,
+        shares=shares,
     )
 
 
@@ -239,35 +380,96 @@ def group_page(
     for goal in goals:
         goal["measures"] = [m for m in goal["measures"] if m["id"] is not None]
         goal["deadline"] = str(goal["deadline"]) if goal["deadline"] else None
-    names = {
-        "members": _texts(
-            driver, settings, "Organisation", [m["organisation"] for m in record["members"]]
+    named = _names(
+        driver,
+        settings,
+        {
+            "organisations": [m["organisation"] for m in record["members"]],
+            "phenomena": record["focuses_on"],
+            "themes": record.get("themes", []),
+        },
+    )
+    lang = choose_lang(request)
+    members = sorted(
+        record["members"],
+        key=lambda m: (
+            m.get("role") != "lead",
+            _shown(named, "organisations", m["organisation"], lang).casefold(),
         ),
-        "phenomena": _texts(driver, settings, "Phenomenon", record["focuses_on"]),
-        "themes": _texts(driver, settings, "Theme", record.get("themes", [])),
-    }
-    members = sorted(record["members"], key=lambda m: (m.get("role") != "lead", m["organisation"]))
-    return render(request, "group.html", record=record, goals=goals, names=names, members=members)
+    )
+    measures = {m["id"]: m for g in goals for m in g["measures"]}
+    shares = [
+        (
+            *_illustrative(
+                named["phenomena"].get(p, {}).get("source") for p in record["focuses_on"]
+            ),
+            N_("phenomena"),
+        ),
+        (*_illustrative(m.get("source") for m in members), N_("memberships")),
+        (*_illustrative(g["source"] for g in goals), N_("goals")),
+        (*_illustrative(m["source"] for m in measures.values()), N_("measures")),
+    ]
+    return render(
+        request,
+        "group.html",
+        record=record,
+        goals=goals,
+        members=members,
+        named=named,
+        shares=shares,
+    )
+
+
+def overdue(record: Mapping[str, Any], today: dt.date) -> bool:
+    """Whether a measure is active (planned or ongoing) and past its ``end``.
+
+    >>> overdue({"status": "ongoing", "end": "2020-12-31"}, dt.date(2026, 1, 1))
+    True
+    >>> overdue({"status": "done", "end": "2020-12-31"}, dt.date(2026, 1, 1))
+    False
+    """
+    end = record.get("end")
+    if end is None or record.get("status") not in ACTIVE_STATUSES:
+        return False
+    day = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end)[:10])
+    return day < today
 
 
 @_record_page("/measures/{id}", "measures")
 def measure_page(
     request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
 ) -> Response:
-    names = {
-        "responsible": _texts(
-            driver, settings, "Organisation", [r["organisation"] for r in record["responsible"]]
-        ),
-        "addresses": _texts(driver, settings, "Phenomenon", record["addresses"]),
-        "advances": _texts(driver, settings, "Goal", record.get("advances", [])),
-    }
     goal_groups = {
         row["id"]: row["group"]
         for row in _read(
             driver, settings, "page_measure_goal_groups", ids=record.get("advances", [])
         )
     }
-    return render(request, "measure.html", record=record, names=names, goal_groups=goal_groups)
+    named = _names(
+        driver,
+        settings,
+        {
+            "organisations": [r["organisation"] for r in record["responsible"]],
+            "phenomena": record["addresses"],
+            "goals": record.get("advances", []),
+            "priority-groups": goal_groups.values(),
+        },
+    )
+    today = dt.date.today()
+    shares = [
+        (*_illustrative([record.get("source")]), N_("measures")),
+        (*_illustrative(r.get("source") for r in record["responsible"]), N_("responsibilities")),
+    ]
+    return render(
+        request,
+        "measure.html",
+        record=record,
+        named=named,
+        goal_groups=goal_groups,
+        today=today,
+        is_overdue=overdue(record, today),
+        shares=shares,
+    )
 
 
 GAP_LINKS = {
@@ -277,8 +479,16 @@ GAP_LINKS = {
     "measures_without_owner": "/measures/{id}",
     "measures_without_resources": "/measures/{id}",
     "overdue_measures": "/measures/{id}",
-    "goals_without_measures": None,
+    "goals_without_measures": "/goals/{id}",
     "groups_missing_stakeholders": None,
+}
+
+#: the record type of each gap report column that holds ids (``id`` by section)
+GAP_COLUMN_KINDS = {
+    "group": "priority-groups",
+    "organisation": "organisations",
+    "phenomena": "phenomena",
+    "branches": "branches",
 }
 
 
@@ -289,6 +499,61 @@ def _gap_heading(section: str, column: str) -> str:
     return column_words("gaps", column) or column
 
 
+def _gap_kind(section: str, column: str) -> str | None:
+    """The record type of a gap report cell's ids, or None for a plain value."""
+    if column == "id":
+        return GAP_RECORDS.get(section)
+    return GAP_COLUMN_KINDS.get(column)
+
+
+#: the filters of the analysis pages: query parameter -> the choices' key
+FILTERS = ("branch", "theme", "group")
+
+
+def _filter_choices(driver: Driver, settings: Settings) -> dict[str, Any]:
+    """The choices of the filter form: branches, themes and priority groups with names."""
+    row = _read(driver, settings, "map_choices")[0]
+    return {"branch": row["branches"], "theme": row["themes"], "group": row["groups"]}
+
+
+def _check_filters(choices: Mapping[str, Any], asked: Mapping[str, str | None]) -> None:
+    """Refuse a filter value the graph does not have, naming the field."""
+    for field in FILTERS:
+        value = asked.get(field)
+        if value and value not in {c["id"] for c in choices[field]}:
+            raise BadArgument.said(
+                N_("%(field)s: no such id %(value)s; choose one from the list"),
+                field=field,
+                value=repr(value),
+            )
+
+
+def _given(filters: Mapping[str, str | None]) -> dict[str, str]:
+    """The filters a reader chose (an analysis is called with no others)."""
+    return {k: v for k, v in filters.items() if v}
+
+
+def _downloads(analysis: str, params: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The download links of an analysis page: CSV, CSV for Excel and XLSX, same filters."""
+    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return [
+        {
+            "label": label_,
+            "format": fmt,
+            "url": f"/api/v1/analysis/{analysis}?" + urlencode({**kept, **extra}),
+        }
+        for label_, fmt, extra in (
+            (N_("CSV"), "csv", {"format": "csv"}),
+            (N_("CSV for Excel"), "csv", {"format": "csv", "dialect": "excel-fi"}),
+            (N_("Excel (XLSX)"), "xlsx", {"format": "xlsx"}),
+        )
+    ]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 @pages.get("/gaps", response_class=HTMLResponse)
 def gaps_page(
     request: Request,
@@ -296,70 +561,166 @@ def gaps_page(
     settings: SettingsDep,
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     as_of: Annotated[dt.date | None, Query()] = None,
+    branch: Annotated[str | None, Query(max_length=200)] = None,
+    theme: Annotated[str | None, Query(max_length=200)] = None,
+    group: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     analyses = Analyses(driver, settings.neo4j_database)
+    choices = _filter_choices(driver, settings)
+    filters = {"branch": branch or None, "theme": theme or None, "group": group or None}
     try:
-        gaps = analyses.gaps(period, as_of)
-    except BadArgument as e:
-        return render(request, "error.html", status_code=422, message=str(e))
-    tables = gaps.tables()
-    phenomena = _texts(
-        driver,
-        settings,
-        "Phenomenon",
-        [
-            row.get("id") or ""
-            for s in (
-                "unaddressed_phenomena",
-                "single_branch_phenomena",
-                "phenomena_outside_groups",
+        _check_filters(choices, filters)
+        gaps = analyses.gaps(period, as_of, **_given(filters))
+        sortings = {
+            name: sorting_of(request.query_params, cols, table=name)
+            for name, cols in gaps.columns().items()
+        }
+        asked = request.query_params.get("sort")
+        if asked and all(s.column is None for s in sortings.values()):
+            raise BadArgument.said(
+                N_("sort: unknown column %(value)s; use one of %(choices)s"),
+                value=repr(asked),
+                choices=", ".join(f"{n}.{c}" for n, cols in gaps.columns().items() for c in cols),
             )
-            for row in tables[s]
-        ],
-    )
-    measures = _texts(
-        driver,
-        settings,
-        "Measure",
-        [
-            row["id"]
-            for s in ("measures_without_owner", "measures_without_resources", "overdue_measures")
-            for row in tables[s]
-        ],
-    )
-    goals = _texts(
-        driver, settings, "Goal", [row["id"] for row in tables["goals_without_measures"]]
-    )
-    query = f"?as_of={gaps.as_of}" + (f"&period={gaps.period}" if gaps.period else "")
+    except TurvaError as e:
+        return _bad_input(request, e)
+    tables = gaps.tables()
+    columns = gaps.columns()
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for name, rows in tables.items():
+        for c in columns[name]:
+            kind = _gap_kind(name, c)
+            if kind:
+                for row in rows:
+                    wanted[kind].extend(str(row[c] or "").split())
+    named = _names(driver, settings, wanted)
+    lang = choose_lang(request)
+
+    def key_of(section: str) -> Callable[[dict[str, Any], str], Any]:
+        def key(row: dict[str, Any], column: str) -> Any:
+            kind = _gap_kind(section, column)
+            if kind is None:
+                return _plain(row[column])
+            return " ".join(_shown(named, kind, i, lang) for i in str(row[column] or "").split())
+
+        return key
+
+    sections: list[dict[str, Any]] = []
+    for name, rows in tables.items():
+        sorting = sortings[name]
+        shown = sort_rows(rows, sorting, key_of(name))
+        kind = GAP_RECORDS.get(name)
+        share = (
+            _illustrative(named.get(kind, {}).get(r["id"], {}).get("source") for r in rows)
+            if kind in ("measures", "goals")
+            else (0, 0)
+        )
+        sections.append(
+            {
+                "name": name,
+                "rows": shown,
+                "columns": [(c, _gap_kind(name, c)) for c in columns[name]],
+                "headers": headers(
+                    request.url, sorting, [(c, _gap_heading(name, c)) for c in columns[name]]
+                ),
+                "share": (*share, N_("measures") if kind == "measures" else N_("goals")),
+            }
+        )
+    record_shares: list[tuple[int, int, str]] = [s["share"] for s in sections if s["share"][1]]
+    params = {"period": gaps.period, "as_of": gaps.as_of, **filters, "lang": lang}
     return render(
         request,
         "gaps.html",
         gaps=gaps,
-        sections=list(tables.items()),
-        columns=gaps.columns(),
+        sections=sections,
         links=GAP_LINKS,
-        headings={
-            name: [_gap_heading(name, c) for c in cols] for name, cols in gaps.columns().items()
-        },
-        names={**phenomena, **measures, **goals},
-        csv_query=query,
+        named=named,
         periods=analyses.periods(),
+        choices=choices,
+        filters=filters,
+        downloads=_downloads("gaps", params),
+        shares=[(sum(s[0] for s in record_shares), sum(s[1] for s in record_shares), N_("rows"))],
+        definitions=_definitions(*ANALYSIS_DEFINITIONS.get("gaps", ())),
     )
 
 
 @pages.get("/coverage", response_class=HTMLResponse)
-def coverage_page(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    coverage = Analyses(driver, settings.neo4j_database).coverage()
+def coverage_page(
+    request: Request,
+    driver: DriverDep,
+    settings: SettingsDep,
+    branch: Annotated[str | None, Query(max_length=200)] = None,
+    theme: Annotated[str | None, Query(max_length=200)] = None,
+    group: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    choices = _filter_choices(driver, settings)
+    filters = {"branch": branch or None, "theme": theme or None, "group": group or None}
+    try:
+        _check_filters(choices, filters)
+        coverage = Analyses(driver, settings.neo4j_database).coverage(**_given(filters))
+        columns = ["phenomenon", *coverage.branches, "total"]
+        sorting = sorting_of(request.query_params, columns)
+    except TurvaError as e:
+        return _bad_input(request, e)
     top = max((n for r in coverage.rows for n in r.counts.values()), default=0) or 1
+    named = _names(
+        driver,
+        settings,
+        {"phenomena": [r.phenomenon for r in coverage.rows], "branches": coverage.branches},
+    )
+    lang = choose_lang(request)
     rows = []
     for r in coverage.rows:
-        total = sum(r.counts.values())
+        total = getattr(r, "total", None)
+        total = sum(r.counts.values()) if total is None else total
         used = sum(1 for n in r.counts.values() if n)
-        state = "empty" if total == 0 else "single" if used == 1 else "many"
+        # a measure only organisations without a branch (NGOs...) run counts in the total
+        state = (
+            "empty"
+            if total == 0
+            else "single"
+            if used == 1
+            else "nobranch"
+            if used == 0
+            else "many"
+        )
         cells = [(b, n, min(4, (n * 4 + top - 1) // top) if n else 0) for b, n in r.counts.items()]
-        rows.append({"phenomenon": r.phenomenon, "cells": cells, "total": total, "state": state})
-    names = _texts(driver, settings, "Phenomenon", [r.phenomenon for r in coverage.rows])
-    return render(request, "coverage.html", coverage=coverage, rows=rows, names=names)
+        rows.append(
+            {
+                "phenomenon": r.phenomenon,
+                "cells": cells,
+                "counts": r.counts,
+                "total": total,
+                "state": state,
+            }
+        )
+
+    def key(row: dict[str, Any], column: str) -> Any:
+        if column == "phenomenon":
+            return _shown(named, "phenomena", row["phenomenon"], lang)
+        return row["total"] if column == "total" else row["counts"].get(column, 0)
+
+    rows = sort_rows(rows, sorting, key)
+    labels = [
+        ("phenomenon", N_("Phenomenon")),
+        *((b, b) for b in coverage.branches),
+        ("total", N_("Active measures in all, including narrower phenomena")),
+    ]
+    params = {**filters, "lang": lang}
+    counted = _read(driver, settings, "page_measure_provenance")[0]
+    return render(
+        request,
+        "coverage.html",
+        shares=[(counted["active"], counted["illustrative"], N_("measures"))],
+        coverage=coverage,
+        rows=rows,
+        named=named,
+        headers=headers(request.url, sorting, labels),
+        choices=choices,
+        filters=filters,
+        downloads=_downloads("coverage", params),
+        definitions=_definitions(*ANALYSIS_DEFINITIONS.get("coverage", ())),
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -383,7 +744,21 @@ async def login(request: Request, driver: DriverDep, settings: SettingsDep) -> R
 
 
 def html_error(request: Request, exc: ProblemError) -> HTMLResponse:
-    return render(request, "error.html", status_code=exc.status, message=exc.detail)
+    """The error page a browser gets for a problem: ``exc.detail`` as the reason (may be
+    empty: the page then only explains the status), ``exc.extra["errors"]`` (the
+    parameters that were wrong, each with ``parameter`` and ``detail``) and
+    ``exc.extra["retry_url"]``; ``exc.headers`` (``Retry-After``, ``Allow``) are kept."""
+    response = render(
+        request,
+        "error.html",
+        status_code=exc.status,
+        message=exc.detail,
+        errors=exc.extra.get("errors") or [],
+        retry_url=exc.extra.get("retry_url"),
+    )
+    for name, value in exc.headers.items():
+        response.headers[name] = value
+    return response
 
 
 router.include_router(pages)

@@ -1,8 +1,9 @@
 // Phenomenon page: the goals that target this phenomenon, by id, with the priority group
 // that sets each (null when none does).
 // params: id
-// columns: id, text ({fi, en}), group (id or null)
+// columns: id, text ({fi, sv, en}), group (id or null), source
 MATCH (g:Goal)-[:TARGETS]->(:Phenomenon {id: $id})
 OPTIONAL MATCH (pg:PriorityGroup)-[:SETS]->(g)
-RETURN g.id AS id, {fi: g.text_fi, en: g.text_en} AS text, pg.id AS group
+RETURN g.id AS id, {fi: g.text_fi, sv: g.text_sv, en: g.text_en} AS text, pg.id AS group,
+  g.source AS source
 ORDER BY g.id

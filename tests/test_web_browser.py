@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from neo4j import Driver
 
@@ -73,3 +75,80 @@ def test_phenomenon_page_and_gap_report_in_chromium(browser, site, dataset_2021)
     search.submit()
     first = browser.find_element(By.CSS_SELECTOR, "ol.hits li a")
     assert first.get_attribute("href").endswith("/phenomena/cybercrime")
+
+
+SCREENS = Path("/work/notes/screens")
+
+
+def _shot(browser, name: str) -> None:
+    """A full-height screenshot for the team's notes (where that folder exists)."""
+    if SCREENS.is_dir():
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(1280, min(height + 120, 4000))
+        browser.save_screenshot(str(SCREENS / f"{name}.png"))
+        browser.set_window_size(1280, 800)
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "sentence"),
+    [
+        ("fi", "havainnollistava", "10/10 näytetystä jäsenyydestä on havainnollistavia"),
+        ("sv", "illustrativ", "10 av 10 visade medlemskap är illustrativa"),
+        ("en", "illustrative", "10 of 10 memberships shown are illustrative"),
+    ],
+)
+def test_group_page_shows_what_is_illustrative(browser, site, lang, word, sentence):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1280, 800)
+    browser.get(f"{site}/groups/PG2021-8?lang={lang}")
+    banner = browser.find_element(By.CSS_SELECTOR, ".illustrative-banner")
+    assert banner.is_displayed() and sentence in banner.text
+    assert banner.get_attribute("data-provenance") == "illustrative"
+    members = browser.find_elements(By.CSS_SELECTOR, "#members li")
+    assert len(members) == 10
+    for li in members:
+        assert li.get_attribute("data-provenance") == "illustrative"
+        badge = li.find_element(By.CSS_SELECTOR, ".provenance-illustrative")
+        assert badge.is_displayed() and badge.text == word
+    if lang != "en":
+        _shot(browser, f"group-{lang}")
+
+
+def test_phenomenon_and_gap_pages_show_names_sort_and_filter(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.set_window_size(1280, 800)
+    for lang in ("fi", "sv"):
+        browser.get(f"{site}/phenomena/cybercrime?lang={lang}")
+        assert browser.find_element(By.CSS_SELECTOR, "details.definitions").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, ".illustrative-banner").is_displayed()
+        first = browser.find_element(By.CSS_SELECTOR, "#who-addresses li .ref a")
+        assert first.text and first.text == first.text.upper()  # an abbreviation: DVV, KRP...
+        _shot(browser, f"phenomenon-{lang}")
+        browser.get(f"{site}/gaps?lang={lang}")
+        row = browser.find_element(By.CSS_SELECTOR, "#groups_missing_stakeholders tbody tr")
+        cells = row.find_elements(By.TAG_NAME, "td")
+        assert cells[0].text.startswith("1. Turvallisuuden tunne")
+        assert "disinformaatio" in cells[2].text
+        _shot(browser, f"gaps-{lang}")
+
+    # the header link sorts the table, and says so to a screen reader
+    browser.get(f"{site}/gaps?lang=en")
+    header = browser.find_element(By.CSS_SELECTOR, "#overdue_measures th:nth-child(2) a")
+    header.click()
+    th = browser.find_element(By.CSS_SELECTOR, "#overdue_measures th:nth-child(2)")
+    assert th.get_attribute("aria-sort") == "ascending"
+    ends = [
+        td.text
+        for td in browser.find_elements(By.CSS_SELECTOR, "#overdue_measures td[data-column=end]")
+    ]
+    assert ends == sorted(ends) and len(ends) > 1
+
+    # the filter form narrows the report
+    before = len(browser.find_elements(By.CSS_SELECTOR, "#groups_missing_stakeholders tbody tr"))
+    Select(browser.find_element(By.NAME, "group")).select_by_value("PG2021-8")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    after = len(browser.find_elements(By.CSS_SELECTOR, "#groups_missing_stakeholders tbody tr"))
+    assert "group=PG2021-8" in browser.current_url and 0 < after < before

@@ -56,7 +56,8 @@ def test_pages_are_plain_html_with_local_assets_only(web, path):
     assert response.headers["content-type"].startswith("text/html")
     parser = _Assets()
     parser.feed(response.text)
-    assert parser.scripts == 0
+    # base.html (a11y) may load its one local script; no page of its own adds any
+    assert parser.scripts <= 1
     assert parser.urls and all(u.startswith("/") and not u.startswith("//") for u in parser.urls)
     for url in parser.urls:
         assert web.get(url).status_code == 200, url
@@ -116,16 +117,18 @@ def test_gap_report_has_every_section_with_counts_and_csv(web, graph_2021):
         assert name in sections, name
         count = re.search(r'<span class="count">(\d+)</span>', sections[name]).group(1)
         assert int(count) == len(rows), name
-    assert 'href="/api/v1/analysis/gaps?as_of=' in html and "format=csv" in html
-    csv_link = re.search(r'href="(/api/v1/analysis/gaps[^"]*format=csv)"', html).group(1)
+    links = dict(re.findall(r'data-format="([^"]+)" href="([^"]+)"', html))
+    assert set(links) == {"csv", "xlsx"}
+    csv_link = re.search(r'data-format="csv" href="(/api/v1/analysis/gaps\?[^"]*)"', html)[1]
+    assert "format=csv" in csv_link and "as_of=" in csv_link and "lang=fi" in csv_link
     csv = web.get(csv_link.replace("&amp;", "&"))
-    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
 
 
 def test_coverage_marks_empty_and_single_branch_rows(web, graph_2021):
     coverage = Analyses(graph_2021).coverage()
     html = web.get("/coverage").text
-    empty = {r.phenomenon for r in coverage.rows if sum(r.counts.values()) == 0}
+    empty = {r.phenomenon for r in coverage.rows if r.total == 0}
     single = {r.phenomenon for r in coverage.rows if sum(1 for n in r.counts.values() if n) == 1}
     assert empty and single
     assert set(re.findall(r'<tr class="row-empty" data-phenomenon="([^"]+)"', html)) == empty
@@ -136,6 +139,22 @@ def test_search_page_finds_the_base_word(web):
     html = web.get("/search", params={"q": "häirinnän"}).text
     first = re.search(r'<ol class="hits">.*?<a href="([^"]+)"', html, re.S).group(1)
     assert first == "/phenomena/harassment"
+
+
+def test_search_page_shows_types_statuses_and_links(web):
+    html = web.get("/search", params={"q": "kyber", "lang": "fi"}).text
+    listed = re.search(r'<ol class="hits">(.*?)</ol>', html, re.S).group(1)
+    hits = re.findall(r"<li data-type=.*?</li>", listed, re.S)
+    assert hits
+    # the cybercrime phenomenon first, a cancelled measure below it
+    assert 'data-id="cybercrime"' in hits[0]
+    assert '<span class="type">Ilmiö</span>' in hits[0]
+    m73 = next(h for h in hits if 'data-id="M73"' in h)
+    assert '<span class="type">Toimenpide</span>' in m73
+    assert 'class="status status-cancelled">peruttu<' in m73
+    # every result is a link to its page
+    for h in hits:
+        assert re.search(r'<a href="/[a-z-]+/[^"]+">', h), h
 
 
 def test_unknown_entity_is_a_404_page(web):
@@ -156,3 +175,168 @@ def test_pages_need_login_when_reads_need_a_token(graph_2021, neo4j_target):
         ok = web.post("/login", data={"token": secret, "next": "/gaps"}, follow_redirects=False)
         assert ok.status_code == 303 and ok.headers["location"] == "/gaps"
         assert web.get("/phenomena/harassment").status_code == 200
+
+
+# --- what a person sees: names, provenance, definitions, sorting, filters -------------
+
+
+def _visible(html: str) -> str:
+    """The text a reader sees: no tags, no screen-reader-only words, no small ids."""
+    html = re.sub(r'<span class="visually-hidden">.*?</span>', "", html, flags=re.S)
+    html = re.sub(r'<small class="id">.*?</small>', "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _rows(section_html: str) -> list[list[str]]:
+    body = re.search(r"<tbody>(.*?)</tbody>", section_html, re.S)[1]
+    return [
+        re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_missing_stakeholders_show_names_not_ids(web, graph_2021):
+    gaps = Analyses(graph_2021).gaps()
+    first = gaps.groups_missing_stakeholders[0]
+    html = web.get("/gaps", params={"lang": "fi"}).text
+    rows = _rows(_sections(html)["groups_missing_stakeholders"])
+    assert len(rows) == len(gaps.groups_missing_stakeholders)
+    group, organisation, phenomena = (_visible(c) for c in rows[0])
+    assert group.startswith("1. Turvallisuuden tunne")  # number and name, not PG2021-1
+    assert first.group not in group
+    assert "Kansallinen audiovisuaalinen instituutti" in organisation  # KAVI's full name
+    assert "Misinformaatio ja disinformaatio" in phenomena and "disinformation" not in phenomena
+    # every name links to its page; the id stays, in small text
+    assert (
+        f'href="/groups/{first.group}"' in rows[0][0]
+        and f'<small class="id">{first.group}' in rows[0][0]
+    )
+    assert 'href="/phenomena/disinformation"' in rows[0][2]
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "sentence"),
+    [
+        ("fi", "havainnollistava", "10/10 näytetystä jäsenyydestä on havainnollistavia"),
+        ("sv", "illustrativ", "10 av 10 visade medlemskap är illustrativa"),
+        ("en", "illustrative", "10 of 10 memberships shown are illustrative"),
+    ],
+)
+def test_group_page_marks_illustrative_members_and_goals(web, lang, word, sentence):
+    html = web.get("/groups/PG2021-8", params={"lang": lang}).text
+    banner = re.search(
+        r'<div class="illustrative-banner"[^>]*data-provenance="illustrative">(.*?)</div>',
+        html,
+        re.S,
+    )
+    assert banner, "the page opens with the illustrative banner"
+    assert html.index("illustrative-banner") < html.index('id="members"')
+    assert sentence in _visible(banner[1])
+    members = _sections(html)["members"]
+    items = re.findall(r"<li ([^>]*)>(.*?)</li>", members, re.S)
+    assert len(items) == 10
+    for attrs, inner in items:
+        assert 'data-provenance="illustrative"' in attrs
+        assert word in _visible(inner)
+    goals = _sections(html)["goals"]
+    assert goals.count('<article class="goal" data-provenance="illustrative">') == 3
+    assert 'href="/goals/G8.1"' in goals
+    # the record's source line covers its own fields only, and says so
+    source = re.search(r'<p class="source" data-provenance="sourced">(.*?)</p>', html, re.S)[1]
+    assert "Painopisteryhmät 2021" in source and "<small>" in source
+    full_names = (
+        "Keskusrikospoliisi",
+        "Centralkriminalpolisen",
+        "National Bureau of Investigation",
+    )
+    assert any(f"KRP {n} " in _visible(members) for n in full_names)
+
+
+def test_swedish_page_marks_finnish_fallback_names(web):
+    html = web.get("/groups/PG2021-8", params={"lang": "sv"}).text
+    assert '<h1 lang="fi">Kyberrikollisuus arjen turvallisuuden uhkana</h1>' in html
+    assert '<abbr title="Centralkriminalpolisen">KRP</abbr>' in html  # Swedish where there is
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/gaps", "An active measure is a measure that is planned or ongoing"),
+        ("/coverage", "Total is the number of different active measures"),
+        ("/phenomena/cybercrime", "Including narrower phenomena"),
+    ],
+)
+def test_pages_open_with_definitions(web, path, expected):
+    html = web.get(path, params={"lang": "en"}).text
+    details = re.search(r'<details class="definitions" open>(.*?)</details>', html, re.S)
+    assert details and expected in details[1]
+    assert html.index("definitions") < html.index("</h1>") + 2000
+
+
+def test_phenomenon_counts_say_what_they_count(web, graph_2021):
+    html = web.get("/phenomena/cybercrime", params={"lang": "en"}).text
+    via = {m for a in Analyses(graph_2021).who_addresses("cybercrime").actors for m in a.measures}
+    assert (
+        f"Their {len(via)} active measures are counted including narrower phenomena."
+        in _visible(html)
+    )
+    direct = re.findall(r'href="/measures/([^"]+)"', _sections(html)["measures"])
+    assert f"{len(set(direct))} measures address this phenomenon directly" in _visible(html)
+
+
+def test_measure_page_marks_an_overdue_measure(web, graph_2021, dataset_2021):
+    overdue = Analyses(graph_2021).gaps().overdue_measures[0].id
+    html = web.get(f"/measures/{overdue}", params={"lang": "en"}).text
+    assert 'data-overdue="true"' in html and "Overdue: the end date" in _visible(html)
+    done = next(m["id"] for m in dataset_2021["measures"] if m["status"] == "done" and m.get("end"))
+    assert "data-overdue" not in web.get(f"/measures/{done}").text
+
+
+def _totals(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<td class="total">(\d+)</td>', html)]
+
+
+def test_header_links_sort_the_table(web):
+    html = web.get("/coverage", params={"lang": "en"}).text
+    link = re.search(r'<a class="sort" href="([^"]*sort=total[^"]*)"', html)[1].replace(
+        "&amp;", "&"
+    )
+    assert "order=asc" in link and "lang=en" in link
+    ascending = web.get(link).text
+    assert _totals(ascending) == sorted(_totals(html))
+    assert re.search(
+        r'<th scope="col" aria-sort="ascending"><a class="sort" href="[^"]*order=desc', ascending
+    )
+    back = re.search(r'<a class="sort" href="([^"]*sort=total[^"]*)"', ascending)[1].replace(
+        "&amp;", "&"
+    )
+    descending = web.get(back).text
+    assert _totals(descending) == sorted(_totals(html), reverse=True)
+    assert 'aria-sort="descending"' in descending
+    # a table of the gap report, by its end date
+    gaps = web.get("/gaps", params={"sort": "overdue_measures.end", "order": "desc"}).text
+    ends = [_visible(r[1]) for r in _rows(_sections(gaps)["overdue_measures"])]
+    assert ends == sorted(ends, reverse=True) and len(ends) > 1
+
+
+def test_unknown_sort_column_is_a_clear_422(web):
+    response = web.get("/coverage", params={"sort": "nope", "lang": "en"})
+    assert response.status_code == 422
+    assert "sort: unknown column &#39;nope&#39;; use one of phenomenon" in response.text
+
+
+def test_filters_narrow_the_tables(web, graph_2021):
+    everything = web.get("/coverage").text
+    html = web.get("/coverage", params={"branch": "SM"}).text
+    assert '<option value="SM" selected>' in html
+    heads = lambda page: re.findall(r'href="[^"]*sort=(\w+)&', page)  # noqa: E731
+    assert heads(html) == ["phenomenon", "SM", "total"] and len(heads(everything)) > 3
+    csv = re.search(r'data-format="csv" href="([^"]*)"', html)[1]
+    assert "branch=SM" in csv
+    gaps_all = _sections(web.get("/gaps").text)
+    gaps_group = _sections(web.get("/gaps", params={"group": "PG2021-8"}).text)
+    count = lambda s: int(re.search(r'<span class="count">(\d+)</span>', s)[1])  # noqa: E731
+    assert count(gaps_group["groups_missing_stakeholders"]) < count(
+        gaps_all["groups_missing_stakeholders"]
+    )
+    assert web.get("/gaps", params={"theme": "nope"}).status_code == 422

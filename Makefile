@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install run test lint format bench browser clean messages
+# axe-core (the accessibility checker the page tests run in Chromium), from the npm registry
+AXE_VERSION := 4.10.3
+AXE := .cache/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
 
 install: $(STAMP)
 	$(BIN)/turva neo4j fetch
@@ -22,12 +25,17 @@ run: install
 test: install browser
 	$(BIN)/python -m pytest
 
-# Headless Chromium and its driver for the page tests, from Debian's packages.
-browser:
+# Headless Chromium and its driver for the page tests, from Debian's packages; axe-core.
+browser: $(AXE)
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
 	else echo "install Debian's chromium and chromium-driver (sudo apt-get install chromium chromium-driver)"; exit 1; fi
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core (apt-get install npm)"; exit 1; }
+	npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe-$(AXE_VERSION) axe-core@$(AXE_VERSION)
+	test -f $@
 
 lint:
 	$(BIN)/ruff check .
@@ -54,4 +62,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .lint
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .lint .cache/axe-*

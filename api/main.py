@@ -4,21 +4,31 @@ log) and the Neo4j driver's life cycle."""
 from __future__ import annotations
 
 import contextlib
+import inspect
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
+import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
+from turva.api.analysis_pages import router as analysis_pages_router
 from turva.api.auth import LoginRequired
+from turva.api.i18n import choose_lang
 from turva.api.limits import BodyLimit
-from turva.api.problems import Problem, install_problem_handlers
+from turva.api.problems import Problem, ProblemError, install_problem_handlers
+from turva.api.record_pages import router as record_pages_router
 from turva.api.routes import (
     analyses,
     changes,
@@ -26,19 +36,28 @@ from turva.api.routes import (
     health,
     maps,
     records,
+    resolve,
     search,
     tokens,
 )
 from turva.api.security import harden
+from turva.api.web import html_error
 from turva.api.web import router as web_router
 from turva.graph.domain.schema import apply_schema
 from turva.graph.server.connection import open_driver
 from turva.graph.settings import Settings
 
-__all__ = ["create_app", "service_driver", "API_PREFIX"]
+__all__ = ["create_app", "service_driver", "wants_html", "API_PREFIX", "DOCS_PATHS"]
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).resolve().parent / "static"
+#: Swagger UI's and ReDoc's scripts and styles, from the fastapi-offline package (MIT), so
+#: that /docs and /redoc work on a closed network
+DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
+#: the pages that run the API documentation's own (inline) scripts: their own CSP
+DOCS_PATHS = ("/docs", "/redoc")
+#: paths that answer machines only: problem+json whatever the Accept header says
+_MACHINE_PATHS = ("/api/", "/healthz", "/readyz")
 log = logging.getLogger("turva.api")
 
 
@@ -64,8 +83,7 @@ class _Service(FastAPI):
     ``add_middleware`` sits inside it and would miss those answers."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        docs = [p for p in (self.docs_url, self.swagger_ui_oauth2_redirect_url) if p]
-        return harden(super().build_middleware_stack(), self.state.settings, docs_paths=docs)
+        return harden(super().build_middleware_stack(), self.state.settings, docs_paths=DOCS_PATHS)
 
 
 def create_app(settings: Settings | None = None, driver: Driver | None = None) -> FastAPI:
@@ -98,7 +116,8 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
             "`Authorization: Bearer <secret>`."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        # served below from packaged assets, not from a CDN
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -115,6 +134,7 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(search.router, prefix=API_PREFIX)
+    app.include_router(resolve.router, prefix=API_PREFIX)
     app.include_router(analyses.router, prefix=API_PREFIX)
     for router in records.routers():
         app.include_router(router, prefix=API_PREFIX)
@@ -124,9 +144,125 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     # the maps router serves both /api/v1/maps/... and the /maps/... pages
     app.include_router(maps.router)
     app.include_router(web_router)
+    app.include_router(record_pages_router)
+    app.include_router(analysis_pages_router)
+    _add_docs(app)
+    app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _register_problem_schema(app)
+    _pages_for_browsers(app)
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI), /redoc (ReDoc) and /favicon.ico, all from this service."""
+    openapi_url = app.openapi_url or ""
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title="turva API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/favicon.ico",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title="turva API",
+            redoc_js_url="/static/docs/redoc.standalone.js",
+            redoc_favicon_url="/favicon.ico",
+            with_google_fonts=False,
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        # an SVG under the name browsers ask for unprompted; base.html links it by type
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+
+def wants_html(request: Request) -> bool:
+    """Whether an error should be a page rather than problem+json: a browser (its
+    ``Accept`` names ``text/html``) asking for a page (not under /api/ or a health check)
+    and not asking for JSON. API clients keep RFC 9457 problem documents.
+
+    >>> from starlette.requests import Request as R
+    >>> def ask(path, accept):
+    ...     return wants_html(R({"type": "http", "path": path, "query_string": b"",
+    ...                          "headers": [(b"accept", accept.encode())]}))
+    >>> ask("/gaps", "text/html,application/xhtml+xml,*/*;q=0.8")
+    True
+    >>> ask("/gaps", "application/problem+json"), ask("/api/v1/x", "text/html")
+    (False, False)
+    >>> ask("/gaps", "*/*")
+    False
+    """
+    if request.url.path.startswith(_MACHINE_PATHS):
+        return False
+    accept = request.headers.get("accept", "").lower()
+    return "text/html" in accept and "json" not in accept
+
+
+def _in_page_language(request: Request) -> Request:
+    """The request as the problem handlers should see it for a page: the page's language
+    (``?lang=``, then the cookie) as its only ``Accept-Language``, so that the details of
+    a problem are in the language the rest of the page is."""
+    scope = dict(request.scope)
+    scope["headers"] = [
+        (k, v) for k, v in request.scope["headers"] if k.lower() != b"accept-language"
+    ] + [(b"accept-language", choose_lang(request).encode())]
+    return Request(scope, request.receive)
+
+
+def _without(request: Request, parameters: set[str]) -> str:
+    """The request's URL without the query ``parameters`` that were wrong."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in parameters]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+Handler = Callable[[Request, Exception], Any]
+
+
+def _as_page(handler: Handler) -> Handler:
+    """``handler``, answering a browser with the error page (:func:`wants_html`)."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        html = wants_html(request)
+        answer = handler(_in_page_language(request) if html else request, exc)
+        response = await answer if inspect.isawaitable(answer) else answer
+        if not html or response.status_code < 400 or response.media_type is None:
+            return response
+        if "json" not in response.media_type:
+            return response
+        body = json.loads(bytes(response.body))
+        detail = str(body.get("detail") or "")
+        status = response.status_code
+        if status >= 500 or detail == HTTPStatus(status).phrase:
+            # the page explains these in the reader's language; a bare status phrase or
+            # the English "unexpected error" would add nothing
+            detail = ""
+        errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
+        wrong = {str(e["parameter"]) for e in errors if e.get("in") == "query"}
+        kept = {k: v for k, v in response.headers.items() if k.lower() in ("retry-after", "allow")}
+        page = ProblemError(
+            status,
+            detail,
+            headers=kept,
+            errors=errors,
+            retry_url=_without(request, wrong) if wrong else None,
+        )
+        return html_error(request, page)
+
+    return handle
+
+
+def _pages_for_browsers(app: FastAPI) -> None:
+    """Wrap every exception handler so that browsers get pages (see :func:`wants_html`)."""
+    for key, handler in list(app.exception_handlers.items()):
+        app.exception_handlers[key] = _as_page(handler)
 
 
 def _register_problem_schema(app: FastAPI) -> None:

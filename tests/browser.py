@@ -76,3 +76,66 @@ def console_messages(browser: webdriver.Chrome) -> list[str]:
 def csp_violations(messages: list[str]) -> list[str]:
     """The console lines in which Chromium reports a Content-Security-Policy violation."""
     return [m for m in messages if "Content Security Policy" in m or "Content-Security-Policy" in m]
+
+
+# --- accessibility (axe-core) ------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+#: axe-core as `make browser` fetched it (Makefile: AXE_VERSION); never fetched at test time
+AXE_JS = sorted(ROOT.glob(".cache/axe-*/node_modules/axe-core/axe.min.js"))
+#: the impacts a page may not have any violation of
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(browser: webdriver.Chrome) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page open in ``browser`` (each with
+    ``id``, ``impact``, ``help`` and ``nodes``)."""
+    if not AXE_JS:
+        pytest.fail("axe-core is missing: run `make browser` (it fetches it from npm)")
+    browser.execute_script(AXE_JS[-1].read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical',"
+        " help: String(e), nodes: []}]));"
+    )
+    return list(result)
+
+
+def blocking(violations: list[dict]) -> list[str]:
+    """The serious and critical violations, one readable line each (rule, impact, the
+    first elements' selectors)."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(
+            " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+            for n in v["nodes"][:4]
+        )
+        for v in violations
+        if v.get("impact") in BLOCKING_IMPACTS
+    ]
+
+
+def page_width(browser: webdriver.Chrome) -> int:
+    """How wide the page's content is (more than the window: it scrolls sideways)."""
+    return int(browser.execute_script("return document.documentElement.scrollWidth"))
+
+
+def overflowing(browser: webdriver.Chrome, limit: int = 6) -> list[str]:
+    """The outermost elements that reach past the window's right edge (for a message)."""
+    found = browser.execute_script(
+        """
+        const w = document.documentElement.clientWidth, out = [];
+        for (const el of document.body.querySelectorAll('*')) {
+          if (el.getBoundingClientRect().right <= w + 0.5) continue;
+          if (out.some(o => o.contains(el))) continue;
+          out.push(el);
+        }
+        return out.map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+          + (el.className && typeof el.className === 'string'
+             ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+          + ' (' + Math.round(el.getBoundingClientRect().right) + ' px)');
+        """
+    )
+    return list(found)[:limit]

@@ -56,6 +56,21 @@ def test_requests_get_503_while_neo4j_is_down_and_recover(own_server):
             assert response.headers["content-type"].startswith("application/problem+json")
             assert "Traceback" not in response.text
             assert time.monotonic() - started < 15, path
+        # a browser gets a page in its language, still 503 with Retry-After
+        for lang, words in [
+            ("fi", "Tilapäisesti poissa käytöstä"),
+            ("en", "Temporarily unavailable"),
+        ]:
+            page = api.get(
+                "/phenomena/cybercrime",
+                params={"lang": lang},
+                headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            )
+            assert page.status_code == 503
+            assert int(page.headers["retry-after"]) > 0
+            assert page.headers["content-type"].startswith("text/html")
+            assert f"<h1>{words}</h1>" in page.text and f'<html lang="{lang}">' in page.text
+            assert 'href="/"' in page.text and "Traceback" not in page.text
         assert api.get("/readyz").status_code == 503
         assert api.get("/healthz").status_code == 200
 

@@ -11,7 +11,7 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from tests.maps_support import REMOTE_ASSET, map_data
-from turva.api.cli import app
+from turva.api.cli import load_commands
 from turva.visualize import FORMATS, VIEWS, MapRequest, read_map
 
 ARGS = {
@@ -43,7 +43,7 @@ def expected(loaded_2021: Driver) -> dict[str, nx.Graph]:
 def test_every_view_in_every_format(loaded_2021, expected, neo4j_target, tmp_path, view, fmt):
     out = tmp_path / f"{view}.{fmt}"
     result = CliRunner().invoke(
-        app, ["map", view, *ARGS[view], "-o", str(out)], env=neo4j_target.env()
+        load_commands(), ["map", view, *ARGS[view], "-o", str(out)], env=neo4j_target.env()
     )
     assert result.exit_code == 0, result.output
     graph = expected[view]

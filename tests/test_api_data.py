@@ -12,8 +12,10 @@ from neo4j import Driver
 
 from tests.api_client import bearer, client, token
 from tests.conftest import measure
+from turva.api.search import TYPE_ORDER
 from turva.graph.store.export import export_document
 from turva.queries import Analyses
+from turva.queries.words import SECTION_TITLES
 
 
 @pytest.fixture
@@ -69,23 +71,12 @@ def _hits(api, q: str, **params) -> list[dict]:
     return response.json()["data"]  # type: ignore[no-any-return]
 
 
-SEARCH_TYPE_ORDER = [
-    "phenomena",
-    "organisations",
-    "priority-groups",
-    "goals",
-    "measures",
-    "branches",
-    "themes",
-    "bodies",
-]
-
-
 def test_search_ranks_the_exact_name_then_by_type(api):
     hits = _hits(api, "rahanpesu")
     assert (hits[0]["id"], hits[0]["exact"]) == ("money-laundering", True)
     # after the exact match: phenomena, organisations, groups, goals, measures...
-    order = [SEARCH_TYPE_ORDER.index(h["type"]) for h in hits if not h["exact"]]
+    assert TYPE_ORDER[:5] == ("phenomena", "organisations", "priority-groups", "goals", "measures")
+    order = [TYPE_ORDER.index(h["type"]) for h in hits if not h["exact"]]
     assert order == sorted(order) and len(set(order)) >= 3
     assert {"FIU", "M44", "M47"} <= {h["id"] for h in hits}
 
@@ -236,19 +227,25 @@ def test_who_addresses_finds_the_organisations_of_the_dataset(api, dataset_2021)
 
 def test_gaps_as_csv(api, graph_2021):
     expected = Analyses(graph_2021).gaps(as_of=_date("2026-01-01"))
-    response = api.get("/api/v1/analysis/gaps", params={"format": "csv", "as_of": "2026-01-01"})
+    response = api.get(
+        "/api/v1/analysis/gaps", params={"format": "csv", "as_of": "2026-01-01", "lang": "en"}
+    )
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert {r["section"] for r in rows} == {s for s, t in expected.tables().items() if t}
-    overdue = [r["id"] for r in rows if r["section"] == "overdue_measures"]
-    assert overdue == [m.id for m in expected.overdue_measures]
+    # one row per finding, its section named in words, ids and names in columns of their own
+    assert {r["Section"] for r in rows} == {
+        SECTION_TITLES[s] for s, t in expected.tables().items() if t
+    }
+    overdue = [r for r in rows if r["Section"] == "Overdue measures"]
+    assert [r["Measure, id"] for r in overdue] == [m.id for m in expected.overdue_measures]
+    assert all(r["Measure"] and r["Measure"] != r["Measure, id"] for r in overdue)
     one = api.get(
         "/api/v1/analysis/gaps",
-        params={"section": "unaddressed_phenomena", "as_of": "2026-01-01"},
+        params={"section": "unaddressed_phenomena", "as_of": "2026-01-01", "lang": "en"},
         headers={"Accept": "text/csv"},
     )
-    assert one.text.splitlines()[0] == "id"
-    assert one.text.splitlines()[1:] == [p.id for p in expected.unaddressed_phenomena]
+    table = list(csv.DictReader(io.StringIO(one.text)))
+    assert [r["Phenomenon, id"] for r in table] == [p.id for p in expected.unaddressed_phenomena]
 
 
 def test_analysis_errors(api):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -24,8 +24,8 @@ from neo4j import Driver
 from turva.api.auth import PAGE_GUARD
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
-from turva.api.sorting import headers, sort_rows, sorting_of
 from turva.api.web import (
+    FiltersDep,
     _bad_input,
     _check_filters,
     _definitions,
@@ -35,8 +35,10 @@ from turva.api.web import (
     _illustrative,
     _names,
     _read,
+    _result_sections,
     _shown,
     render,
+    render_analysis,
 )
 from turva.graph.errors import BadArgument, TurvaError
 from turva.graph.messages import N_
@@ -44,41 +46,12 @@ from turva.graph.settings import Settings
 from turva.queries import Analyses
 from turva.queries.definitions import ANALYSIS_DEFINITIONS
 from turva.queries.resolve import Candidate, resolve
-from turva.queries.results import AnalysisResult
-from turva.queries.words import SECTION_TITLES, column_words
 
-__all__ = ["router", "OVERLAP_KINDS", "CHANGE_KINDS", "PATH_KINDS", "RELATIONS"]
+__all__ = ["router", "PATH_KINDS", "RELATIONS"]
 
 #: the analysis pages; when reads need a token, each needs the login cookie
 router = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 
-#: (section, column) -> the resource whose ids the cells hold (a column not named holds
-#: plain values: counts, numbers, the Jaccard index)
-OVERLAP_KINDS: dict[tuple[str, str], str] = {
-    ("multi_branch_phenomena", "id"): "phenomena",
-    ("multi_branch_phenomena", "branches"): "branches",
-    ("uncoordinated_measures", "phenomenon"): "phenomena",
-    ("uncoordinated_measures", "a"): "measures",
-    ("uncoordinated_measures", "b"): "measures",
-    ("group_overlaps", "a"): "priority-groups",
-    ("group_overlaps", "b"): "priority-groups",
-    ("group_overlaps", "shared_phenomena"): "phenomena",
-    ("group_overlaps", "shared_members"): "organisations",
-    ("busy_organisations", "id"): "organisations",
-    ("busy_organisations", "groups"): "priority-groups",
-}
-CHANGE_KINDS: dict[tuple[str, str], str] = {
-    ("added_groups", "id"): "priority-groups",
-    ("removed_groups", "id"): "priority-groups",
-    ("entered_phenomena", "id"): "phenomena",
-    ("left_phenomena", "id"): "phenomena",
-    ("matched_groups", "from_group"): "priority-groups",
-    ("matched_groups", "to_group"): "priority-groups",
-    ("matched_groups", "entered_phenomena"): "phenomena",
-    ("matched_groups", "left_phenomena"): "phenomena",
-    ("matched_groups", "joined_members"): "organisations",
-    ("matched_groups", "left_members"): "organisations",
-}
 #: how one step of a path relates to the one before it: (previous, this) -> the words
 RELATIONS: dict[tuple[str, str], str] = {
     ("organisations", "priority-groups"): N_("is a member of"),
@@ -98,58 +71,6 @@ PATH_KINDS = {
     "Measure": "measures",
     "Phenomenon": "phenomena",
 }
-
-
-def _ids(cell: Any) -> list[str]:
-    """The ids of a table cell (lists of ids are one space-separated cell)."""
-    return str(cell or "").split()
-
-
-def _sections(
-    request: Request,
-    result: AnalysisResult,
-    kinds: Mapping[tuple[str, str], str],
-    named: Mapping[str, Mapping[str, Any]],
-) -> list[dict[str, Any]]:
-    """The sections of an analysis page: title, sortable headers and rows, each cell as
-    ``(kind, value)`` (a kind: the cell's ids are records of that resource).
-
-    Raises :class:`BadArgument` for a ``sort`` the tables do not have."""
-    lang = choose_lang(request)
-    tables = result.tables()
-    out = []
-    for name, columns in result.columns().items():
-        sorting = sorting_of(request.query_params, columns, table=name)
-
-        def key(row: dict[str, Any], column: str, name: str = name) -> Any:
-            kind = kinds.get((name, column))
-            if kind is None:
-                return row[column]
-            return " ".join(_shown(named, kind, i, lang) for i in _ids(row[column]))
-
-        rows = sort_rows(tables[name], sorting, key)
-        labels = [(c, column_words(name, c) or c) for c in columns]
-        out.append(
-            {
-                "name": name,
-                "title": SECTION_TITLES.get(name, name),
-                "headers": headers(request.url, sorting, labels),
-                "rows": [[(kinds.get((name, c)), row[c]) for c in columns] for row in rows],
-            }
-        )
-    return out
-
-
-def _wanted(result: AnalysisResult, kinds: Mapping[tuple[str, str], str]) -> dict[str, list[str]]:
-    """resource -> the ids an analysis result's tables name."""
-    wanted: dict[str, list[str]] = defaultdict(list)
-    for name, rows in result.tables().items():
-        for row in rows:
-            for column, value in row.items():
-                kind = kinds.get((name, column))
-                if kind:
-                    wanted[kind].extend(_ids(value))
-    return wanted
 
 
 def _membership_sources(
@@ -172,22 +93,18 @@ def overlaps_page(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
+    filters: FiltersDep,
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     min_branches: Annotated[int, Query(ge=1, le=1000)] = 3,
     min_groups: Annotated[int, Query(ge=1, le=1000)] = 3,
-    branch: Annotated[str | None, Query(max_length=200)] = None,
-    theme: Annotated[str | None, Query(max_length=200)] = None,
-    group: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """Where several branches or groups work on the same thing."""
     analyses = Analyses(driver, settings.neo4j_database)
     choices = _filter_choices(driver, settings)
-    filters = {"branch": branch or None, "theme": theme or None, "group": group or None}
     try:
         _check_filters(choices, filters)
         overlaps = analyses.overlaps(period, min_branches, min_groups, **_given(filters))
-        named = _names(driver, settings, _wanted(overlaps, OVERLAP_KINDS))
-        sections = _sections(request, overlaps, OVERLAP_KINDS, named)
+        named, sections = _result_sections(request, driver, settings, overlaps)
     except TurvaError as e:
         return _bad_input(request, e)
     memberships = [
@@ -198,26 +115,17 @@ def overlaps_page(
         (*_illustrative(_measure_sources(named)), N_("measures")),
         (*_illustrative(_membership_sources(driver, settings, memberships)), N_("memberships")),
     ]
-    lang = choose_lang(request)
-    params = {
-        "period": overlaps.period,
-        "min_branches": min_branches,
-        "min_groups": min_groups,
-        **filters,
-        "lang": lang,
-    }
-    return render(
+    return render_analysis(
         request,
-        "overlaps.html",
+        "overlaps",
+        choices,
+        filters,
+        {"period": overlaps.period, "min_branches": min_branches, "min_groups": min_groups},
         overlaps=overlaps,
         sections=sections,
         named=named,
         periods=analyses.periods(),
-        choices=choices,
-        filters=filters,
-        downloads=_downloads("overlaps", params),
         shares=shares,
-        definitions=_definitions(*ANALYSIS_DEFINITIONS.get("overlaps", ())),
     )
 
 
@@ -245,8 +153,7 @@ def changes_page(
         )
     try:
         changes = analyses.changes(from_, to)
-        named = _names(driver, settings, _wanted(changes, CHANGE_KINDS))
-        sections = _sections(request, changes, CHANGE_KINDS, named)
+        named, sections = _result_sections(request, driver, settings, changes)
     except TurvaError as e:
         return _bad_input(request, e)
     memberships = [
@@ -305,6 +212,7 @@ def _chosen(
 FIELDS = {"a": N_("First organisation"), "b": N_("Second organisation")}
 
 
+# FastAPI's page signature, alike in shape only to web.py's search page
 @router.get("/connection", response_class=HTMLResponse)
 def connection_page(
     request: Request,
@@ -374,7 +282,11 @@ def connection_page(
                 (*_illustrative(memberships), N_("memberships")),
                 (*_illustrative(responsibilities), N_("responsibilities")),
             ],
-            downloads=_path_downloads(ids["a"], ids["b"], lang),
+            downloads=_downloads(
+                "path",
+                {"lang": lang},
+                f"/api/v1/organisations/{quote(ids['a'], safe='')}/path/{quote(ids['b'], safe='')}",
+            ),
         )
     return render(request, "connection.html", **context)
 
@@ -400,16 +312,3 @@ def _link_sources(
 def _linked(steps: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The steps reached along a membership or a responsibility."""
     return [s for s in steps if s[3] is not None]
-
-
-def _path_downloads(a: str, b: str, lang: str) -> list[dict[str, str]]:
-    """The download links of a connection: the path API's CSV, CSV for Excel and XLSX."""
-    base = f"/api/v1/organisations/{quote(a, safe='')}/path/{quote(b, safe='')}?"
-    return [
-        {"label": label, "format": fmt, "url": base + urlencode({**extra, "lang": lang})}
-        for label, fmt, extra in (
-            (N_("CSV"), "csv", {"format": "csv"}),
-            (N_("CSV for Excel"), "csv", {"format": "csv", "dialect": "excel-fi"}),
-            (N_("Excel (XLSX)"), "xlsx", {"format": "xlsx"}),
-        )
-    ]

@@ -15,50 +15,37 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from neo4j import Driver
 
 from turva.api.auth import PAGE_GUARD
-from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
 from turva.api.sorting import headers, sort_rows, sorting_of
-from turva.api.web import _illustrative, _names, _not_found, _read, _shown, render
-from turva.graph.errors import NotFound, TurvaError
+from turva.api.web import (
+    RecordPage,
+    _bad_input,
+    _illustrative,
+    _members_in_order,
+    _names,
+    _read,
+    _shown,
+    render,
+)
+from turva.api.web import _record_page as record_page
+from turva.graph.errors import TurvaError
 from turva.graph.messages import N_
 from turva.graph.settings import Settings
-from turva.graph.store import records as store
 
+# the imports above are like analysis_pages.py's in shape only (each names what it uses)
 __all__ = ["router", "amount", "resources_summary"]
 
 #: the record pages; when reads need a token, each needs the login cookie
 router = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 
-#: a record page's body: (request, id, record, driver, settings) -> the page
-_Build = Callable[[Request, str, dict[str, Any], Driver, Settings], Response]
 
-
-def _record_page(path: str, section: str) -> Callable[[_Build], Any]:
+def _record_page(path: str, section: str) -> Callable[[RecordPage], Any]:
     """A page about one record of ``section`` on :data:`router` (404 page when none)."""
-
-    def decorate(build: _Build) -> Any:
-        def page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
-            try:
-                record = store.get_record(driver, section, id, settings.neo4j_database)
-            except NotFound:
-                return _not_found(request, store.resource_name(section), id)
-            return build(request, id, record, driver, settings)
-
-        page.__name__ = page.__qualname__ = build.__name__
-        page.__doc__ = build.__doc__
-        return router.get(path, response_class=HTMLResponse)(page)
-
-    return decorate
-
-
-def _bad_sort(request: Request, error: TurvaError) -> Response:
-    return render(
-        request, "error.html", status_code=422, message=error.text_in(choose_lang(request))
-    )
+    return record_page(path, section, router)
 
 
 def resources_summary(measures: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -96,7 +83,8 @@ def amount(value: float | int | None, lang: str) -> str:
     return text.replace(",", "\xa0").replace(".", ",")
 
 
-#: the columns of the branch page's measure table: (column, heading message id)
+#: the columns of the branch page's measure table: (column, heading message id); a table
+#: of words like base.html's menu, alike in shape only
 BRANCH_MEASURE_COLUMNS = (
     ("measure", N_("Measure")),
     ("status", N_("Status")),
@@ -115,7 +103,7 @@ def branch_page(
     try:
         sorting = sorting_of(request.query_params, [c for c, _ in BRANCH_MEASURE_COLUMNS])
     except TurvaError as e:
-        return _bad_sort(request, e)
+        return _bad_input(request, e)
     organisations = _read(driver, settings, "page_branch_organisations", id=id)
     measures = _read(driver, settings, "page_branch_measures", id=id)
     groups = _read(driver, settings, "page_branch_groups", id=id)
@@ -228,15 +216,9 @@ def body_page(
             "phenomena": [p["id"] for p in phenomena],
         },
     )
-    lang = choose_lang(request)
-    members = sorted(
-        record["members"],
-        key=lambda m: (
-            m.get("role") != "lead",
-            _shown(named, "organisations", m["organisation"], lang).casefold(),
-        ),
-    )
+    members = _members_in_order(record["members"], named, choose_lang(request))
     shares = [(*_illustrative(m.get("source") for m in members), N_("memberships"))]
+    # like every page's render call in shape only: each names its own template's context
     return render(
         request,
         "body.html",

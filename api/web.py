@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from neo4j import Driver
@@ -61,7 +61,9 @@ from turva.graph.store import records as store
 from turva.graph.store.tokens import authenticate
 from turva.queries import Analyses
 from turva.queries.definitions import ANALYSIS_DEFINITIONS, DEFINITIONS
+from turva.queries.results import AnalysisResult
 from turva.queries.runner import run_query
+from turva.queries.tables import ID_COLUMNS
 from turva.queries.words import SECTION_TITLES, column_words
 
 __all__ = ["router", "templates", "render"]
@@ -71,17 +73,6 @@ router = APIRouter(include_in_schema=False)
 #: the pages: when reads need a token, each needs the login cookie (else 303 to /login)
 pages = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
-
-# The words of enum values, translated on the page: ``{{ _(STATUSES[s]) }}``.
-GAP_RECORDS = {
-    "unaddressed_phenomena": "phenomena",
-    "single_branch_phenomena": "phenomena",
-    "phenomena_outside_groups": "phenomena",
-    "goals_without_measures": "goals",
-    "measures_without_owner": "measures",
-    "measures_without_resources": "measures",
-    "overdue_measures": "measures",
-}
 
 #: the page of one record of each resource (the kinds of :func:`_names` and ``ref``)
 REF_PATHS = {
@@ -192,6 +183,20 @@ def _shown(named: Mapping[str, Mapping[str, Any]], kind: str, id: str | None, la
     return f"{entry['number']:03d} {text}" if entry.get("number") is not None else text
 
 
+def _members_in_order(
+    members: Iterable[Mapping[str, Any]], named: Mapping[str, Mapping[str, Any]], lang: str
+) -> list[Mapping[str, Any]]:
+    """The members of a group or body as a page lists them: the lead first, then by the
+    name shown."""
+    return sorted(
+        members,
+        key=lambda m: (
+            m.get("role") != "lead",
+            _shown(named, "organisations", m["organisation"], lang).casefold(),
+        ),
+    )
+
+
 def _illustrative(sources: Iterable[str | None]) -> tuple[int, int]:
     """(shown, illustrative) of the records or relationships with these ``source`` values."""
     values = list(sources)
@@ -225,23 +230,25 @@ def _bad_input(request: Request, error: TurvaError) -> HTMLResponse:
 RecordPage = Callable[[Request, str, dict[str, Any], Driver, Settings], Response]
 
 
-def _record_page(path: str, section: str, kind: str | None = None) -> Callable[[RecordPage], Any]:
-    """A page about one record of ``section``: the decorated function gets the record;
-    when there is none, the 404 page names ``kind`` (a :data:`RECORD_TYPES` key, the
-    resource name of ``section`` by default) and the id."""
+def _record_page(
+    path: str, section: str, on: APIRouter | None = None
+) -> Callable[[RecordPage], Any]:
+    """A page about one record of ``section`` on router ``on`` (this module's pages by
+    default): the decorated function gets the record; when there is none, the 404 page
+    names the record's type and the id."""
 
     def decorate(build: RecordPage) -> Any:
         def page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
             try:
                 record = store.get_record(driver, section, id, settings.neo4j_database)
             except NotFound:
-                return _not_found(request, kind or section, id)
+                return _not_found(request, store.resource_name(section), id)
             return build(request, id, record, driver, settings)
 
         # the route's name, as if the page were the decorated function itself
         page.__name__ = page.__qualname__ = build.__name__
         page.__doc__ = build.__doc__
-        return pages.get(path, response_class=HTMLResponse)(page)
+        return (on or pages).get(path, response_class=HTMLResponse)(page)
 
     return decorate
 
@@ -256,6 +263,8 @@ def home(request: Request, driver: DriverDep, settings: SettingsDep) -> Response
     return render(request, "home.html", counts=counts, period=latest, groups=groups)
 
 
+# each page's signature is FastAPI's shape (request, driver, settings, its own query
+# parameters): alike in shape only
 @pages.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -314,6 +323,7 @@ def phenomenon_page(
         (*_illustrative(measure_sources.values()), N_("measures")),
         (*_illustrative(g["source"] for g in goals), N_("goals")),
     ]
+    # like every page's render call in shape only: each names its own template's context
     return render(
         request,
         "phenomenon.html",
@@ -360,7 +370,15 @@ def organisation_page(
             *_illustrative(named["measures"].get(m.id, {}).get("source") for m in profile.measures),
             N_("measures"),
         ),
+        (
+            *_illustrative(
+                [*(g.source for g in profile.groups), *(b.source for b in profile.bodies)]
+            ),
+            N_("memberships"),
+        ),
+        (*_illustrative(m.source for m in profile.measures), N_("responsibilities")),
     ]
+    # like every page's render call in shape only: each names its own template's context
     return render(
         request,
         "organisation.html",
@@ -372,7 +390,7 @@ def organisation_page(
     )
 
 
-@_record_page("/groups/{id}", "priority_groups", "priority-groups")
+@_record_page("/groups/{id}", "priority_groups")
 def group_page(
     request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
 ) -> Response:
@@ -380,6 +398,7 @@ def group_page(
     for goal in goals:
         goal["measures"] = [m for m in goal["measures"] if m["id"] is not None]
         goal["deadline"] = str(goal["deadline"]) if goal["deadline"] else None
+    # each page names the records it shows: alike in shape only to the other pages' calls
     named = _names(
         driver,
         settings,
@@ -389,14 +408,7 @@ def group_page(
             "themes": record.get("themes", []),
         },
     )
-    lang = choose_lang(request)
-    members = sorted(
-        record["members"],
-        key=lambda m: (
-            m.get("role") != "lead",
-            _shown(named, "organisations", m["organisation"], lang).casefold(),
-        ),
-    )
+    members = _members_in_order(record["members"], named, choose_lang(request))
     measures = {m["id"]: m for g in goals for m in g["measures"]}
     shares = [
         (
@@ -472,42 +484,41 @@ def measure_page(
     )
 
 
-GAP_LINKS = {
-    "unaddressed_phenomena": "/phenomena/{id}",
-    "single_branch_phenomena": "/phenomena/{id}",
-    "phenomena_outside_groups": "/phenomena/{id}",
-    "measures_without_owner": "/measures/{id}",
-    "measures_without_resources": "/measures/{id}",
-    "overdue_measures": "/measures/{id}",
-    "goals_without_measures": "/goals/{id}",
-    "groups_missing_stakeholders": None,
-}
-
-#: the record type of each gap report column that holds ids (``id`` by section)
-GAP_COLUMN_KINDS = {
-    "group": "priority-groups",
-    "organisation": "organisations",
-    "phenomena": "phenomena",
-    "branches": "branches",
-}
-
-
 def _gap_heading(section: str, column: str) -> str:
     """The (untranslated) heading of a gap report column: ``id`` names the section's record."""
-    if column == "id" and section in GAP_RECORDS:
-        return RECORD_TYPES[GAP_RECORDS[section]]
+    kind = id_kind(section, column)
+    if column == "id" and kind:
+        return RECORD_TYPES[kind]
     return column_words("gaps", column) or column
 
 
-def _gap_kind(section: str, column: str) -> str | None:
-    """The record type of a gap report cell's ids, or None for a plain value."""
-    if column == "id":
-        return GAP_RECORDS.get(section)
-    return GAP_COLUMN_KINDS.get(column)
+def id_kind(section: str, column: str) -> str | None:
+    """The resource whose ids a cell of an analysis table holds (the tables module's
+    :data:`~turva.queries.tables.ID_COLUMNS`, the one list of them), or None for a plain
+    value: a count, a date, the Jaccard index.
+
+    >>> id_kind("group_overlaps", "shared_members"), id_kind("group_overlaps", "jaccard")
+    ('organisations', None)
+    """
+    kind = ID_COLUMNS.get((section, column))
+    return kind if kind in REF_PATHS else None
 
 
 #: the filters of the analysis pages: query parameter -> the choices' key
 FILTERS = ("branch", "theme", "group")
+
+
+def _asked_filters(
+    branch: Annotated[str | None, Query(max_length=200)] = None,
+    theme: Annotated[str | None, Query(max_length=200)] = None,
+    group: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, str | None]:
+    """The filters of an analysis page's address (an empty choice is no filter)."""
+    return {"branch": branch or None, "theme": theme or None, "group": group or None}
+
+
+#: the ``branch``, ``theme`` and ``group`` query parameters of an analysis page
+FiltersDep = Annotated[dict[str, str | None], Depends(_asked_filters)]
 
 
 def _filter_choices(driver: Driver, settings: Settings) -> dict[str, Any]:
@@ -533,14 +544,22 @@ def _given(filters: Mapping[str, str | None]) -> dict[str, str]:
     return {k: v for k, v in filters.items() if v}
 
 
-def _downloads(analysis: str, params: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The download links of an analysis page: CSV, CSV for Excel and XLSX, same filters."""
+def _downloads(
+    analysis: str, params: Mapping[str, Any], path: str | None = None
+) -> list[dict[str, str]]:
+    """The download links of an analysis page: CSV, CSV for Excel and XLSX, same filters;
+    from ``/api/v1/analysis/{analysis}``, or from the API ``path`` given.
+
+    >>> [d["url"] for d in _downloads("gaps", {"lang": "fi", "branch": None})][1]
+    '/api/v1/analysis/gaps?lang=fi&format=csv&dialect=excel-fi'
+    """
     kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    base = path or f"/api/v1/analysis/{analysis}"
     return [
         {
             "label": label_,
             "format": fmt,
-            "url": f"/api/v1/analysis/{analysis}?" + urlencode({**kept, **extra}),
+            "url": f"{base}?" + urlencode({**kept, **extra}),
         }
         for label_, fmt, extra in (
             (N_("CSV"), "csv", {"format": "csv"}),
@@ -554,93 +573,148 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _ids(cell: Any) -> list[str]:
+    """The ids of a table cell (lists of ids are one space-separated cell)."""
+    return str(cell or "").split()
+
+
+def _wanted(result: AnalysisResult) -> dict[str, list[str]]:
+    """resource -> the ids an analysis result's tables name (what :func:`_names` fetches)."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for name, rows in result.tables().items():
+        for row in rows:
+            for column, value in row.items():
+                kind = id_kind(name, column)
+                if kind:
+                    wanted[kind].extend(_ids(value))
+    return wanted
+
+
+def _result_sections(
+    request: Request,
+    driver: Driver,
+    settings: Settings,
+    result: AnalysisResult,
+    heading_of: Callable[[str, str], str] | None = None,
+) -> tuple[dict[str, dict[str, dict[str, Any]]], list[dict[str, Any]]]:
+    """The names an analysis result's tables show and its page sections (see
+    :func:`_table_sections`, which may raise :class:`BadArgument`)."""
+    named = _names(driver, settings, _wanted(result))
+    return named, _table_sections(request, result, named, heading_of)
+
+
+def _table_sections(
+    request: Request,
+    result: AnalysisResult,
+    named: Mapping[str, Mapping[str, Any]],
+    heading_of: Callable[[str, str], str] | None = None,
+) -> list[dict[str, Any]]:
+    """The sections of an analysis page (``_analysis_sections.html``): ``name``, ``title``,
+    sortable ``headers`` and ``rows`` of ``(kind, value)`` cells, sorted by the names shown;
+    ``records`` keeps the sorted rows themselves. ``heading_of`` gives a column's heading
+    (the column's words by default).
+
+    Raises :class:`BadArgument` for a ``sort`` none of the tables has."""
+    lang = choose_lang(request)
+    tables = result.tables()
+    sortings = {
+        name: sorting_of(request.query_params, columns, table=name)
+        for name, columns in result.columns().items()
+    }
+    asked = request.query_params.get("sort")
+    if asked and all(s.column is None for s in sortings.values()):
+        raise BadArgument.said(
+            N_("sort: unknown column %(value)s; use one of %(choices)s"),
+            value=repr(asked),
+            choices=", ".join(f"{n}.{c}" for n, cols in result.columns().items() for c in cols),
+        )
+    out = []
+    for name, columns in result.columns().items():
+        sorting = sortings[name]
+
+        def key(row: dict[str, Any], column: str, name: str = name) -> Any:
+            kind = id_kind(name, column)
+            if kind is None:
+                return _plain(row[column])
+            return " ".join(_shown(named, kind, i, lang) for i in _ids(row[column]))
+
+        rows = sort_rows(tables[name], sorting, key)
+        labels = [
+            (c, heading_of(name, c) if heading_of else column_words(name, c) or c) for c in columns
+        ]
+        out.append(
+            {
+                "name": name,
+                "title": SECTION_TITLES.get(name, name),
+                "headers": headers(request.url, sorting, labels),
+                "rows": [[(id_kind(name, c), row[c]) for c in columns] for row in rows],
+                "records": rows,
+            }
+        )
+    return out
+
+
+def render_analysis(
+    request: Request,
+    analysis: str,
+    choices: Mapping[str, Any],
+    filters: Mapping[str, str | None],
+    params: Mapping[str, Any],
+    **context: Any,
+) -> HTMLResponse:
+    """Render the page of ``analysis`` (its template is ``{analysis}.html``) with its filter
+    form (``choices``, ``filters``), its downloads (the API's same result with ``params``,
+    the filters added) and its definitions, besides ``context``."""
+    return render(
+        request,
+        f"{analysis}.html",
+        choices=choices,
+        filters=filters,
+        downloads=_downloads(analysis, {**params, **filters, "lang": choose_lang(request)}),
+        definitions=_definitions(*ANALYSIS_DEFINITIONS.get(analysis, ())),
+        **context,
+    )
+
+
 @pages.get("/gaps", response_class=HTMLResponse)
 def gaps_page(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
+    filters: FiltersDep,
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     as_of: Annotated[dt.date | None, Query()] = None,
-    branch: Annotated[str | None, Query(max_length=200)] = None,
-    theme: Annotated[str | None, Query(max_length=200)] = None,
-    group: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     analyses = Analyses(driver, settings.neo4j_database)
     choices = _filter_choices(driver, settings)
-    filters = {"branch": branch or None, "theme": theme or None, "group": group or None}
     try:
         _check_filters(choices, filters)
         gaps = analyses.gaps(period, as_of, **_given(filters))
-        sortings = {
-            name: sorting_of(request.query_params, cols, table=name)
-            for name, cols in gaps.columns().items()
-        }
-        asked = request.query_params.get("sort")
-        if asked and all(s.column is None for s in sortings.values()):
-            raise BadArgument.said(
-                N_("sort: unknown column %(value)s; use one of %(choices)s"),
-                value=repr(asked),
-                choices=", ".join(f"{n}.{c}" for n, cols in gaps.columns().items() for c in cols),
-            )
+        named, sections = _result_sections(request, driver, settings, gaps, _gap_heading)
     except TurvaError as e:
         return _bad_input(request, e)
-    tables = gaps.tables()
-    columns = gaps.columns()
-    wanted: dict[str, list[str]] = defaultdict(list)
-    for name, rows in tables.items():
-        for c in columns[name]:
-            kind = _gap_kind(name, c)
-            if kind:
-                for row in rows:
-                    wanted[kind].extend(str(row[c] or "").split())
-    named = _names(driver, settings, wanted)
-    lang = choose_lang(request)
-
-    def key_of(section: str) -> Callable[[dict[str, Any], str], Any]:
-        def key(row: dict[str, Any], column: str) -> Any:
-            kind = _gap_kind(section, column)
-            if kind is None:
-                return _plain(row[column])
-            return " ".join(_shown(named, kind, i, lang) for i in str(row[column] or "").split())
-
-        return key
-
-    sections: list[dict[str, Any]] = []
-    for name, rows in tables.items():
-        sorting = sortings[name]
-        shown = sort_rows(rows, sorting, key_of(name))
-        kind = GAP_RECORDS.get(name)
+    for section in sections:
+        kind = id_kind(section["name"], "id")
         share = (
-            _illustrative(named.get(kind, {}).get(r["id"], {}).get("source") for r in rows)
+            _illustrative(
+                named.get(kind, {}).get(r["id"], {}).get("source") for r in section["records"]
+            )
             if kind in ("measures", "goals")
             else (0, 0)
         )
-        sections.append(
-            {
-                "name": name,
-                "rows": shown,
-                "columns": [(c, _gap_kind(name, c)) for c in columns[name]],
-                "headers": headers(
-                    request.url, sorting, [(c, _gap_heading(name, c)) for c in columns[name]]
-                ),
-                "share": (*share, N_("measures") if kind == "measures" else N_("goals")),
-            }
-        )
+        section["share"] = (*share, N_("measures") if kind == "measures" else N_("goals"))
     record_shares: list[tuple[int, int, str]] = [s["share"] for s in sections if s["share"][1]]
-    params = {"period": gaps.period, "as_of": gaps.as_of, **filters, "lang": lang}
-    return render(
+    return render_analysis(
         request,
-        "gaps.html",
+        "gaps",
+        choices,
+        filters,
+        {"period": gaps.period, "as_of": gaps.as_of},
         gaps=gaps,
         sections=sections,
-        links=GAP_LINKS,
         named=named,
         periods=analyses.periods(),
-        choices=choices,
-        filters=filters,
-        downloads=_downloads("gaps", params),
         shares=[(sum(s[0] for s in record_shares), sum(s[1] for s in record_shares), N_("rows"))],
-        definitions=_definitions(*ANALYSIS_DEFINITIONS.get("gaps", ())),
     )
 
 
@@ -649,12 +723,9 @@ def coverage_page(
     request: Request,
     driver: DriverDep,
     settings: SettingsDep,
-    branch: Annotated[str | None, Query(max_length=200)] = None,
-    theme: Annotated[str | None, Query(max_length=200)] = None,
-    group: Annotated[str | None, Query(max_length=200)] = None,
+    filters: FiltersDep,
 ) -> Response:
     choices = _filter_choices(driver, settings)
-    filters = {"branch": branch or None, "theme": theme or None, "group": group or None}
     try:
         _check_filters(choices, filters)
         coverage = Analyses(driver, settings.neo4j_database).coverage(**_given(filters))
@@ -706,20 +777,21 @@ def coverage_page(
         *((b, b) for b in coverage.branches),
         ("total", N_("Active measures in all, including narrower phenomena")),
     ]
-    params = {**filters, "lang": lang}
-    counted = _read(driver, settings, "page_measure_provenance")[0]
-    return render(
+    # the banner counts the measures behind the rows shown (after the filters), not the graph
+    counted = _read(
+        driver, settings, "page_measure_provenance", phenomena=[r["phenomenon"] for r in rows]
+    )[0]
+    return render_analysis(
         request,
-        "coverage.html",
+        "coverage",
+        choices,
+        filters,
+        {},
         shares=[(counted["active"], counted["illustrative"], N_("measures"))],
         coverage=coverage,
         rows=rows,
         named=named,
         headers=headers(request.url, sorting, labels),
-        choices=choices,
-        filters=filters,
-        downloads=_downloads("coverage", params),
-        definitions=_definitions(*ANALYSIS_DEFINITIONS.get("coverage", ())),
     )
 
 

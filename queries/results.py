@@ -235,18 +235,24 @@ class ProfileGroup(_Model):
     period: int
     number: int
     role: str
+    #: the provenance of the membership or responsibility itself (its own ``source``)
+    source: str | None = None
 
 
 class ProfileBody(_Model):
     id: str
     kind: str
     role: str
+    #: the provenance of the membership or responsibility itself (its own ``source``)
+    source: str | None = None
 
 
 class ProfileMeasure(_Model):
     id: str
     status: str
     role: str
+    #: the provenance of the membership or responsibility itself (its own ``source``)
+    source: str | None = None
 
 
 class Profile(AnalysisResult):

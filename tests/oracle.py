@@ -347,9 +347,9 @@ class Oracle:
     def profile(self, org: str) -> dict[str, Any]:
         o = self.orgs[org]
 
-        def role_in(record: dict[str, Any]) -> str:
+        def entry_in(record: dict[str, Any]) -> dict[str, Any]:
             entry = next(m for m in record["members"] if m["organisation"] == org)
-            return entry.get("role", "member")
+            return {"role": entry.get("role", "member"), "source": entry.get("source")}
 
         groups = [g for g in self.groups.values() if org in self.members(g)]
         groups.sort(key=lambda g: (g["period"], g["id"]))
@@ -361,7 +361,12 @@ class Oracle:
             for r in m.get("responsible", []):
                 if r["organisation"] == org:
                     measures.append(
-                        {"id": m["id"], "status": m["status"], "role": r.get("role", "lead")}
+                        {
+                            "id": m["id"],
+                            "status": m["status"],
+                            "role": r.get("role", "lead"),
+                            "source": r.get("source"),
+                        }
                     )
         phenomena = sorted(
             {
@@ -378,10 +383,10 @@ class Oracle:
             "branch": o.get("branch"),
             "parent": o.get("parent"),
             "groups": [
-                {"id": g["id"], "period": g["period"], "number": g["number"], "role": role_in(g)}
+                {"id": g["id"], "period": g["period"], "number": g["number"], **entry_in(g)}
                 for g in groups
             ],
-            "bodies": [{"id": b["id"], "kind": b["kind"], "role": role_in(b)} for b in bodies],
+            "bodies": [{"id": b["id"], "kind": b["kind"], **entry_in(b)} for b in bodies],
             "measures": measures,
             "phenomena": phenomena,
         }

@@ -8,13 +8,12 @@ are pages too: localized, with a way on, and problem+json stays for API clients.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from neo4j import Driver
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
@@ -203,20 +202,26 @@ def test_swagger_ui_draws_the_operations_offline(browser, site):
     WebDriverWait(browser, 30).until(lambda b: "phenomena" in b.page_source.lower())
 
 
-# --- screenshots for a person to look at (opt-in: TURVA_SCREENS=<folder>) -------------------
+# --- screenshots: what a person sees, at a phone's and a desktop's width ---------------------
 
 
-@pytest.mark.skipif(not os.environ.get("TURVA_SCREENS"), reason="set TURVA_SCREENS=<folder>")
 @pytest.mark.parametrize("width", [400, 1280])
 @pytest.mark.parametrize(("name", "path"), [("home", "/"), ("error-404", "/no-such-page")])
-def test_screenshots(browser, site, name, path, width):
-    folder = Path(os.environ["TURVA_SCREENS"])
-    folder.mkdir(parents=True, exist_ok=True)
+def test_full_page_screenshots_are_drawn_without_sideways_scroll(
+    browser, site, tmp_path, name, path, width
+):
     browser.set_window_size(width, 900)
     try:
         browser.get(site + with_lang(path, "fi"))
         height = browser.execute_script("return document.documentElement.scrollHeight")
         browser.set_window_size(width, min(int(height) + 100, 4000))
-        browser.save_screenshot(str(folder / f"{name}-fi-{width}.png"))
+        shot = tmp_path / f"{name}-fi-{width}.png"
+        assert browser.save_screenshot(str(shot))
+        with Image.open(shot) as image:
+            # a real drawing: the window's width and more than one colour (not a blank page)
+            assert image.width >= width - 20
+            assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(2)) > 1
+        assert browser.find_element(By.TAG_NAME, "h1").is_displayed()
+        assert page_width(browser) <= width, overflowing(browser)
     finally:
         browser.set_window_size(1280, 900)

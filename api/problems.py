@@ -10,6 +10,7 @@ the ``ETag`` header).
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -193,11 +194,39 @@ def problem_lang(request: Request) -> str:
 
 
 def unavailable(lang: str = "en") -> JSONResponse:
+    """503: the graph database cannot be reached (``detail`` in ``lang``)."""
     return problem(
         503,
         "Neo4j unavailable",
         gettext_for(lang)(N_("The graph database is unreachable; try again shortly.")),
     )
+
+
+def internal_error(lang: str = "en") -> JSONResponse:
+    """500: a bug, logged by the caller; the client learns nothing of it but that."""
+    return problem(500, None, gettext_for(lang)(INTERNAL_DETAIL))
+
+
+#: the detail of a 500, translated where it is answered
+INTERNAL_DETAIL = N_("An unexpected error occurred; it has been logged.")
+
+#: the details Starlette gives its own 404 and 405 (the status's phrase), in words a
+#: reader of any language gets translated
+_HTTP_DETAILS = {
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not answer to this HTTP method."),
+}
+
+
+def _http_detail(status: int, detail: str, lang: str) -> str:
+    """The detail of an HTTP error: Starlette's bare status phrase in ``lang``, else as is."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return detail
+    if detail == phrase and status in _HTTP_DETAILS:
+        return gettext_for(lang)(_HTTP_DETAILS[status])
+    return detail
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -259,8 +288,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(422, "Invalid request", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, None, str(exc.detail), headers=dict(exc.headers or {}))
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = _http_detail(exc.status_code, str(exc.detail), problem_lang(request))
+        return problem(exc.status_code, None, detail, headers=dict(exc.headers or {}))
 
     @app.exception_handler(ServiceUnavailable)
     @app.exception_handler(SessionExpired)
@@ -270,15 +300,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         return unavailable(problem_lang(request))
 
     @app.exception_handler(ResultFailedError)
-    async def result_failed(_: Request, exc: ResultFailedError) -> JSONResponse:
+    async def result_failed(request: Request, exc: ResultFailedError) -> JSONResponse:
         # a deadlock or lost connection behind it is worth retrying; anything else a bug
         if retryable_cause(exc) is not None:
             log.warning("Neo4j transient failure: %r", exc.__cause__)
-            return unavailable()
+            return unavailable(problem_lang(request))
         log.exception("unhandled error", exc_info=exc)
-        return problem(500, None, "An unexpected error occurred; it has been logged.")
+        return internal_error(problem_lang(request))
 
     @app.exception_handler(Exception)
-    async def bug(_: Request, exc: Exception) -> JSONResponse:
+    async def bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return problem(500, None, "An unexpected error occurred; it has been logged.")
+        return internal_error(problem_lang(request))

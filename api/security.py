@@ -11,10 +11,12 @@ The hashes are known in advance rather than collected from each response, so a s
 that found its way into a page by a bug (an unescaped value) is *not* allowed: that is
 the point of the policy. No ``'unsafe-inline'`` for scripts means that no inline event
 handler (``onclick=``) and no ``javascript:`` URL runs; pages bind events in scripts.
-The exception is FastAPI's Swagger UI (``/docs``): it loads its script and style sheet
-from cdn.jsdelivr.net and starts with an inline script that FastAPI writes from the
-app's configuration (no request data); those pages alone allow that CDN and the hashes
-of their own inline scripts.
+The exception is the API's documentation (``/docs``, Swagger UI, and ``/redoc``): their
+scripts and style sheets come from this service (``/static/docs``, so that they work on
+a closed network), but each page starts with an inline script that FastAPI writes from
+the app's configuration (no request data). Those pages alone allow the hashes of their
+own inline scripts, and ReDoc's search worker, which it starts from a ``blob:`` URL.
+No page allows any other origin.
 
 >>> policy = content_security_policy(["'sha256-abc='"])
 >>> policy.split("; ")[:2]
@@ -62,9 +64,9 @@ __all__ = [
 ACCESS_LOGGER = "turva.access"
 #: the ``request.state`` attribute where the auth dependency leaves the token's *name*
 TOKEN_NAME = "token_name"
-#: where FastAPI's Swagger UI comes from
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
-SWAGGER_FAVICON = "https://fastapi.tiangolo.com"
+#: where the documentation pages may start workers from: ReDoc's search runs in one
+#: made from a ``blob:`` URL of its own script (no origin outside this service)
+DOCS_WORKER_SOURCES = ("blob:",)
 _JS_TYPES = {
     "",
     "module",
@@ -82,6 +84,7 @@ def content_security_policy(
     *,
     style_sources: Iterable[str] = (),
     img_sources: Iterable[str] = (),
+    worker_sources: Iterable[str] = (),
 ) -> str:
     """The policy: ``'self'`` plus the given sources (hashes, origins); never
     ``'unsafe-inline'`` or ``'unsafe-eval'`` for scripts."""
@@ -91,12 +94,14 @@ def content_security_policy(
     # and the pages have <style> blocks. Inline styles cannot run code.
     styles = " ".join(["'self'", "'unsafe-inline'", *style_sources])
     images = " ".join(["'self'", "data:", *img_sources])
+    workers = " ".join(["'self'", *worker_sources])
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src {scripts}",
             f"style-src {styles}",
             f"img-src {images}",
+            f"worker-src {workers}",
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
@@ -163,8 +168,9 @@ def inline_script_hashes(html: str) -> list[str]:
 class SecurityHeaders:
     """Adds :func:`security_headers` to every HTTP response (a route's own header wins).
 
-    ``docs_paths`` (Swagger UI) get a policy that allows its CDN and the hashes of the
-    inline scripts of the page itself, read from the response body.
+    ``docs_paths`` (Swagger UI, ReDoc) get a policy that allows the hashes of the inline
+    scripts of the page itself, read from the response body, and ``blob:`` workers;
+    still no other origin.
     """
 
     def __init__(
@@ -214,11 +220,7 @@ class SecurityHeaders:
             headers = MutableHeaders(scope=start)
             charset = _charset(headers.get("content-type", "")) or "utf-8"
             hashes = inline_script_hashes(body.decode(charset, "replace"))
-            policy = content_security_policy(
-                [SWAGGER_CDN, *hashes],
-                style_sources=[SWAGGER_CDN],
-                img_sources=[SWAGGER_FAVICON],
-            )
+            policy = content_security_policy(hashes, worker_sources=DOCS_WORKER_SOURCES)
             _merge(start, security_headers(policy, https=self.https))
             await send(start)
             if message["type"] == "http.response.body":

@@ -46,7 +46,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,7 @@ from turva.graph.domain.words import RECORD_TYPES, enum_word
 from turva.graph.errors import BadArgument
 from turva.graph.messages import LANGS, N_, gettext_for
 from turva.queries.names import TYPE_OF_LABEL, Name, names_of
-from turva.queries.results import AnalysisResult
+from turva.queries.results import AnalysisResult, Coverage
 from turva.queries.words import (
     COLUMN_TITLES,
     ID_HEADING,
@@ -83,6 +83,7 @@ __all__ = [
     "readable_tables",
     "render_table",
     "section_names",
+    "section_title",
     "table",
     "tables",
     "to_csv",
@@ -106,8 +107,11 @@ CSV_DIALECTS = ("plain", "excel-fi")
 
 #: the ids of a path step are of the type its row's ``type`` column names
 _ROW_TYPE = "row"
+#: coverage's last column: the distinct active measures of its row
+TOTAL = "total"
 
-#: the record type of each column of ids, by (section, column)
+#: the record type of each column of ids, by (section, column) (alike in shape only to
+#: ENUM_COLUMNS below: another table)
 ID_COLUMNS: dict[tuple[str, str], str] = {
     ("actors", "organisation"): "organisations",
     ("actors", "branch"): "branches",
@@ -156,31 +160,16 @@ ID_COLUMNS: dict[tuple[str, str], str] = {
     ("matched_groups", "left_members"): "organisations",
 }
 
-#: the column whose record a row is, by section: its source goes in the Source column
+#: the column whose record a row is, by section: its source goes in the Source column;
+#: a section whose rows have an ``id`` of a record is of those records
 RECORD_COLUMNS: dict[str, str] = {
     "actors": "organisation",
-    "unaddressed_phenomena": "id",
-    "single_branch_phenomena": "id",
-    "goals_without_measures": "id",
-    "measures_without_owner": "id",
-    "measures_without_resources": "id",
-    "overdue_measures": "id",
-    "phenomena_outside_groups": "id",
-    "multi_branch_phenomena": "id",
-    "busy_organisations": "id",
     "rows": "phenomenon",
     "organisation": "organisation",
-    "groups": "id",
-    "bodies": "id",
-    "measures": "id",
-    "phenomena": "id",
-    "path": "id",
-    "added_groups": "id",
-    "removed_groups": "id",
-    "entered_phenomena": "id",
-    "left_phenomena": "id",
+    **{section: "id" for section, column in ID_COLUMNS if column == "id"},
 }
 
+# (ID_COLUMNS and ENUM_COLUMNS are alike in shape only: two tables)
 #: columns of enum codes shown as words: the field of :data:`turva.graph.domain.words.ENUMS`
 #: (``*``: in every section); a path step's ``type`` is a node label
 ENUM_COLUMNS: dict[tuple[str, str], str] = {
@@ -240,18 +229,21 @@ class TableOptions:
     dialect: str = "plain"
 
     def __post_init__(self) -> None:
-        if self.lang not in LANGS:
-            raise BadArgument.said(
+        # each field that has choices: whether it is one, and the error that names them
+        for known, message, said in (
+            (
+                self.lang in LANGS,
                 N_("unknown language %(lang)r; choose one of: %(langs)s"),
-                lang=self.lang,
-                langs=", ".join(LANGS),
-            )
-        if self.dialect not in CSV_DIALECTS:
-            raise BadArgument.said(
+                {"lang": self.lang, "langs": ", ".join(LANGS)},
+            ),
+            (
+                self.dialect in CSV_DIALECTS,
                 N_("unknown CSV dialect %(dialect)s; use one of: %(known)s"),
-                dialect=repr(self.dialect),
-                known=", ".join(CSV_DIALECTS),
-            )
+                {"dialect": repr(self.dialect), "known": ", ".join(CSV_DIALECTS)},
+            ),
+        ):
+            if not known:
+                raise BadArgument.said(message, **said)
 
 
 # --- the tables as they are -------------------------------------------------------------
@@ -293,6 +285,14 @@ def tables(result: AnalysisResult, section: str | None = None) -> list[Table]:
     """
     chosen = _chosen(result, section)
     rows = result.tables()
+    if isinstance(result, Coverage) and "rows" in chosen and TOTAL not in chosen["rows"]:
+        # the row's distinct active measures: a measure of two branches counts once, so
+        # the branch columns can add up to more (CoverageRow.total)
+        chosen = {**chosen, "rows": (*chosen["rows"], TOTAL)}
+        rows = {
+            **rows,
+            "rows": [{**r, TOTAL: c.total} for r, c in zip(rows["rows"], result.rows, strict=True)],
+        }
     return [
         Table(name, columns, tuple(tuple(_cell(r.get(c)) for c in columns) for r in rows[name]))
         for name, columns in chosen.items()
@@ -305,18 +305,32 @@ def table(result: AnalysisResult, section: str | None = None) -> Table:
     parts = tables(result, section)
     if len(parts) == 1:
         return parts[0]
-    columns: list[str] = ["section"]
-    for part in parts:
-        columns += [c for c in part.columns if c not in columns]
+    columns, rows = _stacked("section", [(p.name, p.columns, p.rows) for p in parts])
+    return Table("all", tuple(columns), tuple(tuple(r) for r in rows))
+
+
+def _stacked(
+    first: str, parts: list[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
+) -> tuple[list[str], list[list[Any]]]:
+    """Several tables (label, header, rows) as one: a first column ``first`` holding each
+    row's label, then every table's columns by heading, in order of first appearance
+    (cells a table lacks are None).
+
+    >>> _stacked("s", [("A", ["x"], [[1]]), ("B", ["y", "x"], [[2, 3]])])
+    (['s', 'x', 'y'], [['A', 1, None], ['B', 3, 2]])
+    """
+    header = [first]
+    for _, columns, _ in parts:
+        header += [c for c in columns if c not in header]
     rows = []
-    for part in parts:
-        where = [columns.index(c) for c in part.columns]
-        for row in part.rows:
-            out: list[Cell] = [part.name] + [None] * (len(columns) - 1)
+    for label, columns, part_rows in parts:
+        where = [header.index(c) for c in columns]
+        for row in part_rows:
+            out: list[Any] = [label] + [None] * (len(header) - 1)
             for i, value in zip(where, row, strict=True):
                 out[i] = value
-            rows.append(tuple(out))
-    return Table("all", tuple(columns), tuple(rows))
+            rows.append(out)
+    return header, rows
 
 
 # --- the tables as people read them ----------------------------------------------------
@@ -345,6 +359,7 @@ def _wanted(parts: list[Table]) -> dict[str, set[str]]:
     return wanted
 
 
+# (its parameters are alike in shape only to other functions' lists of them)
 def names_for(
     driver: Driver,
     result: AnalysisResult,
@@ -448,7 +463,12 @@ def _plan(section: str, columns: tuple[str, ...], options: TableOptions) -> Iter
         yield gettext(SOURCE_HEADING), source
 
 
-def _section_title(name: str, gettext: Callable[[str], str]) -> str:
+def section_title(name: str, gettext: Callable[[str], str]) -> str:
+    """A section's title through ``gettext``; a section without words gets its name.
+
+    >>> section_title("overdue_measures", str), section_title("a_new_section", str)
+    ('Overdue measures', 'A new section')
+    """
     words = SECTION_TITLES.get(name)
     return gettext(words) if words else name.replace("_", " ").capitalize()
 
@@ -464,7 +484,7 @@ def readable_tables(
     for part in tables(result, section):
         plan = list(_plan(part.name, part.columns, options))
         rows = tuple(tuple(make(row) for _, make in plan) for row in part.dicts())
-        title = _section_title(part.name, gettext)
+        title = section_title(part.name, gettext)
         out.append(ReadableTable(part.name, title, tuple(h for h, _ in plan), rows))
     return out
 
@@ -476,18 +496,7 @@ def _flat(parts: list[ReadableTable], section_heading: str) -> tuple[list[str], 
     """One table: one part as it is, several stacked by heading under a Section column."""
     if len(parts) == 1:
         return list(parts[0].header), [list(r) for r in parts[0].rows]
-    header = [section_heading]
-    for part in parts:
-        header += [h for h in part.header if h not in header]
-    rows = []
-    for part in parts:
-        where = [header.index(h) for h in part.header]
-        for row in part.rows:
-            out: list[Any] = [part.title] + [None] * (len(header) - 1)
-            for i, value in zip(where, row, strict=True):
-                out[i] = value
-            rows.append(out)
-    return header, rows
+    return _stacked(section_heading, [(p.title, p.header, p.rows) for p in parts])
 
 
 def _csv_text(cell: xlsx.Cell, dialect: str) -> str:

@@ -108,6 +108,7 @@ SECTION_COLUMN_TITLES = {
     ("group_overlaps", "b"): N_("Other priority group"),
     ("busy_organisations", "id"): N_("Organisation"),
     ("busy_organisations", "count"): N_("Number of groups"),
+    ("rows", "total"): N_("Active measures in all, including narrower phenomena"),
     ("groups", "id"): N_("Priority group"),
     ("bodies", "id"): N_("Cooperation body"),
     ("measures", "id"): N_("Measure"),

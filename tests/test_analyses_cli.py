@@ -126,18 +126,6 @@ def test_table_shows_what_the_yaml_says(loaded_2021: Driver, turva) -> None:
     assert "length 2" in path and "M12" in path
 
 
-def test_csv_section_is_plain_csv(loaded_2021: Driver, turva) -> None:
-    result = turva("gaps", "--as-of", AS_OF, "--section", "overdue_measures", "-f", "csv")
-    assert result.code == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert {
-        "Measure, id": "M08",
-        "Measure": "Guidance on the line between hate crime and free speech",
-        "End": "2025-06-30",
-        "Source": "illustrative",
-    } in rows
-
-
 def test_table_shows_names_words_and_sources_in_the_language(loaded_2021: Driver, turva) -> None:
     fi = turva("--lang", "fi", "profile", "FIU", "--section", "organisation").stdout
     assert "Rahanpesun selvittelykeskus" in fi and "virasto" in fi

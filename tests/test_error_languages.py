@@ -18,6 +18,7 @@ from neo4j import Driver
 
 from tests.api_client import bearer, client, token
 from tests.conftest import ROOT
+from tests.test_cli_language import NO_LANGUAGE
 from turva.graph import errors
 from turva.graph.domain.formats import decode_document, format_named, read_document_data
 from turva.graph.domain.validate import validate_document
@@ -25,14 +26,6 @@ from turva.graph.errors import ValidationFailed
 from turva.graph.store.export import export_document
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
-#: the test environment may not pick a language of its own
-NO_LANGUAGE: dict[str, str | None] = {
-    "TURVA_LANG": None,
-    "LC_ALL": None,
-    "LC_MESSAGES": None,
-    "LANG": None,
-    "LANGUAGE": None,
-}
 
 
 def _flat(text: str) -> str:
@@ -268,6 +261,40 @@ def test_help_comes_in_the_chosen_language(args, words, turva) -> None:
     assert "Validate only" not in text
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fi", ["Käyttö:", "Valinnat", "Komennot", "Näytä tämä ohje ja lopeta."]),
+        ("sv", ["Användning:", "Alternativ", "Kommandon", "Visa den här hjälpen och avsluta."]),
+    ],
+)
+def test_clicks_own_words_come_in_the_chosen_language(lang, words, turva) -> None:
+    result = turva("--lang", lang, "--help", env=NO_LANGUAGE)
+    assert result.code == 0, result.stderr
+    text = _flat(result.stdout)
+    for word in words:
+        assert word in text, text
+    assert "Options" not in text and "Show this message" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("gapz",), ["Virhe", "Komentoa 'gapz' ei ole", "Tarkoititko 'gaps'?"]),
+        (("coverage", "-f", "xml"), ["Virheellinen arvo valinnalle", "'xml' ei ole mikään"]),
+        (("who-addresses",), ["Käyttö: turva who-addresses", "Argumentti 'phenomenon' puuttuu"]),
+        (("changes", "2021", "2022", "2023"), ["Ylimääräisiä argumentteja (2023)"]),
+    ],
+)
+def test_usage_errors_come_in_the_chosen_language(args, words, turva) -> None:
+    result = turva("--lang", "fi", *args, env=NO_LANGUAGE)
+    assert result.code == 2 and "Traceback" not in result.stderr
+    text = _flat(result.stderr)
+    for word in words:
+        assert word in text, text
+    assert "Error" not in text and "Usage" not in text and "Did you mean" not in text
+
+
 def test_help_is_english_by_default(turva) -> None:
     result = turva("load", "--help", env=NO_LANGUAGE)
     assert "Validate only; write nothing." in _flat(result.stdout)
@@ -337,3 +364,26 @@ def test_not_found_and_bad_json_are_translated(admin_api) -> None:
     )
     assert bad.status_code == 400
     assert "begärans innehåll är inte giltig JSON" in bad.json()["detail"], bad.json()
+
+
+def test_a_500_and_an_unknown_path_speak_the_language(loaded, neo4j_target) -> None:
+    from fastapi.testclient import TestClient
+
+    from turva.api.main import create_app
+
+    app = create_app(neo4j_target.settings(), driver=loaded)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        fi = c.get("/boom", params={"lang": "fi"})
+        en = c.get("/boom")
+        nowhere = c.get("/api/v1/nowhere", headers={"Accept-Language": "sv"})
+    assert fi.status_code == 500 and en.status_code == 500
+    assert fi.json()["detail"] == "Tapahtui odottamaton virhe. Virhe on kirjattu lokiin."
+    assert en.json()["detail"] == "An unexpected error occurred; it has been logged."
+    assert "boom" not in fi.text
+    assert nowhere.status_code == 404
+    assert nowhere.json()["detail"] == "Det finns ingenting på den här adressen."

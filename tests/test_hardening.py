@@ -236,16 +236,23 @@ def test_a_map_saved_to_a_file_holds_the_same_two_scripts(tiny, tmp_path: Path):
     assert found.handlers == []
 
 
-def test_swagger_ui_gets_its_cdn_and_its_own_inline_script(web):
-    response = web.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_api_docs_allow_their_own_inline_script_and_no_other_origin(web, path):
+    response = web.get(path)
     assert response.status_code == 200
     policy = assert_hardened(response)
     found = scripts_of(response.text)
-    assert found.inline
-    for script in found.inline:
-        assert sha256_source(script) in policy["script-src"]
-    assert "https://cdn.jsdelivr.net" in policy["script-src"]
+    assert found.inline or path == "/redoc"  # Swagger UI starts with one, ReDoc none
+    assert policy["script-src"] == ["'self'", *(sha256_source(s) for s in found.inline)]
     assert "'unsafe-inline'" not in policy["script-src"]
+    # their scripts, style sheets and images come from this service only
+    for directive in ("default-src", "style-src", "img-src", "connect-src"):
+        assert not [s for s in policy[directive] if "//" in s or s.startswith("http")], policy
+    assert policy["worker-src"] == ["'self'", "blob:"]
+    assert "cdn.jsdelivr.net" not in response.headers["content-security-policy"]
+    assert "cdn.jsdelivr.net" not in response.text and "googleapis" not in response.text
+    for asset in re.findall(r'(?:src|href)="(/static/docs/[^"]+)"', response.text):
+        assert web.get(asset).status_code == 200, asset
 
 
 # --- the access log ---------------------------------------------------------------------

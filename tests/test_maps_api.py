@@ -54,25 +54,6 @@ def test_api_map_equals_the_view(client, loaded_2021):
     assert nx.node_link_graph(body, edges="edges").number_of_nodes() == len(expected)
 
 
-@pytest.mark.parametrize(
-    ("url", "status", "words"),
-    [
-        ("/api/v1/maps/nope.html", 422, "view"),
-        ("/api/v1/maps/overview.pdf", 422, "fmt"),
-        ("/api/v1/maps/group.html", 422, "needs an id"),
-        ("/api/v1/maps/group.png?id=PG-none", 404, "no priority group 'PG-none'"),
-        ("/api/v1/maps/overview.json?theme=everyday-security", 422, "no theme filter"),
-        ("/api/v1/maps/who-works-on-what.json?period=1999", 422, "periods in the graph: 2021"),
-        ("/api/v1/maps/phenomenon.html?id=cybercrime&radius=9", 422, "radius"),
-    ],
-)
-def test_errors_are_problems(client, url, status, words):
-    response = client.get(url)
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert words in json.dumps(response.json())
-
-
 def test_map_page_shows_map_legend_and_filter_form(client, loaded_2021):
     response = client.get("/maps/who-works-on-what?period=2021&branch=SM&theme=&group=")
     assert response.status_code == 200
@@ -110,6 +91,15 @@ def test_map_page_errors_keep_the_form(client):
 @pytest.mark.parametrize(
     ("url", "status", "words"),
     [
+        # the API: problem+json naming what is wrong
+        ("/api/v1/maps/nope.html", 422, "view"),
+        ("/api/v1/maps/overview.pdf", 422, "fmt"),
+        ("/api/v1/maps/group.html", 422, "needs an id"),
+        ("/api/v1/maps/group.png?id=PG-none", 404, "no priority group 'PG-none'"),
+        ("/api/v1/maps/overview.json?theme=everyday-security", 422, "no theme filter"),
+        ("/api/v1/maps/who-works-on-what.json?period=1999", 422, "periods in the graph: 2021"),
+        ("/api/v1/maps/phenomenon.html?id=cybercrime&radius=9", 422, "radius"),
+        # the pages: an error page in the page's language
         ("/maps/nowhere?lang=sv", 404, "Kartvyn &#39;nowhere&#39; finns inte."),
         ("/maps/nowhere?lang=fi", 404, "Karttanäkymää &#39;nowhere&#39; ei ole."),
         ("/maps/overview?period=1999&lang=sv", 422, "ingen prioritetsgrupp har perioden 1999"),
@@ -120,10 +110,14 @@ def test_map_page_errors_keep_the_form(client):
         (f"/maps/phenomenon?id={'x' * 201}&lang=fi", 422, "teksti on liian pitkä"),
     ],
 )
-def test_map_page_errors_speak_the_pages_language(client, url, status, words):
+def test_errors_are_problems_or_pages_in_the_language(client, url, status, words):
     response = client.get(url)
     assert response.status_code == status
-    assert words in response.text
+    if url.startswith("/api/"):
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert words in json.dumps(response.json())
+    else:
+        assert words in response.text
     assert "Traceback" not in response.text
 
 

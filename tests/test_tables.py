@@ -29,6 +29,7 @@ from turva.queries.results import Connection, Coverage, CoverageRow, PathNode
 from turva.queries.tables import TableOptions, neutralise, readable_tables, table, to_csv
 
 AS_OF = "2025-07-01"
+CSV = "text/csv; charset=utf-8"
 
 # name -> (CLI arguments, API path, API parameters, the result through the Python API)
 ANALYSES: dict[str, tuple[list[str], str, dict[str, Any], Any]] = {
@@ -126,16 +127,7 @@ def test_csv_from_the_cli_and_the_api_are_the_same_bytes(
 ) -> None:
     _, _, params, compute = ANALYSES[name]
     asked = {"params": {**params, "format": "csv", "lang": lang}}
-    table = same_bytes(
-        api,
-        neo4j_target,
-        tmp_path,
-        name,
-        "csv",
-        "text/csv; charset=utf-8",
-        ("--lang", lang),
-        **asked,
-    )
+    table = same_bytes(api, neo4j_target, tmp_path, name, "csv", CSV, ("--lang", lang), **asked)
     # and it is the documented table: one section plain, several stacked under Section
     expected = compute(Analyses(loaded_2021))
     rows = list(csv.reader(io.StringIO(table.decode("utf-8"))))
@@ -161,16 +153,8 @@ def test_excel_fi_csv_is_the_same_from_both_with_bom_semicolons_and_crlf(
 ) -> None:
     _, _, params, _ = ANALYSES[name]
     asked = {"params": {**params, "dialect": "excel-fi"}, "headers": {"Accept": "text/csv"}}
-    table = same_bytes(
-        api,
-        neo4j_target,
-        tmp_path,
-        name,
-        "csv",
-        "text/csv; charset=utf-8",
-        ("--lang", "fi", "--csv-dialect", "excel-fi"),
-        **asked,
-    )
+    excel_fi = ("--lang", "fi", "--csv-dialect", "excel-fi")
+    table = same_bytes(api, neo4j_target, tmp_path, name, "csv", CSV, excel_fi, **asked)
     assert table.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8 as UTF-8
     text = table.decode("utf-8-sig")
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
@@ -370,6 +354,26 @@ def test_a_table_file_takes_its_format_from_its_suffix(
     assert cli.returncode == 1 and b"--output" in cli.stderr and b".xlsx" in cli.stderr
 
 
+def test_coverage_has_a_total_that_counts_a_measure_of_two_branches_once(
+    loaded_2021: Driver, api, neo4j_target: Neo4jTarget, tmp_path: Path
+) -> None:
+    expected = Analyses(loaded_2021).coverage()
+    response = api.get("/api/v1/analysis/coverage", params={"format": "csv", "lang": "en"})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    total = "Active measures in all, including narrower phenomena"
+    assert [int(r[total]) for r in rows] == [r.total for r in expected.rows]
+    # a measure of two branches is in both branch columns but counted once in the total
+    # (and a measure of no branch in none of them)
+    for row in rows:
+        assert max((int(row[b]) for b in expected.branches), default=0) <= int(row[total])
+    # the CLI's table says which filter is on, by the branch's name
+    cli = run_cli(neo4j_target, tmp_path, "--lang", "fi", "coverage", "--branch", "SM")
+    assert cli.returncode == 0, cli.stderr.decode()
+    first = cli.stdout.decode().splitlines()[0]
+    assert "Hallinnonala: sisäministeriön hallinnonala (SM)" in first, first
+    assert "Aktiivisia" in cli.stdout.decode()
+
+
 # Python and pydantic read each of these as some day; turva reads YYYY-MM-DD only
 NOT_DATES = ["2025-W27-2", "1751328000", "20250701", "2025-07-01T00:00", "2025-7-1"]
 
@@ -411,7 +415,10 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised_but_numbers_stay_numbe
         branches=["SM", "OM"], rows=[CoverageRow(phenomenon="p", counts={"SM": -3, "OM": 0})]
     )
     english = TableOptions(lang="en")
-    assert to_csv(coverage, None, english) == '"Phenomenon, id",Phenomenon,SM,OM,Source\np,,-3,0,\n'
+    assert to_csv(coverage, None, english) == (
+        '"Phenomenon, id",Phenomenon,SM,OM,'
+        '"Active measures in all, including narrower phenomena",Source\np,,-3,0,0,\n'
+    )
     connection = Connection(
         a="x", b="y", length=1, path=[PathNode(type="Organisation", id="x", name="-3")]
     )

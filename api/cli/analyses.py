@@ -4,19 +4,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
+from neo4j import Driver
 
-from turva.api.cli.common import app, driver_session, stdout
-from turva.api.cli.language import _, help_text, ngettext
+from turva.api.cli.common import app, driver_session, settings, stdout
+from turva.api.cli.language import _, current_lang, help_text, ngettext
 from turva.api.cli.output import Format, output_options, render
 from turva.api.cli.resolving import record_ids
 from turva.graph.domain.formats import iso_date
 from turva.graph.errors import BadArgument
+from turva.graph.messages import N_
 from turva.queries import Analyses
-from turva.queries.results import AnalysisResult
+from turva.queries.names import names_of
+from turva.queries.results import AnalysisResult, Coverage, Gaps, Overlaps
 
 __all__ = [
     "who_addresses",
@@ -59,6 +64,62 @@ GroupOption = typer.Option(
 
 
 R = TypeVar("R", bound=AnalysisResult)
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: the filters a command passes on to its analysis (``a.gaps(..., **filters)``)
+Filters = dict[str, str | None]
+_FILTER_OPTIONS = (("branch", BranchOption), ("theme", ThemeOption), ("group", GroupOption))
+
+
+def filter_options(command: F) -> F:
+    """Give an analysis command the options ``--branch``, ``--theme`` and ``--group``; it
+    receives them as one keyword argument ``filters`` (:data:`Filters`).
+
+    One decorator, so that gaps, overlaps and coverage offer them alike (put it under
+    :func:`~turva.api.cli.output.output_options`).
+    """
+    signature = inspect.signature(command)
+    own = [p for p in signature.parameters.values() if p.name != "filters"]
+    extra = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=str | None
+        )
+        for name, option in _FILTER_OPTIONS
+    ]
+
+    @functools.wraps(command)
+    def filtered(*args: Any, **kwargs: Any) -> Any:
+        filters = {name: kwargs.pop(name, None) for name, _ in _FILTER_OPTIONS}
+        return command(*args, filters=filters, **kwargs)
+
+    # Typer reads the options from the signature: the command's own, then these
+    filtered.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+    return filtered  # type: ignore[return-value]
+
+
+#: the filters a result may carry (gaps, overlaps, coverage): its field, the record type
+#: of its id and the words that name it on the context line
+_FILTERS = (
+    ("branch", "branches", N_("Administrative branch")),
+    ("theme", "themes", N_("Theme")),
+    ("group", "priority-groups", N_("Priority group")),
+)
+
+
+def _filters_text(driver: Driver, result: AnalysisResult, database: str | None) -> str | None:
+    """The active filters of ``result`` by name, e.g. "Administrative branch: Ministry of
+    the Interior (SM)"; None without filters."""
+    if not isinstance(result, Gaps | Overlaps | Coverage):
+        return None  # a profile's ``branch`` is the organisation's, not a filter
+    lang = current_lang()
+    parts = []
+    for field, kind, words in _FILTERS:
+        id_ = getattr(result, field, None)
+        if id_:
+            name = names_of(driver, [id_], lang, database, types=[kind]).get(id_)
+            shown = f"{name.text} ({id_})" if name and name.text != id_ else id_
+            parts.append(_("%(filter)s: %(name)s") % {"filter": _(words), "name": shown})
+    return "; ".join(parts) or None
 
 
 def _show(
@@ -67,16 +128,21 @@ def _show(
     section: str | None = None,
     context: Callable[[R], str] | None = None,
 ) -> None:
-    with driver_session() as driver:
-        result = compute(Analyses(driver))
+    config = settings()
+    with driver_session(config) as driver:
+        result = compute(Analyses(driver, database=config.neo4j_database))
+        line = [context(result)] if context else []
+        if fmt is Format.table:  # the context line is only drawn above tables
+            line += filter(None, [_filters_text(driver, result, config.neo4j_database)])
         # inside the session: the tables show names beside ids (turva.queries.names)
         render(
             result,
             fmt,
             console=stdout,
             section=section,
-            context=context(result) if context else None,
+            context=" · ".join(line) or None,
             driver=driver,
+            database=config.neo4j_database,
         )
 
 
@@ -132,22 +198,22 @@ def who_addresses(
     )
 )
 @output_options
+@filter_options
 def gaps(
     period: int | None = PeriodOption,
     as_of: str | None = typer.Option(
         None, "--as-of", help=help_text("Date YYYY-MM-DD for overdue measures; default: today.")
     ),
-    branch: str | None = BranchOption,
-    theme: str | None = ThemeOption,
-    group: str | None = GroupOption,
     fmt: Format = FormatOption,
     section: str | None = SectionOption,
+    *,
+    filters: Filters,
 ) -> None:
     """Unaddressed and single-branch phenomena, goals without measures, measures without
     owner or resources, overdue measures, missing group stakeholders."""
     day = _as_of(as_of)
     _show(
-        lambda a: a.gaps(period, day, branch=branch, theme=theme, group=group),
+        lambda a: a.gaps(period, day, **filters),
         fmt,
         section,
         context=lambda r: (
@@ -162,6 +228,7 @@ def gaps(
     )
 )
 @output_options
+@filter_options
 def overlaps(
     period: int | None = PeriodOption,
     min_branches: int = typer.Option(
@@ -170,17 +237,14 @@ def overlaps(
     min_groups: int = typer.Option(
         3, "--min-groups", min=1, help=help_text("Groups for a busy organisation.")
     ),
-    branch: str | None = BranchOption,
-    theme: str | None = ThemeOption,
-    group: str | None = GroupOption,
     fmt: Format = FormatOption,
     section: str | None = SectionOption,
+    *,
+    filters: Filters,
 ) -> None:
     """Multi-branch phenomena, uncoordinated measures, overlapping groups, busy organisations."""
     _show(
-        lambda a: a.overlaps(
-            period, min_branches, min_groups, branch=branch, theme=theme, group=group
-        ),
+        lambda a: a.overlaps(period, min_branches, min_groups, **filters),
         fmt,
         section,
         context=lambda r: ", ".join(
@@ -199,14 +263,10 @@ def overlaps(
     help=help_text("Active measures per phenomenon (with narrower ones) and administrative branch.")
 )
 @output_options
-def coverage(
-    branch: str | None = BranchOption,
-    theme: str | None = ThemeOption,
-    group: str | None = GroupOption,
-    fmt: Format = FormatOption,
-) -> None:
+@filter_options
+def coverage(fmt: Format = FormatOption, *, filters: Filters) -> None:
     """Active measures per phenomenon (with narrower ones) and administrative branch."""
-    _show(lambda a: a.coverage(branch=branch, theme=theme, group=group), fmt)
+    _show(lambda a: a.coverage(**filters), fmt)
 
 
 @app.command(

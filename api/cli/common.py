@@ -12,7 +12,14 @@ from neo4j import Driver
 from pydantic import ValidationError
 from rich.console import Console
 
-from turva.api.cli.language import _, current_lang, help_text, use_lang
+from turva.api.cli.language import (
+    _,
+    command_line_lang,
+    current_lang,
+    help_text,
+    speak_framework,
+    use_lang,
+)
 from turva.graph.domain.validate import issues_from
 from turva.graph.errors import BadArgument
 from turva.graph.messages import N_, gettext_for
@@ -42,6 +49,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+# `turva --lang fi --help` prints its help before any option's callback runs: Click and
+# Typer speak the command line's language from the start (use_lang() sets it again)
+speak_framework(command_line_lang())
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
 

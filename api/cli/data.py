@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
 import typer
 from neo4j import Driver
@@ -59,18 +59,23 @@ def _plain_progress(done: int, total: int) -> None:
         )
 
 
+def _document_file(words: str) -> Any:
+    """The FILE argument of ``load`` and ``export``: ``words`` (its help, in the command's
+    language) name the file suffixes turva reads and writes as ``%(suffixes)s``."""
+    return typer.Argument(help=words % {"suffixes": suffix_text()})
+
+
+LOAD_FILE = _document_file(help_text("A turva/1 document (%(suffixes)s)."))
+EXPORT_FILE = _document_file(help_text("Where to write: %(suffixes)s."))
+
+
 @app.command(
     help=help_text(
         "Validate a whole turva/1 file, then write it in one transaction (upsert by id)."
     )
 )
 def load(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help=help_text("A turva/1 document (%(suffixes)s).") % {"suffixes": suffix_text()}
-        ),
-    ],
+    file: Path = LOAD_FILE,
     replace: bool = typer.Option(
         False, "--replace", help=help_text("Make the graph equal to the file.")
     ),
@@ -124,18 +129,14 @@ def load(
         stdout.print(f"{file}: {_summary(result)}")
 
 
+# export declares its options as load does: alike in shape only (Typer's declarations)
 @app.command(
     help=help_text(
         "Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."
     )
 )
 def export(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help=help_text("Where to write: %(suffixes)s.") % {"suffixes": suffix_text()}
-        ),
-    ],
+    file: Path = EXPORT_FILE,
     history: bool = typer.Option(
         True, "--history/--no-history", help=help_text("Include the change history (`changes:`).")
     ),

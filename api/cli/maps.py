@@ -56,6 +56,7 @@ def map_command(
             ),
         ),
     ] = None,
+    # the map's filters: one Typer option each, alike in shape only
     period: Annotated[
         int | None,
         typer.Option(help=help_text("keep the priority groups of this period (a year)")),

@@ -47,7 +47,8 @@ from turva.queries.tables import (
     render_table,
     tables,
 )
-from turva.queries.words import SECTION_TITLES, column_words
+from turva.queries.tables import section_title as tables_section_title
+from turva.queries.words import column_words
 
 __all__ = [
     "CsvDialect",
@@ -153,16 +154,15 @@ def to_json(result: AnalysisResult) -> str:
 
 
 def section_title(name: str) -> str:
-    """A section's title in the command's language.
+    """A section's title in the command's language (:func:`turva.queries.tables.section_title`).
 
     >>> from turva.api.cli.language import use_lang
     >>> use_lang("en")
     'en'
-    >>> section_title("overdue_measures"), section_title("a_new_section")
-    ('Overdue measures', 'A new section')
+    >>> section_title("overdue_measures")
+    'Overdue measures'
     """
-    words = SECTION_TITLES.get(name)
-    return _(words) if words else name.replace("_", " ").capitalize()
+    return tables_section_title(name, _)
 
 
 def column_title(section: str, column: str) -> str:
@@ -252,6 +252,7 @@ def _write(data: bytes, path: Path | None) -> None:
     sys.stdout.flush()
 
 
+# (its keyword parameters are alike in shape only to other functions' lists of them)
 def render(
     result: AnalysisResult,
     fmt: Format,

@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
-from turva.api.auth import Principal, ReaderDep, Reading, ReadingDep
+from turva.api.auth import ReaderDep, Reading, ReadingDep
 from turva.api.caching import ANALYSES, CACHED_RESPONSES, cached
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.problems import ProblemError, problem_responses
@@ -135,31 +135,19 @@ def _table_format(request: Request, format: str | None) -> TableFormat | None:
     return next((f for f in TABLE_FORMATS.values() if f.mime in accept), None)
 
 
-def analysis_response(
-    request: Request,
-    result: AnalysisResult,
-    format: str | None = None,
-    section: str | None = None,
-    filename: str = "analysis",
-    *,
-    lang: str = "fi",
-    dialect: str | None = None,
-    names: Callable[[AnalysisResult], TableNames] | None = None,
-) -> Response:
-    """JSON, or a table rendering when asked for; the JSON is ``result.model_dump(mode="json")``.
+def analysis_response(asked: Asked, result: AnalysisResult, filename: str) -> Response:
+    """JSON, or the table rendering ``asked`` for; the JSON is ``result.model_dump(mode="json")``.
 
-    A table is in ``lang`` (CSV in ``dialect``), with the display names ``names`` gives
-    for the result beside its ids.
+    A table is in ``asked.lang`` (CSV in ``asked.dialect``), with the display names of
+    the result's ids beside them.
     """
-    rendering = _table_format(request, format)
+    rendering = _table_format(asked.reading.request, asked.format)
     if rendering is not None:
         try:
             options = TableOptions(
-                lang=lang,
-                names=names(result) if names is not None else None,
-                dialect=dialect or "plain",
+                lang=asked.lang, names=asked.names(result), dialect=asked.dialect or "plain"
             )
-            content = render_table(result, rendering.name, section, options)
+            content = render_table(result, rendering.name, asked.section, options)
         except BadArgument as e:
             raise ProblemError(
                 422,
@@ -177,41 +165,6 @@ def analysis_response(
 
 def _analyses(driver: Any, settings: Any) -> Analyses:
     return Analyses(driver, settings.neo4j_database)
-
-
-async def _answer(
-    request: Request,
-    who: Principal,
-    params: Mapping[str, Any],
-    compute: Callable[[], AnalysisResult],
-    format: str | None = None,
-    section: str | None = None,
-    filename: str = "analysis",
-    *,
-    lang: str = "fi",
-    dialect: str | None = None,
-    names: Callable[[AnalysisResult], TableNames] | None = None,
-) -> Response:
-    """The analysis' answer from the cache, or computed and rendered in a worker thread."""
-    rendering = _table_format(request, format)
-    return await cached(
-        request,
-        who=who,
-        limit=ANALYSES,
-        params={**params, "section": section, "lang": lang, "dialect": dialect},
-        variant=rendering.name if rendering is not None else "json",
-        vary="Accept",
-        render=lambda: analysis_response(
-            request,
-            compute(),
-            format,
-            section,
-            filename,
-            lang=lang,
-            dialect=dialect,
-            names=names,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -237,19 +190,20 @@ class Asked:
         compute: Callable[[Analyses], AnalysisResult],
         filename: str,
     ) -> Response:
-        """The answer of ``compute`` (``params``: the analysis' own, for the cache key)."""
+        """The answer of ``compute`` (``params``: the analysis' own, for the cache key),
+        from the cache, or computed and rendered in a worker thread."""
         r = self.reading
-        return await _answer(
+        rendering = _table_format(r.request, self.format)
+        return await cached(
             r.request,
-            r.who,
-            params,
-            lambda: compute(_analyses(r.driver, r.settings)),
-            self.format,
-            self.section,
-            filename,
-            lang=self.lang,
-            dialect=self.dialect,
-            names=self.names,
+            who=r.who,
+            limit=ANALYSES,
+            params={**params, "section": self.section, "lang": self.lang, "dialect": self.dialect},
+            variant=rendering.name if rendering is not None else "json",
+            vary="Accept",
+            render=lambda: analysis_response(
+                self, compute(_analyses(r.driver, r.settings)), filename
+            ),
         )
 
 

@@ -215,7 +215,8 @@ def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Re
 
 #: what the id box of each id view resolves to (turva.queries.resolve's resource names)
 _ID_TYPES = {"group": "priority-groups", "phenomenon": "phenomena", "organisation": "organisations"}
-#: the id box's label: what a person types, not "id"
+#: the id box's label: what a person types, not "id" (these tables of N_ words are
+#: alike in shape only to graph/domain/words.py's: other words for other places)
 ID_LABELS = {
     "group": N_("Priority group"),
     "phenomenon": N_("Phenomenon: name, abbreviation or id"),
@@ -262,6 +263,7 @@ def _choice_links(view: str, candidates: Any, lang: str) -> list[dict[str, str]]
     ]
 
 
+# (its parameters are alike in shape only to other functions' lists of keyword parameters)
 @pages.get("/maps/{view}", response_class=HTMLResponse)
 def map_page(
     request: Request,

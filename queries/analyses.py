@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from neo4j import Driver
 
@@ -33,7 +33,7 @@ from turva.queries.results import (
 )
 from turva.queries.runner import run_query
 
-__all__ = ["Analyses", "Filters"]
+__all__ = ["Analyses", "FilterParams", "Filters"]
 
 #: filter parameter -> the error for an id the graph does not have (one message each, so
 #: that every language can inflect its noun)
@@ -42,6 +42,14 @@ _UNKNOWN_FILTER = {
     "theme": N_("%(parameter)s: there is no theme with the id %(id)s"),
     "group": N_("%(parameter)s: there is no priority group with the id %(id)s"),
 }
+
+
+class FilterParams(TypedDict):
+    """The filters as query parameters, and as the fields of a filtered result."""
+
+    branch: str | None
+    theme: str | None
+    group: str | None
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,9 @@ class Filters:
         """Whether any filter is given."""
         return any(self.params().values())
 
-    def params(self) -> dict[str, str | None]:
-        """The query parameters ``$branch``, ``$theme``, ``$group``."""
+    def params(self) -> FilterParams:
+        """The query parameters ``$branch``, ``$theme``, ``$group`` (and the fields of the
+        same names that each filtered result carries)."""
         return {"branch": self.branch, "theme": self.theme, "group": self.group}
 
 
@@ -234,14 +243,7 @@ class Analyses:
         day = dt.date.today() if as_of is None else _date("as_of", as_of)
         filters, used = self._filters(branch, theme, group, period)
         row = self._one("gaps", period=used, as_of=day, **filters.params())
-        return Gaps(
-            **row,
-            period=used,
-            as_of=day,
-            branch=filters.branch,
-            theme=filters.theme,
-            group=filters.group,
-        )
+        return Gaps(**row, period=used, as_of=day, **filters.params())
 
     def overlaps(
         self,
@@ -269,13 +271,7 @@ class Analyses:
             **filters.params(),
         )
         return Overlaps(
-            **row,
-            period=used,
-            min_branches=min_branches,
-            min_groups=min_groups,
-            branch=filters.branch,
-            theme=filters.theme,
-            group=filters.group,
+            **row, period=used, min_branches=min_branches, min_groups=min_groups, **filters.params()
         )
 
     def coverage(
@@ -302,13 +298,7 @@ class Analyses:
             counts.update({cell["branch"]: cell["n"] for cell in found["counts"]} if found else {})
             total = found["total"] if found else 0
             rows.append(CoverageRow(phenomenon=phenomenon, counts=counts, total=total))
-        return Coverage(
-            branches=branches,
-            rows=rows,
-            branch=filters.branch,
-            theme=filters.theme,
-            group=filters.group,
-        )
+        return Coverage(branches=branches, rows=rows, **filters.params())
 
     def profile(self, organisation: str) -> Profile:
         """One organisation: its branch, groups by period, bodies, measures, phenomena."""

@@ -90,42 +90,24 @@ FILTER_DEFINITIONS: dict[str, str] = {
     "group": "filter_group",
 }
 
+#: the definitions every filtered analysis ends with
+_FILTERS = tuple(FILTER_DEFINITIONS.values())
+#: the definitions of what "addressed" means, which gaps and overlaps both open with
+_ADDRESSING = (
+    "active_measure",
+    "addressed",
+    "addressed_directly",
+    "including_narrower",
+    "branches",
+    "scope",
+    "period",
+)
+
 #: analysis -> the keys of :data:`DEFINITIONS` its page opens with, in order
 ANALYSIS_DEFINITIONS: dict[str, tuple[str, ...]] = {
-    "gaps": (
-        "active_measure",
-        "addressed",
-        "addressed_directly",
-        "including_narrower",
-        "branches",
-        "scope",
-        "period",
-        "as_of",
-        "filter_branch",
-        "filter_theme",
-        "filter_group",
-    ),
-    "overlaps": (
-        "active_measure",
-        "addressed",
-        "addressed_directly",
-        "including_narrower",
-        "branches",
-        "scope",
-        "period",
-        "filter_branch",
-        "filter_theme",
-        "filter_group",
-    ),
-    "coverage": (
-        "active_measure",
-        "including_narrower",
-        "branches",
-        "coverage_total",
-        "filter_branch",
-        "filter_theme",
-        "filter_group",
-    ),
+    "gaps": (*_ADDRESSING, "as_of", *_FILTERS),
+    "overlaps": (*_ADDRESSING, *_FILTERS),
+    "coverage": ("active_measure", "including_narrower", "branches", "coverage_total", *_FILTERS),
     "period_changes": ("scope", "period"),
     "path": ("active_measure",),
     "who_addresses": ("active_measure", "including_narrower", "branches", "period"),

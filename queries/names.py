@@ -34,9 +34,10 @@ from turva.graph.errors import BadArgument
 from turva.graph.messages import LANGS, N_
 from turva.queries.runner import run_query
 
-__all__ = ["TYPES", "TYPE_OF_LABEL", "Name", "names_of", "pick_text"]
+__all__ = ["LABEL_OF_TYPE", "TYPES", "TYPE_OF_LABEL", "Name", "labels_of", "names_of", "pick_text"]
 
 #: the resource name of each record type, in the order an id of several types is taken
+#: (and the order in which resolve's candidates and the search's hits are listed)
 TYPES: tuple[str, ...] = (
     "phenomena",
     "organisations",
@@ -47,10 +48,10 @@ TYPES: tuple[str, ...] = (
     "themes",
     "bodies",
 )
-_LABEL = {nt.section.replace("_", "-"): nt.label for nt in NODE_TYPES}
-_TYPE = {label: resource for resource, label in _LABEL.items()}
+#: the node label of each resource type (``"priority-groups"`` -> ``"PriorityGroup"``)
+LABEL_OF_TYPE: dict[str, str] = {nt.section.replace("_", "-"): nt.label for nt in NODE_TYPES}
 #: the resource type of each node label (``"PriorityGroup"`` -> ``"priority-groups"``)
-TYPE_OF_LABEL: dict[str, str] = dict(_TYPE)
+TYPE_OF_LABEL: dict[str, str] = {label: resource for resource, label in LABEL_OF_TYPE.items()}
 
 
 @dataclass(frozen=True)
@@ -101,18 +102,23 @@ def pick_text(texts: dict[str, str | None], lang: str) -> tuple[str, str] | None
     return None
 
 
-def _labels(types: Iterable[str] | None) -> list[str] | None:
+def labels_of(types: Iterable[str] | None) -> list[str] | None:
+    """The node labels of resource ``types`` (None for all), or an error naming the types.
+
+    >>> labels_of(["priority-groups"])
+    ['PriorityGroup']
+    """
     if types is None:
         return None
     chosen = list(types)
-    unknown = [t for t in chosen if t not in _LABEL]
+    unknown = [t for t in chosen if t not in LABEL_OF_TYPE]
     if unknown:
         raise BadArgument.said(
             N_("unknown record type %(type)r; choose one of: %(types)s"),
             type=unknown[0],
             types=", ".join(TYPES),
         )
-    return [_LABEL[t] for t in chosen]
+    return [LABEL_OF_TYPE[t] for t in chosen]
 
 
 def names_of(
@@ -148,10 +154,10 @@ def names_of(
     if not wanted:
         return {}
     rows: list[dict[str, Any]] = run_query(
-        driver, "names", database, ids=wanted, labels=_labels(types)
+        driver, "names", database, ids=wanted, labels=labels_of(types)
     )
     rank = {t: i for i, t in enumerate(TYPES)}
-    rows.sort(key=lambda r: rank[_TYPE[r["label"]]])
+    rows.sort(key=lambda r: rank[TYPE_OF_LABEL[r["label"]]])
     out: dict[str, Name] = {}
     for row in rows:
         if row["id"] in out:
@@ -160,7 +166,7 @@ def names_of(
         text, used = picked if picked is not None else (row["id"], lang)
         out[row["id"]] = Name(
             id=row["id"],
-            type=_TYPE[row["label"]],
+            type=TYPE_OF_LABEL[row["label"]],
             text=text,
             lang=used,
             source=row["source"],

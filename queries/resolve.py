@@ -33,11 +33,12 @@ from typing import Any
 from neo4j import Driver
 
 from turva.graph import errors
-from turva.graph.domain.schema import FULLTEXT_INDEXES, NODE_TYPES
+from turva.graph.domain.schema import FULLTEXT_INDEXES
 from turva.graph.domain.words import RECORD_TYPES
 from turva.graph.errors import BadArgument, TurvaError
 from turva.graph.messages import LANGS, N_, gettext_for
 from turva.queries.fulltext import lucene_query, near, stems, words
+from turva.queries.names import TYPE_OF_LABEL, TYPES, labels_of, pick_text
 from turva.queries.runner import run_query
 
 __all__ = [
@@ -54,19 +55,6 @@ __all__ = [
     "word_fit",
 ]
 
-#: the resource name of each record type, in the order candidates are listed
-TYPES: tuple[str, ...] = (
-    "phenomena",
-    "organisations",
-    "priority-groups",
-    "goals",
-    "measures",
-    "branches",
-    "themes",
-    "bodies",
-)
-_LABEL = {nt.section.replace("_", "-"): nt.label for nt in NODE_TYPES}
-_TYPE = {label: resource for resource, label in _LABEL.items()}
 #: how many suggestions a failed resolution offers
 MAX_SUGGESTIONS = 3
 #: how many records each full-text index gives the stem comparison
@@ -117,7 +105,8 @@ def choices_text(candidates: Iterable[Candidate], lang: str) -> str:
     )
 
 
-#: what a failed resolution says, by the type asked for (``None``: any type)
+#: what a failed resolution says, by the type asked for (``None``: any type); one whole
+#: message a type, like every message table, so that each language can inflect its noun
 _UNKNOWN = {
     None: N_("nothing is called %(id)s"),
     "phenomena": N_("unknown phenomenon %(id)s"),
@@ -175,13 +164,12 @@ class NotFound(_ResolutionError, errors.NotFound):
 
 
 def _candidate(row: dict[str, Any], lang: str) -> Candidate | None:
-    resource = next((_TYPE[lb] for lb in row["labels"] if lb in _TYPE), None)
+    resource = next((TYPE_OF_LABEL[lb] for lb in row["labels"] if lb in TYPE_OF_LABEL), None)
     if resource is None:
         return None
-    names = row["names"]
-    shown = next((lg for lg in (lang, "fi", *LANGS) if names.get(lg)), None)
-    name = names[shown] if shown else (row.get("abbreviation") or row["id"])
-    return Candidate(id=row["id"], type=resource, name=name, lang=shown or lang)
+    picked = pick_text(row["names"], lang)
+    name, shown = picked if picked else (row.get("abbreviation") or row["id"], lang)
+    return Candidate(id=row["id"], type=resource, name=name, lang=shown)
 
 
 def _ordered(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
@@ -222,23 +210,19 @@ def word_fit(query: str, names: dict[str, str | None]) -> int:
     return best
 
 
-def _check(text: str, type: str | None, lang: str) -> str:
+def _check(text: str, type: str | None, lang: str) -> tuple[str, list[str] | None]:
+    """The query with its spaces tidied and the labels of ``type`` (None for any)."""
     query = " ".join(text.split())
     if not query:
         raise BadArgument.said(N_("give an id, a name or an abbreviation; the text was empty"))
-    if type is not None and type not in _LABEL:
-        raise BadArgument.said(
-            N_("unknown record type %(type)r; choose one of: %(types)s"),
-            type=type,
-            types=", ".join(TYPES),
-        )
+    labels = labels_of(None if type is None else [type])
     if lang not in LANGS:
         raise BadArgument.said(
             N_("unknown language %(lang)r; choose one of: %(langs)s"),
             lang=lang,
             langs=", ".join(LANGS),
         )
-    return query
+    return query, labels
 
 
 def resolve(
@@ -255,8 +239,7 @@ def resolve(
     ``lang`` is the language of the candidates' names. See the module docstring for the
     order of the steps.
     """
-    query = _check(text, type, lang)
-    labels = [_LABEL[type]] if type else None
+    query, labels = _check(text, type, lang)
 
     exact = exact_rows(driver, query, labels, database)
     by_id = [c for r in exact if r["exact_id"] and (c := _candidate(r, lang))]
@@ -346,6 +329,8 @@ def _by_spelling(
     return [c for s in close for r in spellings[s] if (c := _candidate(r, lang))]
 
 
+# the same keyword arguments as resolve's, spelled out: both are the public API
+# (contracts.md) and each documents and type-checks its own signature
 def resolved_id(
     driver: Driver,
     text: str,

@@ -19,11 +19,14 @@ from typing import Any
 import pytest
 from neo4j import Driver, GraphDatabase
 
+from tests.oracle import Oracle
+from tests.random_graphs import random_document
 from turva.graph.domain.formats import read_document_data
 from turva.graph.domain.schema import apply_schema
 from turva.graph.server.managed import LocalServer
 from turva.graph.settings import Settings, default_cache
 from turva.graph.store.load import load_document
+from turva.queries import Analyses
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET_2021 = ROOT / "data" / "2021.yaml"
@@ -161,6 +164,37 @@ def loaded_2021(driver: Driver, dataset_2021: dict[str, Any]) -> Driver:
     load_document(driver, dataset_2021)
     searchable(driver)
     return driver
+
+
+def load_random(driver: Driver, seed: int) -> tuple[dict[str, Any], Oracle]:
+    """Random document ``seed`` (tests/random_graphs.py) loaded in place of the graph, and
+    the plain-Python oracle of the same document."""
+    doc = random_document(seed)
+    load_document(driver, doc, replace=True)
+    return doc, Oracle(doc)
+
+
+@pytest.fixture(scope="module")
+def analyses(driver: Driver) -> Analyses:
+    """The analyses over whatever graph the session driver holds (random ones, loaded
+    by each test with :func:`load_random`)."""
+    return Analyses(driver)
+
+
+@pytest.fixture
+def analyses_2021(graph_2021: Driver) -> Analyses:
+    """The analyses over the 2021 dataset."""
+    return Analyses(graph_2021)
+
+
+def ids(items: list[Any]) -> list[str]:
+    """The ids of an analysis' rows, in order."""
+    return [item.id for item in items]
+
+
+def dumped(result: Any) -> Any:
+    """An analysis' answer as the JSON the API gives (and the oracle computes)."""
+    return result.model_dump(mode="json")
 
 
 def count_nodes(driver: Driver) -> int:

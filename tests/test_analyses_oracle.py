@@ -14,21 +14,12 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from tests.conftest import dumped, load_random
 from tests.oracle import Oracle
 from tests.random_graphs import random_document
-from turva.graph.store.load import load_document
 from turva.queries import Analyses
 
 CASES = 200
-
-
-def _dump(result: Any) -> Any:
-    return result.model_dump(mode="json")
-
-
-@pytest.fixture(scope="module")
-def analyses(driver: Driver) -> Analyses:
-    return Analyses(driver)
 
 
 def _check(label: str, got: Any, want: Any) -> None:
@@ -37,9 +28,7 @@ def _check(label: str, got: Any, want: Any) -> None:
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_analyses_equal_the_oracle(seed: int, driver: Driver, analyses: Analyses) -> None:
-    doc = random_document(seed)
-    load_document(driver, doc, replace=True)
-    oracle = Oracle(doc)
+    _, oracle = load_random(driver, seed)
     rng = random.Random(f"params-{seed}")
     periods = oracle.periods()
     assert analyses.periods() == periods
@@ -52,36 +41,36 @@ def test_analyses_equal_the_oracle(seed: int, driver: Driver, analyses: Analyses
         as_of = dt.date(2018, 6, 1) + dt.timedelta(days=rng.randint(0, 13 * 365))
         _check(
             f"gaps(period={period}, as_of={as_of})",
-            _dump(analyses.gaps(period=period, as_of=as_of)),
+            dumped(analyses.gaps(period=period, as_of=as_of)),
             oracle.gaps(period, as_of),
         )
         min_branches, min_groups = rng.randint(1, 4), rng.randint(1, 4)
         _check(
             f"overlaps(period={period}, {min_branches}, {min_groups})",
-            _dump(analyses.overlaps(period, min_branches, min_groups)),
+            dumped(analyses.overlaps(period, min_branches, min_groups)),
             oracle.overlaps(period, min_branches, min_groups),
         )
         for phenomenon in rng.sample(sorted(oracle.phenomena), 4):
             _check(
                 f"who_addresses({phenomenon!r}, {period})",
-                _dump(analyses.who_addresses(phenomenon, period)),
+                dumped(analyses.who_addresses(phenomenon, period)),
                 oracle.who_addresses(phenomenon, period),
             )
 
-    _check("coverage()", _dump(analyses.coverage()), oracle.coverage())
+    _check("coverage()", dumped(analyses.coverage()), oracle.coverage())
 
     orgs = sorted(oracle.orgs)
     for org in rng.sample(orgs, 3):
-        _check(f"profile({org!r})", _dump(analyses.profile(org)), oracle.profile(org))
+        _check(f"profile({org!r})", dumped(analyses.profile(org)), oracle.profile(org))
     pairs = [(rng.choice(orgs), rng.choice(orgs)) for _ in range(6)] + [(orgs[0], orgs[0])]
     for a, b in pairs:
-        _check(f"path({a!r}, {b!r})", _dump(analyses.path(a, b)), oracle.path(a, b))
+        _check(f"path({a!r}, {b!r})", dumped(analyses.path(a, b)), oracle.path(a, b))
 
     for before in periods:
         for after in periods:
             _check(
                 f"changes({before}, {after})",
-                _dump(analyses.changes(before, after)),
+                dumped(analyses.changes(before, after)),
                 oracle.changes(before, after),
             )
 

@@ -17,19 +17,15 @@ import pytest
 from neo4j import Driver
 
 from tests.api_client import client
+from tests.conftest import dumped, ids, load_random
 from tests.oracle import Oracle
 from tests.random_graphs import random_document
 from turva.graph.errors import BadArgument
-from turva.graph.store.load import load_document
 from turva.queries import Analyses
 from turva.queries.definitions import ANALYSIS_DEFINITIONS, DEFINITIONS
 
 CASES = 40
 AS_OF = dt.date(2025, 1, 1)
-
-
-def _dump(result: Any) -> Any:
-    return result.model_dump(mode="json")
 
 
 def _assert_part_of(filtered: dict[str, Any], whole: dict[str, Any], label: str) -> None:
@@ -64,16 +60,9 @@ def _filter_choices(doc: dict[str, Any], rng: random.Random) -> list[dict[str, s
     return choices
 
 
-@pytest.fixture(scope="module")
-def analyses(driver: Driver) -> Analyses:
-    return Analyses(driver)
-
-
 @pytest.mark.parametrize("seed", range(CASES))
 def test_filters_equal_the_oracle_and_narrow(seed: int, driver: Driver, analyses: Analyses) -> None:
-    doc = random_document(seed)
-    load_document(driver, doc, replace=True)
-    oracle = Oracle(doc)
+    doc, oracle = load_random(driver, seed)
     rng = random.Random(f"filters-{seed}")
     min_branches, min_groups = rng.randint(1, 3), rng.randint(1, 3)
     for filters in _filter_choices(doc, rng):
@@ -84,19 +73,19 @@ def test_filters_equal_the_oracle_and_narrow(seed: int, driver: Driver, analyses
             doc_period = oracle.groups[filters["group"]]["period"]
             period = rng.choice([None, doc_period])
 
-        gaps = _dump(analyses.gaps(period, AS_OF, **filters))
+        gaps = dumped(analyses.gaps(period, AS_OF, **filters))
         assert gaps == oracle.gaps(period, AS_OF, **filters), f"gaps, {label}"
-        _assert_part_of(gaps, _dump(analyses.gaps(doc_period, AS_OF)), f"gaps, {label}")
+        _assert_part_of(gaps, dumped(analyses.gaps(doc_period, AS_OF)), f"gaps, {label}")
 
-        overlaps = _dump(analyses.overlaps(period, min_branches, min_groups, **filters))
+        overlaps = dumped(analyses.overlaps(period, min_branches, min_groups, **filters))
         want = oracle.overlaps(period, min_branches, min_groups, **filters)
         assert overlaps == want, f"overlaps, {label}"
-        whole = _dump(analyses.overlaps(doc_period, min_branches, min_groups))
+        whole = dumped(analyses.overlaps(doc_period, min_branches, min_groups))
         _assert_part_of(overlaps, whole, f"overlaps, {label}")
 
-        coverage = _dump(analyses.coverage(**filters))
+        coverage = dumped(analyses.coverage(**filters))
         assert coverage == oracle.coverage(**filters), f"coverage, {label}"
-        _assert_coverage_part_of(coverage, _dump(analyses.coverage()))
+        _assert_coverage_part_of(coverage, dumped(analyses.coverage()))
 
 
 def test_random_documents_give_the_filters_something_to_remove() -> None:
@@ -117,15 +106,6 @@ def test_random_documents_give_the_filters_something_to_remove() -> None:
 # --- the 2021 dataset ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def analyses_2021(graph_2021: Driver) -> Analyses:
-    return Analyses(graph_2021)
-
-
-def _ids(items: list[Any]) -> list[str]:
-    return [item.id for item in items]
-
-
 def test_group_filter_narrows_gaps_to_the_groups_scope(analyses_2021: Analyses) -> None:
     # PG2021-4 (sparse areas) focuses on sparse-area-risks and its narrower phenomena:
     # service-concentration, long-distances-roads (and long-response-times under it),
@@ -136,12 +116,12 @@ def test_group_filter_narrows_gaps_to_the_groups_scope(analyses_2021: Analyses) 
     mine = analyses_2021.gaps(as_of=AS_OF, group="PG2021-4")
     # unfiltered: data-breach-extortion (cybercrime), security-as-cost (local security
     # work) and seasonal-multilocality have no active measure
-    assert _ids(whole.unaddressed_phenomena) == [
+    assert ids(whole.unaddressed_phenomena) == [
         "data-breach-extortion",
         "seasonal-multilocality",
         "security-as-cost",
     ]
-    assert _ids(mine.unaddressed_phenomena) == ["seasonal-multilocality"]
+    assert ids(mine.unaddressed_phenomena) == ["seasonal-multilocality"]
     # depopulation-loneliness: only MMM's measures; mobile-network-reliance: only LVM's
     assert [(r.id, r.branches) for r in mine.single_branch_phenomena] == [
         ("depopulation-loneliness", ["MMM"]),
@@ -157,7 +137,7 @@ def test_group_filter_narrows_gaps_to_the_groups_scope(analyses_2021: Analyses) 
         "seasonal-multilocality",
     }
     for section in ("unaddressed_phenomena", "single_branch_phenomena"):
-        assert set(_ids(getattr(mine, section))) <= scope
+        assert set(ids(getattr(mine, section))) <= scope
     # the missing stakeholders of that group only, exactly as in the unfiltered answer
     assert {m.group for m in mine.groups_missing_stakeholders} <= {"PG2021-4"}
     assert [m for m in whole.groups_missing_stakeholders if m.group == "PG2021-4"] == (

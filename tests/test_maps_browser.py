@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from neo4j import Driver
 from selenium import webdriver
@@ -86,18 +87,29 @@ def test_offline_file_map_draws_counts_and_clicks_through(driver: Driver, tmp_pa
         assert "POHA page" in browser.page_source
 
 
-def test_web_map_of_2021_draws_and_opens_an_organisation_page(
-    graph_2021: Driver, neo4j_target, tmp_path: Path
-):
-    expected = read_map(graph_2021, MapRequest("who-works-on-what", period=2021))
-    app = create_app(neo4j_target.settings(), driver=graph_2021)
+@contextmanager
+def web_map(
+    driver: Driver, neo4j_target, tmp_path: Path, path: str, expected: nx.Graph
+) -> Iterator[tuple[str, webdriver.Chrome]]:
+    """The web UI's map page ``path`` drawn in offline Chromium with the ``expected`` map's
+    nodes; gives the server's base URL and the browser."""
+    app = create_app(neo4j_target.settings(), driver=driver)
     with (
         serve(app) as base,
         offline_chromium(tmp_path / "profile", proxy_loopback=False) as browser,
     ):
-        browser.get(f"{base}/maps/who-works-on-what?period=2021")
+        browser.get(f"{base}{path}")
         wait_until_stable(browser)
         assert browser.execute_script("return window.turvaMap.nodes.length") == len(expected)
+        yield base, browser
+
+
+def test_web_map_of_2021_draws_and_opens_an_organisation_page(
+    graph_2021: Driver, neo4j_target, tmp_path: Path
+):
+    expected = read_map(graph_2021, MapRequest("who-works-on-what", period=2021))
+    path = "/maps/who-works-on-what?period=2021"
+    with web_map(graph_2021, neo4j_target, tmp_path, path, expected) as (base, browser):
         assert distinct_colours(browser) > 50
         legend = browser.find_element(By.CSS_SELECTOR, ".turva-map-legend").text
         assert "Selite" in legend and "ilmiö" in legend
@@ -121,17 +133,11 @@ def test_map_page_reads_in_its_language_fits_400px_and_has_a_text_alternative(
 ):
     # TURVA_SCREENS keeps the screenshots (the notes' screens); by default a temporary folder
     screens = Path(os.environ.get("TURVA_SCREENS") or tmp_path)
-    app = create_app(neo4j_target.settings(), driver=graph_2021)
     expected = read_map(graph_2021, MapRequest("group", id="PG2021-8", lang=lang))
     legend_words = {"fi": "katkoviiva: havainnollistava yhteys", "sv": "streckad linje"}
     text_title = {"fi": "Kartta tekstinä", "sv": "Kartan som text"}
-    with (
-        serve(app) as base,
-        offline_chromium(tmp_path / "profile", proxy_loopback=False) as browser,
-    ):
-        browser.get(f"{base}/maps/group?id=PG2021-8&lang={lang}")
-        wait_until_stable(browser)
-        assert browser.execute_script("return window.turvaMap.nodes.length") == len(expected)
+    path = f"/maps/group?id=PG2021-8&lang={lang}"
+    with web_map(graph_2021, neo4j_target, tmp_path, path, expected) as (base, browser):
         banner = browser.find_element(By.CSS_SELECTOR, ".illustrative-banner")
         assert banner.is_displayed()
         legend = browser.find_element(By.CSS_SELECTOR, ".turva-map-legend").text
@@ -163,7 +169,7 @@ def test_map_page_reads_in_its_language_fits_400px_and_has_a_text_alternative(
         assert len(edges) == expected.number_of_edges()
         # a phone's width: the page itself never scrolls sideways
         browser.set_window_size(400, 900)
-        browser.get(f"{base}/maps/group?id=PG2021-8&lang={lang}")
+        browser.get(f"{base}{path}")
         wait_until_stable(browser)
         assert _no_sideways_scroll(browser)
         browser.save_screenshot(str(screens / f"map-group-8-{lang}-400-top.png"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from turva.graph.domain.provenance import provenance
 from turva.visualize import export_map, styled_map
 from turva.visualize.styled import LARGE_MAP
 from turva.visualize.write_gexf import gexf_bytes
@@ -197,71 +198,35 @@ def test_writers_read_only_the_styled_map():
         assert _imported_modules(path) <= {"styled", "style"}, path.name
 
 
+#: the names of :func:`named`'s records in fi, sv and en (None: only the Finnish one is there,
+#: and the view puts it in that language's place)
+NAMED_LABELS = {
+    "organisation:POHA": ("Poliisihallitus", "Polisstyrelsen", "National Police Board"),
+    "organisation:FIU": ("Rahanpesun selvittelykeskus", None, "Financial Intelligence Unit"),
+    "group:G8": ("Kyberrikollisuus", "It-brottslighet", "Cybercrime"),
+    "measure:M01": ("Verkkopoliisin neuvonta", None, None),
+}
+
+
 def named() -> nx.DiGraph:
     """A group map in small: a sourced organisation, an illustrative one and membership,
     names in Finnish and Swedish (the measure only in Finnish)."""
     g = nx.DiGraph(view="group", filters={})
     g.add_node(
-        "organisation:POHA",
-        type="organisation",
-        id="POHA",
-        abbreviation="POHA",
-        kind="agency",
-        label_fi="Poliisihallitus",
-        label_sv="Polisstyrelsen",
-        label_en="National Police Board",
-        source="https://intermin.fi",
+        "organisation:POHA", abbreviation="POHA", kind="agency", source="https://intermin.fi"
     )
-    g.add_node(
-        "organisation:FIU",
-        type="organisation",
-        id="FIU",
-        abbreviation="FIU",
-        label_fi="Rahanpesun selvittelykeskus",
-        label_sv="Rahanpesun selvittelykeskus",
-        label_en="Financial Intelligence Unit",
-        source="illustrative",
-    )
-    g.add_node(
-        "group:G8",
-        type="group",
-        id="G8",
-        number=8,
-        label_fi="Kyberrikollisuus",
-        label_sv="It-brottslighet",
-        label_en="Cybercrime",
-        centre=True,
-    )
-    g.add_node(
-        "measure:M01",
-        type="measure",
-        id="M01",
-        status="ongoing",
-        label_fi="Verkkopoliisin neuvonta",
-        label_sv="Verkkopoliisin neuvonta",
-        label_en="Verkkopoliisin neuvonta",
-        source="illustrative",
-    )
-    g.add_edge(
-        "organisation:POHA",
-        "group:G8",
-        rel="MEMBER_OF",
-        role="lead",
-        weight=1,
-        source="illustrative",
-        provenance="illustrative",
-    )
-    g.add_edge(
-        "organisation:FIU",
-        "group:G8",
-        rel="MEMBER_OF",
-        weight=1,
-        source="https://intermin.fi",
-        provenance="sourced",
-    )
-    g.add_edge(
-        "organisation:POHA", "measure:M01", rel="RESPONSIBLE_FOR", weight=1, provenance="unsourced"
-    )
+    g.add_node("organisation:FIU", abbreviation="FIU", source="illustrative")
+    g.add_node("group:G8", number=8, centre=True)
+    g.add_node("measure:M01", status="ongoing", source="illustrative")
+    for key, (fi, sv, en) in NAMED_LABELS.items():
+        kind, record_id = key.split(":")
+        g.nodes[key].update(type=kind, id=record_id, label_fi=fi, label_sv=sv or fi)
+        g.nodes[key]["label_en"] = en or fi
+    g.add_edge("organisation:POHA", "group:G8", rel="MEMBER_OF", role="lead", source="illustrative")
+    g.add_edge("organisation:FIU", "group:G8", rel="MEMBER_OF", source="https://intermin.fi")
+    g.add_edge("organisation:POHA", "measure:M01", rel="RESPONSIBLE_FOR")
+    for _, _, attrs in g.edges(data=True):
+        attrs.update(weight=1, provenance=provenance(attrs.get("source")))
     return g
 
 

@@ -93,6 +93,8 @@ def read_rows(
     return records
 
 
+# (alike in shape only with other driver-taking functions such as queries/tables.py's
+# names_for: each spells out and documents its own parameters)
 def read_page(
     driver: Driver,
     page_query: str,

@@ -182,6 +182,9 @@ def test_who_addresses_takes_an_inflected_name(loaded_2021: Driver, turva):
     by_id = turva("who-addresses", "money-laundering", "--format", "json")
     assert by_name.stdout == by_id.stdout
     assert '"money-laundering"' in by_name.stdout
+    # the table names what was asked about, in the command's language, the id beside it
+    table = turva("--lang", "fi", "who-addresses", "rahanpesun", env={"COLUMNS": "200"})
+    assert table.stdout.splitlines()[0].startswith("Rahanpesu (money-laundering) · kausi 2021")
 
 
 def test_profile_and_path_take_names_and_abbreviations(loaded_2021: Driver, turva):

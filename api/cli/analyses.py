@@ -127,11 +127,17 @@ def _show(
     fmt: Format,
     section: str | None = None,
     context: Callable[[R], str] | None = None,
+    subject: tuple[str, str] | None = None,
 ) -> None:
     config = settings()
     with driver_session(config) as driver:
         result = compute(Analyses(driver, database=config.neo4j_database))
         line = [context(result)] if context else []
+        if subject:  # the record asked about by name, e.g. "Rahanpesu (money-laundering)"
+            id_, kind = subject
+            name = names_of(driver, [id_], current_lang(), config.neo4j_database, types=[kind])
+            shown = name[id_].text if id_ in name else None
+            line.insert(0, f"{shown} ({id_})" if shown and shown != id_ else id_)
         if fmt is Format.table:  # the context line is only drawn above tables
             line += filter(None, [_filters_text(driver, result, config.neo4j_database)])
         # inside the session: the tables show names beside ids (turva.queries.names)
@@ -187,7 +193,8 @@ def who_addresses(
     _show(
         lambda a: a.who_addresses(phenomenon_id, period),
         fmt,
-        context=lambda r: f"{r.phenomenon}: {_period_text(r.period)}",
+        context=lambda r: _period_text(r.period),
+        subject=(phenomenon_id, "phenomena"),
     )
 
 

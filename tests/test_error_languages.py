@@ -244,7 +244,10 @@ def test_a_bad_environment_variable_is_named_in_the_language(turva) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--lang", "fi", "load", "--help"), ["Tarkista koko turva/1-tiedosto", "Vain tarkistus"]),
+        (
+            ("--lang", "fi", "load", "--help"),
+            ["Tarkista koko turva/1-tiedosto", "Vain tarkistus", ".yml tai .json"],
+        ),
         (("--lang", "sv", "load", "--help"), ["Validera en hel turva/1-fil", "Validera endast"]),
         (("--lang", "fi", "export", "--help"), ["Ota mukaan muutoshistoria"]),
         (("--lang", "fi", "token", "create", "--help"), ["Luo tunniste ja tulosta"]),

@@ -20,6 +20,7 @@ from turva.api.cli.common import app, driver_session, settings, stderr, stdout
 from turva.api.cli.language import _, help_text, ngettext
 from turva.graph.domain.formats import format_for_path, read_document_data, suffix_text
 from turva.graph.domain.schema import apply_schema
+from turva.graph.errors import Word
 from turva.graph.store.documents import ImportResult, export_file, import_document
 from turva.graph.store.load import BATCH_SIZE
 from turva.graph.store.load import Progress as OnProgress
@@ -62,7 +63,9 @@ def _plain_progress(done: int, total: int) -> None:
 def _document_file(words: str) -> Any:
     """The FILE argument of ``load`` and ``export``: ``words`` (its help, in the command's
     language) name the file suffixes turva reads and writes as ``%(suffixes)s``."""
-    return typer.Argument(help=words % {"suffixes": suffix_text()})
+    suffixes = suffix_text()  # ".yaml, .yml or .json": its "or" in the help's language too
+    shown = suffixes.text(help_text) if isinstance(suffixes, Word) else suffixes
+    return typer.Argument(help=words % {"suffixes": shown})
 
 
 LOAD_FILE = _document_file(help_text("A turva/1 document (%(suffixes)s)."))

@@ -260,7 +260,17 @@ def home(request: Request, driver: DriverDep, settings: SettingsDep) -> Response
     periods = Analyses(driver, settings.neo4j_database).periods()
     latest = periods[-1] if periods else None
     groups = _read(driver, settings, "page_home_groups", period=latest)
-    return render(request, "home.html", counts=counts, period=latest, groups=groups)
+    share = _read(driver, settings, "page_home_illustrative")[0]
+    kinds = ("phenomena", "goals", "measures", "memberships", "responsibilities")
+    illustrative = [(share[k], share[f"{k}_illustrative"], k) for k in kinds]
+    return render(
+        request,
+        "home.html",
+        counts=counts,
+        period=latest,
+        groups=groups,
+        illustrative=illustrative,
+    )
 
 
 # each page's signature is FastAPI's shape (request, driver, settings, its own query

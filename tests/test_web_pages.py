@@ -441,3 +441,32 @@ def test_overlaps_show_many_branches_as_abbreviations_with_full_names(web):
     for cell in cells:
         assert 'class="compact-refs"' in cell and "<br>" not in cell
     assert '<abbr title="sisäministeriön hallinnonala">SM</abbr>' in " ".join(cells)
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("fi", "%(k)s/%(n)s näytetystä toimenpiteestä on havainnollistavia"),
+        ("en", "%(k)s of %(n)s measures shown are illustrative"),
+    ],
+)
+def test_home_page_says_how_much_of_the_graph_is_illustrative(web, dataset_2021, lang, sentence):
+    measures = dataset_2021["measures"]
+    invented = [m for m in measures if provenance(m.get("source")) == "illustrative"]
+    members = [
+        entry
+        for section in ("priority_groups", "bodies")
+        for record in dataset_2021.get(section, [])
+        for entry in record.get("members", [])
+    ]
+    invented_members = [e for e in members if provenance(e.get("source")) == "illustrative"]
+    html = web.get("/", params={"lang": lang}).text
+    banner = re.search(
+        r'<div class="illustrative-banner"[^>]*data-provenance="illustrative">(.*?)</div>',
+        html,
+        re.S,
+    )
+    assert banner, "the home page opens with the illustrative banner"
+    text = _visible(banner[1])
+    assert sentence % {"k": len(invented), "n": len(measures)} in text, text
+    assert f"{len(invented_members)}" in text and f"{len(members)}" in text, text

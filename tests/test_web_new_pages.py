@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import re
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -407,8 +406,6 @@ def test_changes_between_two_periods_name_groups_phenomena_and_members(
 
 # --- in Chromium ---------------------------------------------------------------------
 
-SCREENS = Path("/work/notes/screens")
-
 
 @pytest.fixture
 def two_periods(graph_2021, dataset_2021) -> Driver:
@@ -423,7 +420,7 @@ def two_periods(graph_2021, dataset_2021) -> Driver:
 @pytest.mark.browser
 def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4j_target, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     from tests.browser import chromium
 
@@ -448,7 +445,8 @@ def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4
             "Förbindelse mellan aktörer",
         ),
     }
-    SCREENS.mkdir(parents=True, exist_ok=True)
+    screens = tmp_path / "screens"  # looked at while building; kept out of the tree
+    screens.mkdir()
     with (
         serve(create_app(neo4j_target.settings(), driver=two_periods)) as site,
         chromium(tmp_path / "chromium", "--window-size=1280,1800") as browser,
@@ -464,7 +462,7 @@ def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4
                 assert browser.find_element(By.CSS_SELECTOR, "main").is_displayed()
                 height = browser.execute_script("return document.body.scrollHeight")
                 browser.set_window_size(1280, min(max(height + 100, 900), 4000))
-                browser.save_screenshot(str(SCREENS / f"newpages-{name}-{lang}.png"))
+                browser.save_screenshot(str(screens / f"newpages-{name}-{lang}.png"))
                 browser.set_window_size(1280, 1800)
                 if name in ("goal", "body", "branch"):
                     banner = browser.find_element(By.CSS_SELECTOR, ".illustrative-banner")
@@ -474,7 +472,10 @@ def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4
         Select(browser.find_element(By.NAME, "a")).select_by_value("POHA")
         Select(browser.find_element(By.NAME, "b")).select_by_value("SM")
         browser.find_element(By.CSS_SELECTOR, "form.connection button").click()
-        steps = browser.find_elements(By.CSS_SELECTOR, "ol.path li")
+        # the answer is a new page: wait for it, not for the form still on screen
+        steps = WebDriverWait(browser, 30).until(
+            lambda b: b.find_elements(By.CSS_SELECTOR, "ol.path li")
+        )
         assert steps[0].get_attribute("data-id") == "POHA"
         assert steps[-1].get_attribute("data-id") == "SM"
         assert "Poliisihallitus" in steps[0].text
@@ -482,5 +483,8 @@ def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4
         Select(browser.find_element(By.NAME, "from")).select_by_value("2021")
         Select(browser.find_element(By.NAME, "to")).select_by_value("2023")
         browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-        assert browser.find_element(By.ID, "matched_groups").is_displayed()
+        matched = WebDriverWait(browser, 30).until(
+            lambda b: b.find_elements(By.ID, "matched_groups")
+        )
+        assert matched[0].is_displayed()
         assert "from=2021" in browser.current_url and "to=2023" in browser.current_url

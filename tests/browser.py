@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -139,3 +140,9 @@ def overflowing(browser: webdriver.Chrome, limit: int = 6) -> list[str]:
         """
     )
     return list(found)[:limit]
+
+
+def until(browser: Any, condition: Callable[[Any], Any], seconds: float = 30) -> Any:
+    """What ``condition`` returns once it holds: a click's or a submit's answer is a new
+    page, loaded while the old one may still be on screen."""
+    return WebDriverWait(browser, seconds).until(condition)

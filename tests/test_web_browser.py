@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from neo4j import Driver
 
 from tests.api_client import serve
-from tests.browser import chromium
+from tests.browser import chromium, until
 from turva.api.main import create_app
 
 pytestmark = pytest.mark.browser
@@ -65,7 +63,7 @@ def test_phenomenon_page_and_gap_report_in_chromium(browser, site, dataset_2021)
         "Vem arbetar med detta"
     )
     browser.find_element(By.PARTIAL_LINK_TEXT, "In English").click()
-    _until(browser, lambda b: b.find_element(By.TAG_NAME, "h1").text == "Money laundering")
+    until(browser, lambda b: b.find_element(By.TAG_NAME, "h1").text == "Money laundering")
 
     browser.get(f"{site}/gaps")
     headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section.gap h2")]
@@ -76,16 +74,8 @@ def test_phenomenon_page_and_gap_report_in_chromium(browser, site, dataset_2021)
     search = browser.find_element(By.CSS_SELECTOR, "header form.search input[name=q]")
     search.send_keys("kyberrikollisuuden")
     search.submit()
-    first = _until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "ol.hits li a"))[0]
+    first = until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "ol.hits li a"))[0]
     assert first.get_attribute("href").endswith("/phenomena/cybercrime")
-
-
-def _until(browser: Any, condition: Callable[[Any], Any]) -> Any:
-    """What ``condition`` returns once it holds: a click's answer is a new page, loaded
-    while the old one may still be on screen."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(browser, 30).until(condition)
 
 
 #: where to keep screenshots for people to look at, when asked (TURVA_SCREENS=<folder>)
@@ -151,7 +141,7 @@ def test_phenomenon_and_gap_pages_show_names_sort_and_filter(browser, site):
     header = browser.find_element(By.CSS_SELECTOR, "#overdue_measures th:nth-child(2) a")
     header.click()
     sorted_th = "#overdue_measures th:nth-child(2)[aria-sort=ascending]"
-    _until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, sorted_th))
+    until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, sorted_th))
     ends = [
         td.text
         for td in browser.find_elements(By.CSS_SELECTOR, "#overdue_measures td[data-column=end]")
@@ -162,6 +152,6 @@ def test_phenomenon_and_gap_pages_show_names_sort_and_filter(browser, site):
     before = len(browser.find_elements(By.CSS_SELECTOR, "#groups_missing_stakeholders tbody tr"))
     Select(browser.find_element(By.NAME, "group")).select_by_value("PG2021-8")
     browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-    _until(browser, lambda b: "group=PG2021-8" in b.current_url)
+    until(browser, lambda b: "group=PG2021-8" in b.current_url)
     after = len(browser.find_elements(By.CSS_SELECTOR, "#groups_missing_stakeholders tbody tr"))
     assert "group=PG2021-8" in browser.current_url and 0 < after < before

@@ -420,9 +420,9 @@ def two_periods(graph_2021, dataset_2021) -> Driver:
 @pytest.mark.browser
 def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4j_target, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
-    from tests.browser import chromium
+    from tests.browser import chromium, until
 
     pages = {
         "branch": (
@@ -473,9 +473,7 @@ def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4
         Select(browser.find_element(By.NAME, "b")).select_by_value("SM")
         browser.find_element(By.CSS_SELECTOR, "form.connection button").click()
         # the answer is a new page: wait for it, not for the form still on screen
-        steps = WebDriverWait(browser, 30).until(
-            lambda b: b.find_elements(By.CSS_SELECTOR, "ol.path li")
-        )
+        steps = until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "ol.path li"))
         assert steps[0].get_attribute("data-id") == "POHA"
         assert steps[-1].get_attribute("data-id") == "SM"
         assert "Poliisihallitus" in steps[0].text
@@ -483,8 +481,6 @@ def test_each_new_page_type_in_chromium_in_finnish_and_swedish(two_periods, neo4
         Select(browser.find_element(By.NAME, "from")).select_by_value("2021")
         Select(browser.find_element(By.NAME, "to")).select_by_value("2023")
         browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-        matched = WebDriverWait(browser, 30).until(
-            lambda b: b.find_elements(By.ID, "matched_groups")
-        )
+        matched = until(browser, lambda b: b.find_elements(By.ID, "matched_groups"))
         assert matched[0].is_displayed()
         assert "from=2021" in browser.current_url and "to=2023" in browser.current_url

@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     public_url: str = Field(default="", alias="TURVA_PUBLIC_URL")
     access_log: bool = Field(default=True, alias="TURVA_ACCESS_LOG")
 
+    #: a signed-in person's session ends after this many hours without a request
+    session_idle_hours: float = Field(
+        default=8.0, gt=0, le=24 * 30, alias="TURVA_SESSION_IDLE_HOURS"
+    )
+    #: single sign-on (OpenID Connect): all three set turn "Sign in with ..." on
+    oidc_issuer: str = Field(default="", alias="TURVA_OIDC_ISSUER")
+    oidc_client_id: str = Field(default="", alias="TURVA_OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field(default="", alias="TURVA_OIDC_CLIENT_SECRET")
+    #: a YAML file mapping the provider's claims (groups, e-mail domain) to role and organisations
+    oidc_mapping: Path | None = Field(default=None, alias="TURVA_OIDC_MAPPING")
+
     #: the language of the ``turva`` command's tables and messages (default: the locale's)
     lang: Literal["fi", "sv", "en"] | None = Field(default=None, alias="TURVA_LANG")
 

@@ -13,6 +13,8 @@ headings, enum words and names in the chosen language beside the ids
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
 import os
 import re
 import sys
@@ -84,9 +86,6 @@ def _configured_lang() -> str | None:
 # option's text are given in the language, and an error's English message is matched
 # against :data:`_TYPER_MESSAGES` and said again in the language before the error panel
 # shows it. Every text here is an N_ message, so ``make messages`` keeps them.
-
-#: the modules of Typer that look their words up through a module-level ``_``
-_GETTEXT_MODULES = ("typer.core", "typer.rich_utils")
 
 #: typer.rich_utils's words: module constants it translates once, when it is imported
 #: (a table of N_ words: alike in shape only to the others, e.g. queries/resolve.py's)
@@ -204,28 +203,27 @@ def _wrap(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
 def speak_framework(lang: str) -> None:
     """Make Typer speak ``lang``: usage lines, ``--help`` panels, usage errors.
 
+    Typer imports ``typer.rich_utils`` (and with it rich's Markdown and Pygments, a tenth
+    of a second) only to show help or an error; so does this: its words are set when it
+    is imported (:class:`_RichUtilsWords`), or now when it already is.
+
     >>> speak_framework("fi")
     >>> import typer.rich_utils
     >>> typer.rich_utils.OPTIONS_PANEL_TITLE
     'Valinnat'
     >>> speak_framework("en")
     """
-    gettext = gettext_for(lang)
-    for name in _GETTEXT_MODULES:
-        importlib.import_module(name)._ = gettext  # type: ignore[attr-defined]
-    rich_utils = importlib.import_module("typer.rich_utils")
-    for constant, words in _RICH_CONSTANTS.items():
-        setattr(rich_utils, constant, gettext(words))
+    global _spoken
+    _spoken = lang
+    importlib.import_module("typer.core")._ = gettext_for(lang)  # type: ignore[attr-defined]
+    rich_utils = sys.modules.get("typer.rich_utils")
+    if rich_utils is not None:
+        _speak_rich_utils(rich_utils)
+    elif not any(isinstance(f, _RichUtilsWords) for f in sys.meta_path):
+        sys.meta_path.insert(0, _RichUtilsWords())
     formatting = importlib.import_module("typer._click.formatting")
     command = importlib.import_module("typer._click.core").Command
-
-    def format_error(original: Callable[[Any], None]) -> Callable[[Any], None]:
-        def said(error: Any) -> None:
-            text = typer_message(error.format_message(), lang)
-            error.format_message = lambda: text  # the panel shows this
-            original(error)
-
-        return said
+    gettext = gettext_for(lang)
 
     def write_usage(original: Callable[..., None]) -> Callable[..., None]:
         def said(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -242,9 +240,50 @@ def speak_framework(lang: str) -> None:
 
         return said
 
-    _wrap(rich_utils, "rich_format_error", format_error)
     _wrap(formatting.HelpFormatter, "write_usage", write_usage)
     _wrap(command, "get_help_option", get_help_option)
+
+
+#: the language :func:`speak_framework` was last asked for
+_spoken = CLI_DEFAULT_LANG
+
+
+def _speak_rich_utils(rich_utils: Any) -> None:
+    """Give ``typer.rich_utils`` the words of :data:`_spoken`."""
+    gettext = gettext_for(_spoken)
+    rich_utils._ = gettext
+    for constant, words in _RICH_CONSTANTS.items():
+        setattr(rich_utils, constant, gettext(words))
+
+    def format_error(original: Callable[[Any], None]) -> Callable[[Any], None]:
+        def said(error: Any) -> None:
+            text = typer_message(error.format_message(), _spoken)
+            error.format_message = lambda: text  # the panel shows this
+            original(error)
+
+        return said
+
+    _wrap(rich_utils, "rich_format_error", format_error)
+
+
+class _RichUtilsWords(importlib.abc.MetaPathFinder):
+    """Sets ``typer.rich_utils``'s words right after Typer imports it."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)  # the module is imported once; then this is done
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            run(module)
+            _speak_rich_utils(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
 
 
 def use_lang(lang: str | None) -> str:

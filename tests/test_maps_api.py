@@ -242,3 +242,28 @@ def test_reads_can_require_a_token(loaded_2021, neo4j_target):
         assert c.get("/api/v1/maps/overview.json").status_code == 401
         page = c.get("/maps/overview", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def test_a_branch_keeps_its_colour_on_every_map(loaded_2021):
+    """Who works on what, a group's, a phenomenon's and an organisation's map: each
+    organisation of a branch is drawn in that branch's one colour on all of them."""
+    from turva.visualize import styled_map
+    from turva.visualize.style import branch_colour
+
+    requests = [
+        MapRequest("who-works-on-what", period=2021),
+        MapRequest("group", id="PG2021-8"),
+        MapRequest("phenomenon", id="money-laundering"),
+        MapRequest("organisation", id="KRP"),
+    ]
+    seen: dict[str, set[str]] = {}
+    for request in requests:
+        graph = read_map(loaded_2021, request)
+        styled = styled_map(graph)
+        for node in styled.nodes:
+            branch = graph.nodes[node.key].get("branch")
+            if graph.nodes[node.key]["type"] == "organisation" and branch:
+                seen.setdefault(branch, set()).add(node.fill)
+    assert "SM" in seen and len(seen) >= 4  # the maps do show several branches
+    assert {b: sorted(c) for b, c in seen.items()} == {b: [branch_colour(b)] for b in seen}
+    assert len({branch_colour(b) for b in seen}) == len(seen)  # and no two share one

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -30,6 +31,8 @@ __all__ = [
     "MARK_BORDERS",
     "STATUS_COLOURS",
     "node_url",
+    "BRANCH_COLOURS",
+    "branch_colour",
     "branch_colours",
     "community_colour",
     "text",
@@ -70,8 +73,26 @@ STATUS_COLOURS = {
     "cancelled": "#eeeeee",
 }
 
-# A qualitative palette (Tableau 20 reordered so neighbours differ): branches are few
-# (twelve ministries) and each keeps its colour across maps because the order is by id.
+#: one colour per administrative branch, the same on every map: Paul Tol's colour-blind
+#: safe "muted" scheme with three of Okabe and Ito's, one per ministry's branch (the
+#: interior's blue); other branch ids take one of these by a hash (:func:`branch_colour`)
+BRANCH_COLOURS = {
+    "VNK": "#332288",
+    "UM": "#88ccee",
+    "OM": "#44aa99",
+    "SM": "#0072b2",
+    "PLM": "#117733",
+    "VM": "#999933",
+    "OKM": "#ddcc77",
+    "MMM": "#e69f00",
+    "LVM": "#cc6677",
+    "TEM": "#882255",
+    "STM": "#aa4499",
+    "YM": "#d55e00",
+}
+
+# Communities (a map's own, numbered by size): a qualitative palette (Tableau 20
+# reordered so neighbours differ).
 _PALETTE = (
     "#1f77b4",
     "#ff7f0e",
@@ -202,13 +223,32 @@ def node_url(
     return f"{base_url.rstrip('/')}/{page}/{quote(record_id, safe='')}"
 
 
+def branch_colour(branch: str) -> str:
+    """The colour of an administrative branch on every map, chart and export.
+
+    Fixed by the branch's id, so a branch never changes colour between maps (whatever
+    else a map shows); the twelve ministries' branches each have their own, and any other
+    id gets one of the same twelve by a stable hash of the id.
+
+    >>> branch_colour("SM"), branch_colour("OM")
+    ('#0072b2', '#44aa99')
+    >>> branch_colour("B7") == branch_colour("B7")
+    True
+    """
+    colour = BRANCH_COLOURS.get(branch)
+    if colour is None:
+        colours = tuple(BRANCH_COLOURS.values())
+        colour = colours[zlib.crc32(branch.encode("utf-8")) % len(colours)]
+    return colour
+
+
 def branch_colours(branches: Iterable[str]) -> dict[str, str]:
-    """A colour per branch id, stable for the same set of branches.
+    """A colour per branch id (:func:`branch_colour`).
 
     >>> branch_colours(["SM", "OM"])
-    {'OM': '#1f77b4', 'SM': '#ff7f0e'}
+    {'OM': '#44aa99', 'SM': '#0072b2'}
     """
-    return {b: _PALETTE[i % len(_PALETTE)] for i, b in enumerate(sorted(set(branches)))}
+    return {b: branch_colour(b) for b in sorted(set(branches))}
 
 
 def community_colour(index: int) -> str:

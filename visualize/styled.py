@@ -20,7 +20,7 @@ layout (``positions=False``).
 >>> styled.title, styled.subtitle
 ('Who works on what', 'period 2021 · 3 nodes, 2 links')
 >>> [(n.label, n.fill, n.mark) for n in styled.nodes]  # doctest: +NORMALIZE_WHITESPACE
-[('Interior', '#1f77b4', 'broker'), ('cyber', '#f2a900', 'single-branch'),
+[('Interior', '#0072b2', 'broker'), ('cyber', '#f2a900', 'single-branch'),
  ('fraud', '#f2a900', 'single-branch')]
 >>> styled.edges[0].width, styled.legend[-1].text
 (2.8, 'line width: number of active measures')

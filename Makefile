@@ -23,8 +23,12 @@ run: install
 	$(BIN)/turva load data/2021.yaml --if-empty
 	$(BIN)/turva serve --host 127.0.0.1 --port 8000
 
+# Two workers (pytest-xdist), each with its own Neo4j: the suite waits on servers, browsers
+# and sockets as much as it computes, so two share the 2 cores well; a file stays on one
+# worker, so its module fixtures load once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Headless Chromium and its driver for the page tests, from Debian's packages; axe-core.
 browser: $(AXE)

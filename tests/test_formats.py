@@ -226,7 +226,8 @@ def test_the_import_takes_the_media_types_of_the_formats(api, small_graph):
         "/api/v1/import", content=b"<x/>", headers={**admin, "Content-Type": "application/xml"}
     )
     assert refused.status_code == 415
-    assert "application/yaml or application/json" in refused.json()["detail"]
+    assert "application/yaml, application/json, " in refused.json()["detail"]
+    assert "spreadsheetml.sheet or application/zip" in refused.json()["detail"]
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
@@ -247,7 +248,8 @@ def test_export_refuses_a_format_it_does_not_know(api, turva, tmp_path):
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == "format"
     result = turva("export", str(tmp_path / "out.txt"))
-    assert result.code == 1 and "use a .yaml, .yml or .json file name" in result.stderr
+    assert result.code == 1
+    assert "use a .yaml, .yml, .json, .xlsx or .csv.zip file name" in result.stderr
 
 
 def test_load_refuses_a_file_name_of_no_format(small_graph, turva, tmp_path):
@@ -256,7 +258,8 @@ def test_load_refuses_a_file_name_of_no_format(small_graph, turva, tmp_path):
     result = turva("load", str(path))
     assert result.code == 1
     assert (
-        "Cannot load" in result.stderr and "use a .yaml, .yml or .json file name" in result.stderr
+        "Cannot load" in result.stderr
+        and "use a .yaml, .yml, .json, .xlsx or .csv.zip file name" in result.stderr
     )
 
 
@@ -319,8 +322,9 @@ def test_healthz_stays_fast_during_a_big_import(small_graph, neo4j_target):
     assert polls >= 5, outcome  # the import took long enough to be measured against
     # parsed on the event loop, /healthz waited for most of the import (the parse); in a
     # worker thread it waits at most for one GIL-holding step (pydantic validating the
-    # whole document, a fraction of a second), or for the shared machine's load
-    assert slowest < min(2.0, outcome["seconds"] / 2), (slowest, outcome)  # type: ignore[operator]
+    # whole document, a fraction of a second). Relative to the import's own time, as the
+    # machine's load (other test workers) stretches both alike.
+    assert slowest < outcome["seconds"] / 3, (slowest, outcome)  # type: ignore[operator]
 
 
 # --- any input at all --------------------------------------------------------------------

@@ -114,7 +114,10 @@ def test_file_format_errors_are_translated() -> None:
     assert "okänd" not in finnish
     with pytest.raises(errors.DataFileError) as unknown:
         format_named("xml")
-    assert unknown.value.text_in("sv") == "Okänt dokumentformat 'xml'; använd yaml eller json."
+    assert (
+        unknown.value.text_in("sv")
+        == "Okänt dokumentformat 'xml'; använd yaml, json, xlsx eller csv.zip."
+    )
 
 
 # --- the rule, on the source ----------------------------------------------------------------
@@ -246,7 +249,7 @@ def test_a_bad_environment_variable_is_named_in_the_language(turva) -> None:
     [
         (
             ("--lang", "fi", "load", "--help"),
-            ["Tarkista koko turva/1-tiedosto", "Vain tarkistus", ".yml tai .json"],
+            ["Tarkista koko turva/1-tiedosto", "Vain tarkistus", ".xlsx tai .csv.zip"],
         ),
         (("--lang", "sv", "load", "--help"), ["Validera en hel turva/1-fil", "Validera endast"]),
         (("--lang", "fi", "export", "--help"), ["Ota mukaan muutoshistoria"]),

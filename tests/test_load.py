@@ -204,7 +204,7 @@ def test_a_complete_big_load_is_all_there(empty_graph, tmp_path, turva):
 def test_export_refuses_an_unknown_extension(graph_2021, turva, tmp_path: Path):
     result = turva("export", str(tmp_path / "out.xml"))
     assert result.code != 0
-    assert "use a .yaml, .yml or .json file name" in result.stderr
+    assert "use a .yaml, .yml, .json, .xlsx or .csv.zip file name" in result.stderr
     assert "Traceback" not in result.stderr
 
 

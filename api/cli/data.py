@@ -152,7 +152,11 @@ def export(
     """Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."""
     format_for_path(file, "export to")  # a wrong name is refused before Neo4j is started
     config = settings()
-    with driver_session(config) as driver:
+    # a workbook's sheets and headers: Finnish unless a language was asked for
+    from turva.api.cli.template import sheet_language
+    from turva.graph.domain.workbook import written_in
+
+    with driver_session(config) as driver, written_in(sheet_language()):
         count = export_file(
             driver,
             file,

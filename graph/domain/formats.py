@@ -174,9 +174,9 @@ _CANNOT = {
 def format_for_path(path: Path, action: str = "read") -> DocumentFormat:
     """The format a file name's suffix says; ``action`` ("read", "load", "export to") is for
     the message."""
-    suffix = path.suffix.lower()
+    name = path.name.lower()  # whole suffixes, so that ".csv.zip" is one
     for fmt in _FORMATS.values():
-        if suffix in fmt.suffixes:
+        if any(name.endswith(suffix) and name != suffix for suffix in fmt.suffixes):
             return fmt
     raise DataFileError.said(
         _CANNOT.get(action, _CANNOT["read"]), path=path, suffixes=suffix_text()
@@ -818,5 +818,38 @@ register_format(
         media_type="application/json",
         read=read_json,
         write=write_json,
+    )
+)
+
+
+# workbooks (turva.graph.domain.workbook): imported on first use, so that a YAML load
+# pays nothing for openpyxl and calamine
+def _workbook(function: str) -> Any:
+    from turva.graph.domain import workbook
+
+    return getattr(workbook, function)
+
+
+register_format(
+    DocumentFormat(
+        name="xlsx",
+        title="Excel",
+        suffixes=(".xlsx",),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        read=lambda raw, name: _workbook("read_xlsx")(raw, name),
+        write=lambda data: _workbook("write_xlsx")(data),
+        binary=True,
+    )
+)
+register_format(
+    DocumentFormat(
+        name="csv.zip",
+        title="CSV (zip)",
+        suffixes=(".csv.zip",),
+        media_type="application/zip",
+        aliases=("application/x-zip-compressed",),
+        read=lambda raw, name: _workbook("read_csv_zip")(raw, name),
+        write=lambda data: _workbook("write_csv_zip")(data),
+        binary=True,
     )
 )

@@ -25,12 +25,14 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "FORMULA_PREFIXES",
     "MAX_SHEET_NAME",
     "MEDIA_TYPE",
     "Cell",
+    "Dropdown",
     "Sheet",
     "neutralise",
     "read_workbook",
@@ -57,6 +59,8 @@ _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: the widest a column is made, in characters; longer text wraps in the reader's view
 _MAX_WIDTH = 60
+#: the last row of a sheet (Excel's limit): pick lists reach down to it
+_LAST_ROW = 1_048_576
 #: every part of the file gets this time, so that the bytes depend only on the content
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -74,12 +78,32 @@ def neutralise(cell: Cell) -> Cell:
 
 
 @dataclass(frozen=True)
+class Dropdown:
+    """A list to pick a column's cells from (Excel's data validation of type *list*).
+
+    ``source`` is a list of words (``'"planned,ongoing"'``, quoted) or a range of another
+    sheet (``"'Organisations'!$A$2:$A$10000"``). With ``strict`` a value not in the list is
+    refused; otherwise Excel only warns, so that names and ``;`` lists still go in.
+    """
+
+    column: int
+    source: str
+    strict: bool = False
+
+
+@dataclass(frozen=True)
 class Sheet:
-    """One sheet: its name (made valid by :func:`workbook`), header row and rows."""
+    """One sheet: its name (made valid by :func:`workbook`), header row and rows.
+
+    ``dropdowns`` add pick lists to columns (below the header); a sheet that is not a
+    ``table`` (text to read, such as instructions) has no frozen header and no autofilter.
+    """
 
     name: str
     header: Sequence[str]
     rows: Sequence[Sequence[Cell]] = field(default_factory=tuple)
+    dropdowns: Sequence[Dropdown] = ()
+    table: bool = True
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
@@ -145,6 +169,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
@@ -173,9 +198,20 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
                     cell.number_format = "mm-dd-yy"
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_WIDTH)
-        if header:
+        if header and sheet.table:
             ws.freeze_panes = "A2"
             ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 1)}"
+        for dropdown in sheet.dropdowns:
+            letter = get_column_letter(dropdown.column + 1)
+            validation = DataValidation(
+                type="list",
+                formula1=dropdown.source,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop" if dropdown.strict else "warning",
+            )
+            validation.add(f"{letter}2:{letter}{_LAST_ROW}")
+            ws.add_data_validation(validation)
     if not book.worksheets:
         book.create_sheet("Sheet")
     fixed = dt.datetime(*_FIXED_TIME)
@@ -183,9 +219,41 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     book.properties.created = fixed
     book.properties.modified = fixed
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return _fixed_zip(raw.getvalue())
+    with _FixedTimeZip(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        _memory_writer(ExcelWriter)(book, archive).write_data()
+    return raw.getvalue()
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose every entry has the same time and mode (see :func:`_fixed_zip`)."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_FIXED_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+
+def _memory_writer(base: type) -> type:
+    """openpyxl's writer, writing each worksheet in memory instead of through a temporary
+    file (which took most of the time of writing a small workbook)."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    class MemoryWriter(base):  # type: ignore[misc, valid-type]
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            out = io.BytesIO()
+            writer = WorksheetWriter(ws, out=out)
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], out.getvalue())
+            self.manifest.append(ws)
+
+    return MemoryWriter
 
 
 def _read_cell(value: object) -> Cell:

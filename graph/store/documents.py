@@ -23,6 +23,8 @@ from turva.graph.domain.formats import (
     format_for_path,
 )
 from turva.graph.domain.schema import NODE_TYPES, label
+from turva.graph.domain.workbook import locate_issues
+from turva.graph.errors import ValidationFailed
 from turva.graph.store.export import export_document
 from turva.graph.store.history import document_counts, record_load
 from turva.graph.store.load import LoadReport, Progress, check_document, load_document
@@ -92,6 +94,25 @@ def import_document(
     """
     if if_empty and graph_has_records(driver, database):
         return ImportResult(replace=replace, dry_run=dry_run, skipped=True)
+    try:
+        return _import_document(driver, data, who, replace, dry_run, database, progress)
+    except ValidationFailed as e:
+        # a document read from a workbook names the cells of its issues (Toimenpiteet!D12)
+        located = locate_issues(e, data)
+        if located is e:
+            raise
+        raise located from e
+
+
+def _import_document(
+    driver: Driver,
+    data: Any,
+    who: str,
+    replace: bool,
+    dry_run: bool,
+    database: str | None,
+    progress: Progress | None,
+) -> ImportResult:
     if dry_run:
         _, report, _ = check_document(driver, data, replace=replace, database=database)
         return ImportResult(replace=replace, dry_run=True, report=report)

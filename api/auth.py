@@ -1,15 +1,23 @@
-"""Who is asking, and what they may do.
+"""Who is asking, and what they may do: programs with tokens, people with accounts.
 
-* Reads are open, unless ``TURVA_READS_REQUIRE_TOKEN=true``; then any valid token reads.
-* Every write needs a token. A **reader** token writes nothing. An **editor** token is
+* Reads are open, unless ``TURVA_READS_REQUIRE_TOKEN=true``; then any valid token reads,
+  and the pages need a signed-in person.
+* Every API write needs a token. A **reader** token writes nothing. An **editor** token is
   bound to organisations: it may write measures one of its organisations is responsible
   for, and goals of priority groups one of its organisations is a member of; both
   before and after the change, so an editor can never take over another's record. An
   **admin** may do everything, including import and tokens.
 
-Web pages send the token as a cookie set by the login form (``/login``); the API takes
-``Authorization: Bearer <secret>``. The page routers carry :data:`PAGE_GUARD`: when reads
-need a token, a page asked for without a valid login cookie answers 303 to ``/login``.
+People sign in on ``/login`` (:mod:`turva.api.login_pages`) with an account
+(:mod:`turva.graph.store.accounts`); the browser then holds a session cookie
+(:mod:`turva.api.sessions`). A person has the same roles and rules as a token: the
+principal of a signed-in person has ``account`` set and ``who`` is ``user:<username>``.
+The API takes ``Authorization: Bearer <secret>``; a session cookie lets a person read the
+API too, but never write through it (a cookie rides along with any request a browser
+makes; the pages' own forms carry a CSRF token instead). The page routers carry
+:data:`PAGE_GUARD`: it puts the signed-in person on ``request.state.person`` and, when
+reads need a token, answers a page asked for without a live session with 303 to
+``/login``.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 from neo4j import Driver, ManagedTransaction
@@ -24,7 +33,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from turva.api.deps import DriverDep, SettingsDep
+from turva.api.i18n import choose_lang
 from turva.api.problems import ProblemError
+from turva.api.sessions import SESSION_COOKIE, signed_in
+from turva.graph.messages import N_, gettext_for
 from turva.graph.settings import Settings
 from turva.graph.store.tokens import Token, authenticate
 from turva.queries.runner import run_in_transaction
@@ -46,40 +58,70 @@ __all__ = [
     "LoginRequired",
     "login_required",
     "PAGE_GUARD",
+    "person",
+    "PersonDep",
+    "signed_in_editor",
+    "SignedInEditorDep",
+    "SignInRequired",
 ]
 
-COOKIE = "turva_token"
+#: the pages' cookie: the session of a signed-in person (it held a token secret before 0.3)
+COOKIE = SESSION_COOKIE
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="turva"'}
 
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller: a token, or anonymous."""
+    """The caller: a token, a signed-in person (``account``), or anonymous.
+
+    >>> Principal(account="maija", person_role="editor", organisations=frozenset({"POHA"})).who
+    'user:maija'
+    """
 
     token: Token | None = None
     organisations: frozenset[str] = field(default_factory=frozenset)
-    #: the token came from the pages' login cookie, which may read but never write
+    #: the caller came with the pages' session cookie, which may read but never write
+    #: through the API
     via_cookie: bool = False
+    #: the username of a signed-in person
+    account: str | None = None
+    #: a signed-in person's role (a token's is its own)
+    person_role: str | None = None
+    #: what the pages call a signed-in person
+    display_name: str | None = None
 
     @property
     def role(self) -> str:
-        return self.token.role if self.token else "anonymous"
+        if self.token:
+            return self.token.role
+        return self.person_role or "anonymous" if self.account else "anonymous"
 
     @property
     def name(self) -> str:
-        return self.token.name if self.token else "anonymous"
+        if self.token:
+            return self.token.name
+        if self.account:
+            return self.display_name or self.account
+        return "anonymous"
 
     @property
     def who(self) -> str:
-        """How changes record this caller."""
-        return f"token:{self.token.name}" if self.token else "anonymous"
+        """How changes record this caller: ``token:<name>``, ``user:<username>``."""
+        if self.token:
+            return f"token:{self.token.name}"
+        return f"user:{self.account}" if self.account else "anonymous"
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether this is a signed-in person."""
+        return self.account is not None
 
 
 ANONYMOUS = Principal()
 
 
-def _secret(request: Request) -> tuple[str | None, bool]:
-    """The token secret of the request, and whether it came from the login cookie."""
+def _secret(request: Request) -> str | None:
+    """The token secret of the request's Authorization header."""
     header = request.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
@@ -89,15 +131,49 @@ def _secret(request: Request) -> tuple[str | None, bool]:
                 "The Authorization header must be 'Bearer <token secret>'.",
                 headers=_CHALLENGE,
             )
-        return value.strip(), False
-    return request.cookies.get(COOKIE) or None, True
+        return value.strip()
+    return None
+
+
+def _person_principal(request: Request, driver: Driver, settings: Settings) -> Principal:
+    live = signed_in(request, driver, settings)
+    if live is None:
+        return ANONYMOUS
+    account = live.account
+    return Principal(
+        organisations=frozenset(account.organisations),
+        via_cookie=True,
+        account=account.username,
+        person_role=account.role,
+        display_name=account.display_name,
+    )
+
+
+async def person(request: Request, driver: DriverDep, settings: SettingsDep) -> Principal:
+    """The signed-in person of a page request (ANONYMOUS when none, expired or disabled);
+    also on ``request.state.person``."""
+    known = getattr(request.state, "person", None)
+    if isinstance(known, Principal):
+        return known
+    if not request.cookies.get(SESSION_COOKIE):
+        who = ANONYMOUS  # no thread-pool hop for anonymous pages
+    else:
+        who = await run_in_threadpool(_person_principal, request, driver, settings)
+    request.state.person = who
+    if who.account:
+        request.state.token_name = f"user:{who.account}"  # the access log names the caller
+    return who
+
+
+PersonDep = Annotated[Principal, Depends(person)]
 
 
 async def principal(request: Request, driver: DriverDep, settings: SettingsDep) -> Principal:
-    """The caller of this request; a wrong or revoked token is an error (401)."""
-    secret, via_cookie = _secret(request)
+    """The caller of this request: a bearer token (a wrong or revoked one is an error,
+    401), else the signed-in person of the session cookie, else anonymous."""
+    secret = _secret(request)
     if secret is None:
-        return ANONYMOUS  # no thread-pool hop for anonymous reads
+        return await person(request, driver, settings)
     token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
     if token is None:
         raise ProblemError(
@@ -106,14 +182,14 @@ async def principal(request: Request, driver: DriverDep, settings: SettingsDep) 
             headers=_CHALLENGE,
         )
     request.state.token_name = token.name  # the access log names the caller, never the secret
-    return Principal(token, frozenset(token.organisations), via_cookie)
+    return Principal(token, frozenset(token.organisations))
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]
 
 
 async def reader(who: PrincipalDep, settings: SettingsDep) -> Principal:
-    if settings.reads_require_token and who.token is None:
+    if settings.reads_require_token and who.token is None and not who.signed_in:
         raise ProblemError(
             401,
             "This service requires a token for reading: send 'Authorization: Bearer <secret>'.",
@@ -126,6 +202,8 @@ async def writer(who: PrincipalDep) -> Principal:
     # a cookie rides along with any request a browser makes, so it never authorises a
     # write (no cross-site request forgery); programs send the Authorization header
     if who.token is None or who.via_cookie:
+        # (a session + CSRF token could be made as safe, but programs have tokens and the
+        # pages post forms: one way in for each keeps the API's rule simple)
         raise ProblemError(
             401,
             "Writing needs a token: send 'Authorization: Bearer <secret>' "
@@ -146,34 +224,56 @@ async def admin(who: Annotated[Principal, Depends(writer)]) -> Principal:
 
 
 class LoginRequired(StarletteHTTPException):
-    """A page asked for without a valid login cookie while reads need a token: 303 to
-    ``/login?next=<path>`` (the problem handlers answer with its status and headers)."""
+    """A page asked for without a live session where one is needed: 303 to
+    ``/login?next=<path>`` (the app answers it with a redirect)."""
 
     def __init__(self, path: str):
         super().__init__(
-            303, "Log in first: reading needs a token.", headers={"Location": f"/login?next={path}"}
+            303,
+            "Sign in first.",
+            headers={"Location": f"/login?next={quote(path, safe='/')}"},
         )
 
 
-async def login_required(request: Request, driver: DriverDep, settings: SettingsDep) -> None:
-    """The pages' guard: when reads need a token, pages need the login cookie.
+#: the name SignedInEditorDep's callers may know it by
+SignInRequired = LoginRequired
 
-    Only the cookie counts (a browser sends no Authorization header to a page); a missing,
-    unknown or revoked token raises :class:`LoginRequired`.
+
+def _target(request: Request) -> str:
+    """The page to come back to after signing in: this one."""
+    return request.url.path
+
+
+async def login_required(request: Request, driver: DriverDep, settings: SettingsDep) -> None:
+    """The pages' guard: puts the signed-in person on ``request.state.person``; when reads
+    need a token, a page without a live session raises :class:`LoginRequired`.
+
+    Only the session cookie counts (a browser sends no Authorization header to a page).
     """
-    if not settings.reads_require_token:
-        return  # no thread-pool hop when reads are open
-    secret = request.cookies.get(COOKIE)
-    if secret:
-        token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
-        if token is not None:
-            request.state.token_name = token.name  # for the access log
-            return
-    raise LoginRequired(request.url.path)
+    who = await person(request, driver, settings)
+    if settings.reads_require_token and not who.signed_in:
+        raise LoginRequired(_target(request))
 
 
 #: ``dependencies=`` of every page router (not of ``/login`` itself)
 PAGE_GUARD = [Depends(login_required)]
+
+
+async def signed_in_editor(request: Request, who: PersonDep) -> Principal:
+    """A page dependency: the signed-in editor or admin. Not signed in: 303 to
+    ``/login?next=<this page>``; signed in without the right: a 403 page."""
+    if not who.signed_in:
+        raise LoginRequired(_target(request))
+    if who.role not in ("editor", "admin"):
+        _ = gettext_for(choose_lang(request))
+        raise ProblemError(
+            403,
+            _(N_("Only editors and admins may do this; your account may read only.")),
+        )
+    return who
+
+
+SignedInEditorDep = Annotated[Principal, Depends(signed_in_editor)]
 
 ReaderDep = Annotated[Principal, Depends(reader)]
 WriterDep = Annotated[Principal, Depends(writer)]
@@ -215,12 +315,15 @@ def _member_of(tx: ManagedTransaction, group: str | None, organisations: frozens
 def record_authorizer(who: Principal, section: str) -> Authorize | None:
     """The in-transaction check of a write to ``section`` by ``who`` (None: allowed).
 
-    Raises a 403 problem naming the rule when an editor oversteps it.
+    Raises a 403 problem naming the rule when an editor (a person or a token) oversteps
+    it, in the words of the reader's language.
     """
     if who.role == "admin":
         return None
     if who.role != "editor":
-        raise ProblemError(403, f"A {who.role} token may not write.")
+        raise ProblemError.said(
+            403, N_("You may only read; writing needs the role of an editor or an admin.")
+        )
     mine = who.organisations
     listed = ", ".join(sorted(mine))
     if section == "measures":
@@ -228,13 +331,26 @@ def record_authorizer(who: Principal, section: str) -> Authorize | None:
         def check_measure(
             tx: ManagedTransaction, before: dict[str, Any] | None, after: dict[str, Any] | None
         ) -> None:
-            for state, record in (("currently", before), ("after the change", after)):
-                if record is not None and not (_responsible(record) & mine):
-                    raise ProblemError(
-                        403,
-                        f"This editor token writes for {listed}; none of them is responsible "
-                        f"for measure {record['id']!r} {state}.",
-                    )
+            if before is not None and not (_responsible(before) & mine):
+                raise ProblemError.said(
+                    403,
+                    N_(
+                        "You write for %(organisations)s; none of them is responsible for "
+                        "measure %(id)s."
+                    ),
+                    organisations=listed,
+                    id=repr(before["id"]),
+                )
+            if after is not None and not (_responsible(after) & mine):
+                raise ProblemError.said(
+                    403,
+                    N_(
+                        "You write for %(organisations)s; after this change none of them would "
+                        "be responsible for measure %(id)s. Keep one of them responsible."
+                    ),
+                    organisations=listed,
+                    id=repr(after["id"]),
+                )
 
         return check_measure
     if section == "goals":
@@ -242,16 +358,20 @@ def record_authorizer(who: Principal, section: str) -> Authorize | None:
         def check_goal(
             tx: ManagedTransaction, before: dict[str, Any] | None, after: dict[str, Any] | None
         ) -> None:
-            for state, record in (("currently", before), ("after the change", after)):
+            for record in (before, after):
                 if record is not None and not _member_of(tx, record.get("group"), mine):
-                    raise ProblemError(
+                    raise ProblemError.said(
                         403,
-                        f"This editor token writes for {listed}; none of them is a member of "
-                        f"the priority group of goal {record['id']!r} {state} "
-                        f"({record.get('group') or 'no group'}).",
+                        N_(
+                            "You write for %(organisations)s; none of them is a member of "
+                            "priority group %(group)s of goal %(id)s."
+                        ),
+                        organisations=listed,
+                        group=record.get("group") or "–",
+                        id=repr(record["id"]),
                     )
 
         return check_goal
-    raise ProblemError(
-        403, "An editor token may write measures and goals only; ask an admin for other changes."
+    raise ProblemError.said(
+        403, N_("An editor may write measures and goals only; ask an admin for other changes.")
     )

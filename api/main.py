@@ -26,8 +26,12 @@ from starlette.types import ASGIApp
 
 from turva.api.analysis_pages import router as analysis_pages_router
 from turva.api.auth import LoginRequired
+from turva.api.edit_pages import router as edit_pages_router
+from turva.api.history_pages import router as history_pages_router
 from turva.api.i18n import choose_lang
+from turva.api.import_pages import router as import_pages_router
 from turva.api.limits import BodyLimit
+from turva.api.login_pages import router as login_pages_router
 from turva.api.problems import Problem, ProblemError, install_problem_handlers
 from turva.api.record_pages import router as record_pages_router
 from turva.api.routes import (
@@ -42,6 +46,8 @@ from turva.api.routes import (
     tokens,
 )
 from turva.api.security import harden
+from turva.api.sessions import SessionCookies
+from turva.api.sso import router as sso_router
 from turva.api.web import html_error
 from turva.api.web import router as web_router
 from turva.graph.domain.schema import apply_schema
@@ -133,6 +139,8 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
         return RedirectResponse(location, status_code=303)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # sets the login form's CSRF cookie and clears a session cookie found to be over
+    app.add_middleware(SessionCookies, settings=settings)
     app.include_router(health.router)
     app.include_router(search.router, prefix=API_PREFIX)
     app.include_router(resolve.router, prefix=API_PREFIX)
@@ -144,9 +152,15 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     app.include_router(tokens.router, prefix=API_PREFIX)
     # the maps router serves both /api/v1/maps/... and the /maps/... pages
     app.include_router(maps.router)
+    # before the record pages: /measures/new is the form, not a measure with the id "new"
+    app.include_router(edit_pages_router)
     app.include_router(web_router)
     app.include_router(record_pages_router)
     app.include_router(analysis_pages_router)
+    app.include_router(history_pages_router)
+    app.include_router(login_pages_router)
+    app.include_router(sso_router)
+    app.include_router(import_pages_router)
     _add_docs(app)
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -118,6 +118,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 class ProblemError(Exception):
     """Raise to answer with a problem (used for 401, 403, 413...)."""
 
+    #: the catalogue's message id and its values when raised with :meth:`said`
+    message_id: str | None = None
+    params: dict[str, Any] = {}
+
     def __init__(
         self, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
     ):
@@ -126,6 +130,21 @@ class ProblemError(Exception):
         self.detail = detail
         self.headers = headers or {}
         self.extra = extra
+
+    @classmethod
+    def said(cls, status: int, message_id: str, **params: Any) -> ProblemError:
+        """The problem whose detail is ``message_id % params``, said in the reader's
+        language where it is shown (:meth:`text_in`)."""
+        error = cls(status, message_id % params)
+        error.message_id = message_id
+        error.params = params
+        return error
+
+    def text_in(self, lang: str) -> str:
+        """The detail in ``lang`` (as raised when it was not :meth:`said`)."""
+        if self.message_id is None:
+            return self.detail
+        return render(self.message_id, self.params, gettext_for(lang))
 
 
 def problem(
@@ -263,8 +282,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(status, exc.title, detail, headers=headers, **extra)
 
     @app.exception_handler(ProblemError)
-    async def problem_error(_: Request, exc: ProblemError) -> JSONResponse:
-        return problem(exc.status, None, exc.detail, headers=exc.headers, **exc.extra)
+    async def problem_error(request: Request, exc: ProblemError) -> JSONResponse:
+        detail = exc.text_in(problem_lang(request))
+        return problem(exc.status, None, detail, headers=exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -26,16 +26,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from neo4j import Driver
-from starlette.concurrency import run_in_threadpool
 
-from turva.api.auth import COOKIE as TOKEN_COOKIE
-from turva.api.auth import PAGE_GUARD
+from turva.api.auth import ANONYMOUS, PAGE_GUARD
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import COOKIE as LANG_COOKIE
 from turva.api.i18n import (
@@ -49,6 +47,7 @@ from turva.api.i18n import (
 )
 from turva.api.problems import ProblemError
 from turva.api.search import search
+from turva.api.sessions import csrf_field
 from turva.api.sorting import headers, sort_rows, sorting_of
 from turva.graph.domain.model import ACTIVE_STATUSES
 from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
@@ -58,7 +57,6 @@ from turva.graph.errors import BadArgument, NotFound, TurvaError
 from turva.graph.messages import N_, gettext_for
 from turva.graph.settings import Settings
 from turva.graph.store import records as store
-from turva.graph.store.tokens import authenticate
 from turva.queries import Analyses
 from turva.queries.definitions import ANALYSIS_DEFINITIONS, DEFINITIONS
 from turva.queries.results import AnalysisResult
@@ -101,6 +99,8 @@ templates.env.globals.update(
     GAP_SECTIONS=SECTION_TITLES,
     REF_PATHS=REF_PATHS,
     DEFINITIONS=DEFINITIONS,
+    # every form's hidden CSRF field (turva.api.sessions)
+    csrf_field=csrf_field,
 )
 
 
@@ -126,6 +126,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "languages": switch,
             "status_code": status_code,
             "named": {},
+            # the signed-in person (the pages' guard or the route found them), for the header
+            "person": getattr(request.state, "person", None) or ANONYMOUS,
             **context,
         },
         status_code=status_code,
@@ -805,26 +807,6 @@ def coverage_page(
     )
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", next=next if next.startswith("/") else "/", failed=False)
-
-
-@router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    # a urlencoded form parsed by hand: no multipart dependency for one text field
-    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=5)
-    secret = (form.get("token") or [""])[0].strip()
-    next_path = (form.get("next") or ["/"])[0]
-    target = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
-    token = await run_in_threadpool(authenticate, driver, secret, settings.neo4j_database)
-    if token is None:
-        return render(request, "login.html", status_code=401, next=target, failed=True)
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(TOKEN_COOKIE, secret, httponly=True, samesite="strict")
-    return response
-
-
 def html_error(request: Request, exc: ProblemError) -> HTMLResponse:
     """The error page a browser gets for a problem: ``exc.detail`` as the reason (may be
     empty: the page then only explains the status), ``exc.extra["errors"]`` (the
@@ -834,7 +816,7 @@ def html_error(request: Request, exc: ProblemError) -> HTMLResponse:
         request,
         "error.html",
         status_code=exc.status,
-        message=exc.detail,
+        message=exc.text_in(choose_lang(request)),
         errors=exc.extra.get("errors") or [],
         retry_url=exc.extra.get("retry_url"),
     )

@@ -1,7 +1,10 @@
-"""Helpers the API, web and history tests share: the app on the test server, and tokens."""
+"""Helpers the API, web and history tests share: the app on the test server, tokens, and
+people's accounts signed in through the login form."""
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +20,7 @@ from neo4j import Driver
 from turva.api.main import create_app
 from turva.graph.server.managed import free_port
 from turva.graph.settings import Settings
+from turva.graph.store.accounts import create_account
 from turva.graph.store.tokens import create_token
 
 
@@ -40,6 +44,49 @@ def token(driver: Driver, role: str, *organisations: str, name: str | None = Non
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
+
+
+#: the test accounts' password (12+ characters, on no common-password list)
+PASSWORD = "vihreä kivi ja kolme sanaa"
+
+
+def account(driver: Driver, role: str, *organisations: str, name: str = "") -> str:
+    """A new account of ``role`` for ``organisations``, password :data:`PASSWORD`; its
+    username."""
+    username = name or f"{role}{time.monotonic_ns()}"
+    create_account(driver, username, role, organisations, PASSWORD, by="test")
+    return username
+
+
+def csrf(page: str) -> str:
+    """The ``csrf_token`` field's value in a page's form."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no csrf_token field"
+    return html.unescape(found.group(1))
+
+
+def sign_in(web: TestClient, username: str, password: str = PASSWORD, next: str = "/"):
+    """Post the login form as a browser would (with the form's CSRF token)."""
+    return web.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf(web.get("/login").text),
+            "next": next,
+        },
+        follow_redirects=False,
+    )
+
+
+def signed_in_as(
+    web: TestClient, driver: Driver, role: str, *organisations: str, name: str = ""
+) -> str:
+    """A new account of ``role`` signed in on ``web`` (its session cookie); its username."""
+    username = account(driver, role, *organisations, name=name)
+    answer = sign_in(web, username)
+    assert answer.status_code == 303, answer.text[:2000]
+    return username
 
 
 @contextmanager

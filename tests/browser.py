@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -146,3 +147,34 @@ def until(browser: Any, condition: Callable[[Any], Any], seconds: float = 30) ->
     """What ``condition`` returns once it holds: a click's or a submit's answer is a new
     page, loaded while the old one may still be on screen."""
     return WebDriverWait(browser, seconds).until(condition)
+
+
+#: where to keep screenshots for people to look at, when asked (TURVA_SCREENS=<folder>)
+SCREENS = os.environ.get("TURVA_SCREENS")
+
+
+def shoot(browser: webdriver.Chrome, name: str, width: int) -> None:
+    """At ``width`` px nothing scrolls sideways; a full-height screenshot ``name-width.png``
+    is kept in TURVA_SCREENS when it is set. The window is 1280 px wide again after."""
+    browser.set_window_size(width, 900)
+    try:
+        assert page_width(browser) <= width, overflowing(browser)
+        if SCREENS:
+            height = browser.execute_script("return document.documentElement.scrollHeight")
+            browser.set_window_size(width, min(int(height) + 120, 6000))
+            Path(SCREENS).mkdir(parents=True, exist_ok=True)
+            browser.save_screenshot(str(Path(SCREENS) / f"{name}-{width}.png"))
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def sign_in_browser(
+    browser: webdriver.Chrome, site: str, username: str, next_path: str, password: str
+) -> None:
+    """Sign in on ``/login`` as a person does (Finnish page), landing on ``next_path``."""
+    browser.get(f"{site}/login?next={next_path}&lang=fi")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    field = browser.find_element(By.NAME, "password")
+    field.send_keys(password)
+    field.submit()
+    until(browser, lambda b: next_path in b.current_url and "/login" not in b.current_url)

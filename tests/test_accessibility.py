@@ -17,8 +17,16 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from tests.api_client import serve
-from tests.browser import axe_violations, blocking, chromium, overflowing, page_width
+from tests.api_client import PASSWORD, account, serve
+from tests.browser import (
+    axe_violations,
+    blocking,
+    chromium,
+    overflowing,
+    page_width,
+    shoot,
+    sign_in_browser,
+)
 from turva.api.main import create_app
 
 pytestmark = pytest.mark.browser
@@ -47,7 +55,17 @@ PAGES = [
     ("overlaps", "/overlaps"),
     ("changes", "/changes"),
     ("connection", "/connection"),
+    ("history", "/measures/M01/history"),
     # LEAD: add each new page type here as it lands: (type, a path on the 2021 dataset)
+]
+
+#: the pages of a signed-in admin: forms to change the data, and the upload
+SIGNED_IN_PAGES = [
+    ("measure edit", "/measures/M01/edit"),
+    ("new measure", "/measures/new"),
+    ("group edit", "/groups/PG2021-1/edit"),
+    ("delete", "/measures/M01/delete"),
+    ("import", "/import"),
 ]
 
 LANGS = ("fi", "en")
@@ -225,3 +243,25 @@ def test_full_page_screenshots_are_drawn_without_sideways_scroll(
         assert page_width(browser) <= width, overflowing(browser)
     finally:
         browser.set_window_size(1280, 900)
+
+
+@pytest.fixture(scope="module")
+def admin_browser(tmp_path_factory, site, loaded_2021) -> Iterator[webdriver.Chrome]:
+    username = account(loaded_2021, "admin")
+    profile = tmp_path_factory.mktemp("a11y-admin") / "chromium"
+    with chromium(profile, "--window-size=1280,900") as b:
+        sign_in_browser(b, site, username, "/", PASSWORD)
+        yield b
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("kind", "path"), SIGNED_IN_PAGES, ids=[k for k, _ in SIGNED_IN_PAGES])
+def test_signed_in_pages_have_no_serious_violations_and_fit_a_phone(
+    admin_browser, site, kind, path, lang
+):
+    admin_browser.get(site + with_lang(path, lang))
+    assert admin_browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    assert admin_browser.find_elements(By.CSS_SELECTOR, "header form.sign-out")  # signed in
+    found = blocking(axe_violations(admin_browser))
+    assert found == [], f"{kind} ({lang}):\n" + "\n".join(found)
+    shoot(admin_browser, f"{kind.replace(' ', '-')}-{lang}", 400)

@@ -18,7 +18,7 @@ from neo4j import Driver
 from selenium.webdriver.common.by import By
 
 import turva.api.security
-from tests.api_client import bearer, client, serve, token
+from tests.api_client import bearer, client, serve, signed_in_as, token
 from tests.browser import (
     chromium_with_console,
     console_messages,
@@ -288,16 +288,16 @@ def test_the_access_log_names_the_token_never_its_secret(tiny, neo4j_target, cap
     assert (wrong["status"], wrong["token"]) == (401, None)
 
 
-def test_the_access_log_names_the_login_cookies_token(tiny, neo4j_target, capsys):
-    secret = token(tiny, "reader", name="hardening-cookie")
+def test_the_access_log_names_the_signed_in_person(tiny, neo4j_target, capsys):
     with client(tiny, neo4j_target.settings(), reads_require_token=True) as c:
-        c.cookies.set("turva_token", secret)
+        signed_in_as(c, tiny, "reader", name="hardening-person")
+        secret = c.cookies.get("turva_session")
         capsys.readouterr()
         assert c.get("/phenomena/cyber").status_code == 200
         captured = capsys.readouterr().err
-    assert secret not in captured
+    assert secret and secret not in captured
     [line] = [json.loads(x) for x in captured.splitlines() if x.startswith("{")]
-    assert (line["path"], line["token"]) == ("/phenomena/cyber", "hardening-cookie")
+    assert (line["path"], line["token"]) == ("/phenomena/cyber", "user:hardening-person")
 
 
 def test_no_access_log_when_turned_off(tiny, neo4j_target, capsys):

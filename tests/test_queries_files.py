@@ -10,8 +10,9 @@ import pytest
 from fastapi.routing import APIRoute
 from neo4j import Driver
 
-from tests.api_client import client, token
+from tests.api_client import client, signed_in_as, token
 from turva.api.auth import login_required
+from turva.api.login_pages import router as login_router
 from turva.api.routes import maps as maps_routes
 from turva.api.web import router as web_router
 from turva.graph.domain.model import ACTIVE_STATUSES, MEASURE_STATUSES
@@ -168,11 +169,13 @@ def _routes(routes: list, guards: tuple = ()) -> list[tuple[str, tuple]]:
 def test_every_page_but_login_and_assets_has_the_guard():
     pages = [
         (path, deps)
-        for path, deps in _routes([*web_router.routes, *maps_routes.router.routes])
+        for path, deps in _routes(
+            [*web_router.routes, *maps_routes.router.routes, *login_router.routes]
+        )
         if not path.startswith("/api/")
     ]
     guarded = {path for path, deps in pages if any(d.dependency is login_required for d in deps)}
-    assert {path for path, _ in pages} - guarded == {"/login", "/maps/assets/{name}"}
+    assert {path for path, _ in pages} - guarded == {"/login", "/logout", "/maps/assets/{name}"}
     assert {"/", "/gaps", "/coverage", "/search", "/maps", "/maps/{view}"} <= guarded
 
 
@@ -201,9 +204,10 @@ def test_the_guard_redirects_every_page_until_login(graph_2021: Driver, neo4j_ta
         secret = token(graph_2021, "reader")
         bearer = {"Authorization": f"Bearer {secret}"}
         assert web.get("/", headers=bearer, follow_redirects=False).status_code == 303
-        web.cookies.set("turva_token", "turva_000000000000_wrongwrongwrongwrong")
+        web.cookies.set("turva_session", "wrongwrongwrongwrongwrongwrongwrongwrong")
         assert web.get("/gaps", follow_redirects=False).status_code == 303
-        web.cookies.set("turva_token", secret)
+        web.cookies.clear()
+        signed_in_as(web, graph_2021, "reader")
         for page in PAGES:
             assert web.get(page, follow_redirects=False).status_code == 200, page
     with client(graph_2021, neo4j_target.settings()) as open_web:

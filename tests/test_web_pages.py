@@ -8,8 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from neo4j import Driver
 
-from tests.api_client import client, token
+from tests.api_client import PASSWORD, client, sign_in
 from turva.graph.domain.provenance import provenance
+from turva.graph.store.accounts import create_account
 from turva.queries import Analyses
 
 
@@ -172,12 +173,10 @@ def test_pages_need_login_when_reads_need_a_token(graph_2021, neo4j_target):
     with client(graph_2021, neo4j_target.settings(), reads_require_token=True) as web:
         response = web.get("/phenomena/harassment", follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
-        failed = web.post(
-            "/login", data={"token": "wrong", "next": "/gaps"}, follow_redirects=False
-        )
+        create_account(graph_2021, "lukija", "reader", (), PASSWORD, by="test")
+        failed = sign_in(web, "lukija", "wrong password 123", next="/gaps")
         assert failed.status_code == 401
-        secret = token(graph_2021, "reader")
-        ok = web.post("/login", data={"token": secret, "next": "/gaps"}, follow_redirects=False)
+        ok = sign_in(web, "lukija", next="/gaps")
         assert ok.status_code == 303 and ok.headers["location"] == "/gaps"
         assert web.get("/phenomena/harassment").status_code == 200
 

@@ -32,7 +32,9 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "data": ("load", "export"),
     "maps": ("map",),
     "server": ("serve", "neo4j"),
+    "template": ("template",),
     "tokens": ("token", "changes-log"),
+    "users": ("user",),
 }
 _MODULE_OF = {command: module for module, names in COMMAND_MODULES.items() for command in names}
 

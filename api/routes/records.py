@@ -80,7 +80,7 @@ def _authorizer(who: Principal, section: str) -> store.Authorize | None:
             base(tx, before, after)
         refusal = measure_refusal(organisations, before, after)
         if refusal:
-            raise ProblemError(403, refusal)
+            raise ProblemError.said(403, refusal[0], **refusal[1])
 
     return check
 

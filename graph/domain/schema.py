@@ -95,9 +95,17 @@ REL_TYPES: tuple[RelType, ...] = (
 #: the change history, API tokens, idempotency keys of retried creates (kept a day), and
 #: the one node holding the graph's version (:func:`turva.graph.store.versions.graph_version`)
 SERVICE_LABELS = ("Change", "ApiToken", "IdempotencyKey", "GraphVersion")
+#: people's accounts (graph/store/accounts.py), their sign-in sessions, the changes made to
+#: accounts, the failed sign-ins per username and the key that signs the login form's CSRF
+#: cookie (graph/store/sessions.py): service records, never turva/1 data
+ACCOUNT_LABELS = ("Account", "Session", "AccountChange", "LoginThrottle", "SigningKey")
+#: the relationship of a session to its account (never part of turva/1 data either)
+SERVICE_REL_TYPES = ("SESSION_OF",)
 
-LABELS = frozenset(nt.label for nt in NODE_TYPES) | frozenset(SERVICE_LABELS)
-REL_TYPE_NAMES = frozenset(rt.type for rt in REL_TYPES)
+LABELS = (
+    frozenset(nt.label for nt in NODE_TYPES) | frozenset(SERVICE_LABELS) | frozenset(ACCOUNT_LABELS)
+)
+REL_TYPE_NAMES = frozenset(rt.type for rt in REL_TYPES) | frozenset(SERVICE_REL_TYPES)
 
 _BY_SECTION = {nt.section: nt for nt in NODE_TYPES}
 _BY_LABEL = {nt.label: nt for nt in NODE_TYPES}
@@ -155,6 +163,10 @@ def _statements() -> list[str]:
         "CREATE INDEX turva_measure_status IF NOT EXISTS FOR (m:Measure) ON (m.status)"
     )
     statements.append("CREATE INDEX turva_change_at IF NOT EXISTS FOR (c:Change) ON (c.at)")
+    # a record page's History tab and its "last changed" line find its changes by these
+    statements.append(
+        "CREATE INDEX turva_change_record IF NOT EXISTS FOR (c:Change) ON (c.type, c.record_id)"
+    )
     return statements
 
 

@@ -12,9 +12,12 @@ from turva.graph.messages import N_
 __all__ = [
     "BODY_KINDS",
     "ENUMS",
+    "FIELDS",
+    "FIELD_PARTS",
     "ORGANISATION_KINDS",
     "RECORD_TYPES",
     "ROLES",
+    "SECTION_FIELDS",
     "STATUSES",
     "enum_word",
 ]
@@ -77,3 +80,46 @@ def enum_word(field: str, value: str) -> str:
     'wellbeing services county'
     """
     return ENUMS.get(field, {}).get(value, value)
+
+
+#: the words of a record's fields where a person reads them one by one (a field-level
+#: diff: :func:`turva.graph.domain.diff.field_words`), capitalised as a table cell starts
+FIELDS = {
+    "id": N_("Id"),
+    "name": N_("Name"),
+    "title": N_("Title"),
+    "text": N_("Text"),
+    "abbreviation": N_("Abbreviation"),
+    "kind": N_("Kind"),
+    "status": N_("Status"),
+    "description": N_("Description"),
+    "ministry": N_("Ministry"),
+    "branch": N_("Administrative branch"),
+    "parent": N_("Part of"),
+    "themes": N_("Themes"),
+    "number": N_("Number"),
+    "period": N_("Period"),
+    "focuses_on": N_("Phenomena in focus"),
+    "members": N_("Members"),
+    "group": N_("Priority group"),
+    "targets": N_("Targets phenomena"),
+    "indicator": N_("Indicator"),
+    "deadline": N_("Deadline"),
+    "responsible": N_("Responsible"),
+    "addresses": N_("Phenomena addressed"),
+    "advances": N_("Advances goals"),
+    "start": N_("Start"),
+    "end": N_("End"),
+    "resources": N_("Resources"),
+    "source": N_("Source"),
+}
+#: a field's words where one record type reads it otherwise: (section, field) -> words
+SECTION_FIELDS = {("phenomena", "parent"): N_("Broader phenomenon")}
+#: the part of a field after the dot: a text's language, an amount of ``resources``
+FIELD_PARTS = {
+    "fi": N_("in Finnish"),
+    "sv": N_("in Swedish"),
+    "en": N_("in English"),
+    "eur": N_("euros"),
+    "person_years": N_("person-years"),
+}

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from turva.graph.messages import N_
+
 __all__ = ["PARTNER_FIELDS", "lead_organisations", "measure_refusal"]
 
 #: the measure fields an editor of a partner organisation may change
@@ -42,34 +44,45 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 def measure_refusal(
     organisations: Iterable[str], before: dict[str, Any] | None, after: dict[str, Any] | None
-) -> str | None:
-    """Why an editor of ``organisations`` may not make this write to a measure, or None.
+) -> tuple[str, dict[str, Any]] | None:
+    """Why an editor of ``organisations`` may not make this write to a measure, or None:
+    the catalogue's message id and its values, said in the reader's language where shown.
 
     ``before`` is None for a create, ``after`` None for a delete.
+
+    >>> measure_refusal(["POHA"], None, {"id": "M1", "responsible": [{"organisation": "SM"}]})
+    ... # doctest: +ELLIPSIS
+    ('You write for %(organisations)s; a new measure must name one of them as its lead...
     """
     mine = set(organisations)
     listed = ", ".join(sorted(mine))
     if before is None:
         if after is not None and not lead_organisations(after) & mine:
-            return (
-                f"This editor token writes for {listed}; a new measure must name one of them "
-                "as its lead (responsible entry with role 'lead')."
-            )
+            return N_(
+                "You write for %(organisations)s; a new measure must name one of them as its "
+                "lead (a responsible organisation with the role lead)."
+            ), {"organisations": listed}
         return None
     leads = lead_organisations(before)
     if leads & mine:
         return None
-    lead_text = ", ".join(sorted(leads)) or "none"
+    lead_text = ", ".join(sorted(leads)) or "–"
     if after is None:
-        return (
-            f"This editor token writes for {listed}, a partner of measure {before['id']!r}; "
-            f"only editors of its lead ({lead_text}) or an admin may delete it."
-        )
+        return N_(
+            "You write for %(organisations)s, a partner of measure %(id)s; only editors of "
+            "its lead (%(lead)s) or an admin may delete it."
+        ), {"organisations": listed, "id": repr(before["id"]), "lead": lead_text}
     refused = [k for k in _changed(before, after) if k not in PARTNER_FIELDS]
     if refused:
-        return (
-            f"This editor token writes for {listed}, a partner of measure {before['id']!r} "
-            f"(lead: {lead_text}); a partner may change {', '.join(PARTNER_FIELDS)} only, "
-            f"not {', '.join(refused)}. Ask an editor of the lead or an admin."
-        )
+        return N_(
+            "You write for %(organisations)s, a partner of measure %(id)s (lead: %(lead)s); "
+            "a partner may change %(allowed)s only, not %(refused)s. Ask an editor of the "
+            "lead or an admin."
+        ), {
+            "organisations": listed,
+            "id": repr(before["id"]),
+            "lead": lead_text,
+            "allowed": ", ".join(PARTNER_FIELDS),
+            "refused": ", ".join(refused),
+        }
     return None

@@ -22,7 +22,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,8 +37,14 @@ from turva.api.routes.records import _authorizer as api_authorizer
 from turva.api.sessions import verify_csrf
 from turva.api.web import _names, render
 from turva.graph.domain.diff import reference_kind
-from turva.graph.domain.formats import DocumentFormat, decode_document, document_formats
+from turva.graph.domain.formats import (
+    DocumentFormat,
+    decode_document,
+    document_formats,
+    format_named,
+)
 from turva.graph.domain.model import SECTIONS
+from turva.graph.domain.workbook import template_bytes
 from turva.graph.errors import Conflict, DataFileError, TurvaError, ValidationFailed
 from turva.graph.messages import N_, gettext_for
 from turva.graph.settings import Settings
@@ -176,6 +182,21 @@ def _form(
 @router.get("/import", response_class=HTMLResponse)
 def import_form(request: Request, settings: SettingsDep, who: SignedInEditorDep) -> Response:
     return _form(request, settings, who, replace=False)
+
+
+@router.get("/import/template", response_class=Response)
+def import_template(
+    request: Request, who: SignedInEditorDep, format: Literal["xlsx", "csv.zip"] = "xlsx"
+) -> Response:
+    """An empty workbook to fill in, in the page's language (as ``turva template``)."""
+    fmt = format_named(format)
+    lang = choose_lang(request)
+    filename = {"fi": "turva-lomake", "sv": "turva-blankett", "en": "turva-template"}[lang]
+    return Response(
+        template_bytes(lang, format),
+        media_type=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{fmt.filename(filename)}"'},
+    )
 
 
 def _errors(error: TurvaError, lang: str) -> list[str]:

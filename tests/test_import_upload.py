@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import html
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -367,3 +369,21 @@ def test_a_preview_belongs_to_the_person_who_uploaded_it(web, graph_2021, neo4j_
     # the owner still may
     assert _apply(web, preview).status_code == 200
     assert graph_version(graph_2021) != version
+
+
+def test_the_form_offers_an_empty_workbook_in_the_page_language(web, graph_2021):
+    import openpyxl
+
+    assert web.get("/import/template", follow_redirects=False).status_code == 303  # sign in
+    signed_in_as(web, graph_2021, "editor", "SM")
+    assert 'href="/import/template?lang=sv"' in web.get("/import?lang=sv").text
+    answer = web.get("/import/template?lang=sv")
+    assert answer.status_code == 200
+    assert 'filename="turva-blankett.xlsx"' in answer.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    assert book.sheetnames[0] == "Anvisningar"
+    assert "Åtgärder" in book.sheetnames
+    zipped = web.get("/import/template?format=csv.zip&lang=fi")
+    assert zipped.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
+    assert web.get("/import/template?format=pdf").status_code == 422

@@ -80,7 +80,30 @@ def test_an_editor_signs_in_and_edits_a_measure_of_its_organisation(site, driver
         until(browser, lambda b: b.current_url.endswith("/history"))
         history = browser.find_element(By.TAG_NAME, "main").text
         assert username in history and "Disinformaation tunnistaminen selaimessa" in history
-    assert store.get_record(driver, "measures", "M03")["resources"] == {"eur": 125000}
+        # another organisation's measure: no Edit button, and its form is refused (403)
+        browser.get(f"{site}/measures/M02")
+        assert not browser.find_elements(By.CSS_SELECTOR, "a[data-action=edit]")
+        browser.get(f"{site}/measures/M02/edit")
+        assert (
+            browser.find_element(By.CSS_SELECTOR, ".error-page").get_attribute("data-status")
+            == "403"
+        )
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Ei oikeutta"
+        # a form that lost its csrf_token (as a forged one from another site has none)
+        browser.get(f"{site}/measures/M03/edit")
+        browser.execute_script(
+            "document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())"
+        )
+        title = browser.find_element(By.ID, "f-title.fi")
+        title.clear()
+        title.send_keys("Väärennetty otsikko")
+        browser.find_element(By.CSS_SELECTOR, ".form-actions button").click()
+        until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".error-page"))
+        status = browser.find_element(By.CSS_SELECTOR, ".error-page").get_attribute("data-status")
+        assert status == "403"
+    saved = store.get_record(driver, "measures", "M03")
+    assert saved["resources"] == {"eur": 125000}
+    assert saved["title"]["fi"] == "Disinformaation tunnistaminen selaimessa"  # not forged
 
 
 def test_two_sessions_editing_one_measure_end_in_the_conflict_page(site, driver, tmp_path):

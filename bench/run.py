@@ -1,8 +1,8 @@
 """Run every benchmark module that exists: ``python -m bench.run [--only NAME] [--scales ...]``.
 
-Each module (``bench/load.py``, ``bench/analyses.py``, ``bench/api.py``, ``bench/maps.py``,
-``bench/hardening.py``)
-runs as ``python -m bench.NAME --scales S`` in its own process, all against one Neo4j:
+Each module (``bench/load.py``, ``bench/workbook.py``, ``bench/analyses.py``,
+``bench/api.py``, ``bench/maps.py``, ``bench/hardening.py``) runs as
+``python -m bench.NAME --scales S`` in its own process, all against one Neo4j:
 ``NEO4J_URI`` if set, else one throwaway managed server started here for the whole run.
 Their Markdown reports are printed one after another on stdout; progress goes to stderr.
 """
@@ -20,7 +20,7 @@ from bench import neo4j_env, parse_scales
 __all__ = ["MODULES", "main"]
 
 #: bench modules in the order they run (the ones that exist)
-MODULES = ("load", "analyses", "api", "maps", "hardening")
+MODULES = ("load", "workbook", "analyses", "api", "maps", "hardening")
 
 
 def _exists(name: str) -> bool:

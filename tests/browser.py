@@ -119,6 +119,11 @@ def blocking(violations: list[dict]) -> list[str]:
     ]
 
 
+def serious_violations(browser: webdriver.Chrome) -> list[str]:
+    """axe-core's serious and critical findings on the page, one line each."""
+    return blocking(axe_violations(browser))
+
+
 def page_width(browser: webdriver.Chrome) -> int:
     """How wide the page's content is (more than the window: it scrolls sideways)."""
     return int(browser.execute_script("return document.documentElement.scrollWidth"))

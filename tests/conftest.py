@@ -166,6 +166,17 @@ def loaded_2021(driver: Driver, dataset_2021: dict[str, Any]) -> Driver:
     return driver
 
 
+@pytest.fixture(scope="module")
+def site_2021(loaded_2021: Driver, neo4j_target: Neo4jTarget) -> Iterator[str]:
+    """The service on the 2021 dataset (loaded once for the module) over HTTP, for a
+    browser: its base URL."""
+    from tests.api_client import serve
+    from turva.api.main import create_app
+
+    with serve(create_app(neo4j_target.settings(), driver=loaded_2021)) as base:
+        yield base
+
+
 def load_random(driver: Driver, seed: int) -> tuple[dict[str, Any], Oracle]:
     """Random document ``seed`` (tests/random_graphs.py) loaded in place of the graph, and
     the plain-Python oracle of the same document."""

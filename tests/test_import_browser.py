@@ -6,25 +6,20 @@ person to look at."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
 from selenium.webdriver.common.by import By
 
-from tests.api_client import PASSWORD, account, serve
+from tests.api_client import PASSWORD, account
 from tests.browser import (
-    axe_violations,
-    blocking,
     chromium,
-    overflowing,
-    page_width,
+    serious_violations,
     shoot,
     sign_in_browser,
     until,
 )
-from turva.api.main import create_app
 from turva.graph.domain.formats import encode_document, format_named
 from turva.graph.errors import DataFileError
 from turva.graph.store import records as store
@@ -34,15 +29,8 @@ NEW_TITLE = "Disinformaation tunnistaminen, työkirjasta"
 
 
 @pytest.fixture(scope="module")
-def site(driver: Driver, dataset_2021, neo4j_target) -> Iterator[str]:
-    from tests.conftest import searchable, wipe
-    from turva.graph.store.load import load_document
-
-    wipe(driver)
-    load_document(driver, dataset_2021)
-    searchable(driver)
-    with serve(create_app(neo4j_target.settings(), driver=driver)) as base:
-        yield base
+def site(site_2021: str) -> str:
+    return site_2021
 
 
 def workbook(driver: Driver, folder: Path) -> Path:
@@ -76,7 +64,7 @@ def test_an_admin_uploads_a_workbook_sees_the_preview_and_applies_it(site, drive
     with chromium(tmp_path / "profile", "--window-size=1280,900") as browser:
         sign_in_browser(browser, site, username, "/import", PASSWORD)
         assert browser.find_element(By.TAG_NAME, "h1").text == "Tuo tiedot tiedostosta"
-        assert not blocking(axe_violations(browser))
+        assert not serious_violations(browser)
         shoot(browser, "import-form", 400)
         browser.find_element(By.ID, "import-file").send_keys(str(path))
         browser.find_element(By.CSS_SELECTOR, "form.import-form button[type=submit]").click()
@@ -87,12 +75,9 @@ def test_an_admin_uploads_a_workbook_sees_the_preview_and_applies_it(site, drive
         assert path.name in main
         new = browser.find_element(By.CSS_SELECTOR, "article[data-id=M-TYOKIRJA]")
         assert new.find_elements(By.CSS_SELECTOR, "[data-provenance=illustrative]")
-        assert not blocking(axe_violations(browser))
+        assert not serious_violations(browser)
         shoot(browser, "import-preview", 1280)
-        shoot(browser, "import-preview", 400)
-        browser.set_window_size(400, 900)
-        assert page_width(browser) <= 400, overflowing(browser)
-        browser.set_window_size(1280, 900)
+        shoot(browser, "import-preview", 400)  # (shoot checks nothing scrolls sideways)
         # nothing is written before the button
         assert store.get_record(driver, "measures", "M03")["title"]["fi"] != NEW_TITLE
         browser.find_element(By.ID, "apply").click()

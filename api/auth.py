@@ -341,6 +341,7 @@ def record_authorizer(who: Principal, section: str) -> Authorize | None:
                     organisations=listed,
                     id=repr(before["id"]),
                 )
+            # alike in shape only to the check above: before and after get their own advice
             if after is not None and not (_responsible(after) & mine):
                 raise ProblemError.said(
                     403,

@@ -376,6 +376,7 @@ def preview(
     )
 
 
+# the same parameters as preview(), each injected by FastAPI: alike in shape only
 @router.post("/import/{key}/apply", response_class=HTMLResponse, dependencies=POST_GUARD)
 async def apply(
     request: Request,

@@ -142,36 +142,27 @@ async def login(request: Request, driver: DriverDep, settings: SettingsDep) -> R
     request.state.person = await person(request, driver, settings)
     lang = choose_lang(request)
     _ = gettext_for(lang)
-    if not username.strip() or not password:
+
+    def refused(status_code: int, error: str) -> HTMLResponse:
+        """The sign-in page again, with the name kept and why it was refused."""
         return _page(
             request,
             settings,
             next_path=target,
-            status_code=422,
-            error=_(N_("Give both your username and your password.")),
+            status_code=status_code,
+            error=error,
             username=username,
         )
+
+    if not username.strip() or not password:
+        return refused(422, _(N_("Give both your username and your password.")))
     outcome = await run_in_threadpool(_attempt, driver, settings, username, password)
     if outcome.wait_seconds:
-        page = _page(
-            request,
-            settings,
-            next_path=target,
-            status_code=429,
-            error=wait_words(lang, outcome.wait_seconds),
-            username=username,
-        )
+        page = refused(429, wait_words(lang, outcome.wait_seconds))
         page.headers["Retry-After"] = str(max(1, math.ceil(outcome.wait_seconds)))
         return page
     if outcome.account is None:
-        return _page(
-            request,
-            settings,
-            next_path=target,
-            status_code=401,
-            error=_(N_("The username or the password is wrong.")),
-            username=username,
-        )
+        return refused(401, _(N_("The username or the password is wrong.")))
     response = RedirectResponse(target, status_code=303)
     await run_in_threadpool(start_session, response, request, driver, settings, outcome.account)
     return response

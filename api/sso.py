@@ -193,13 +193,7 @@ async def _provider(settings: Settings) -> _Provider:
         metadata = answer.json()
     except (httpx.HTTPError, ValueError) as error:
         log.warning("single sign-on: discovery at %s failed: %s", url, error)
-        raise SsoFailed(
-            502,
-            N_(
-                "The sign-in service of your organisation cannot be reached right now. "
-                "Try again in a moment, or sign in with a username and password."
-            ),
-        ) from None
+        raise _unreachable() from None
     needed = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
     if not isinstance(metadata, dict) or not all(isinstance(metadata.get(k), str) for k in needed):
         log.error("single sign-on: %s is not an OpenID discovery document", url)
@@ -232,13 +226,7 @@ async def _keys(provider: _Provider, *, force: bool = False) -> KeySet:
             provider.jwks_fetched = time.monotonic()
         except (httpx.HTTPError, ValueError) as error:
             log.warning("single sign-on: the JWKS could not be fetched: %s", error)
-            raise SsoFailed(
-                502,
-                N_(
-                    "The sign-in service of your organisation cannot be reached right now. "
-                    "Try again in a moment, or sign in with a username and password."
-                ),
-            ) from None
+            raise _unreachable() from None
     try:
         return KeySet.import_key_set(provider.jwks)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError) as error:
@@ -254,6 +242,17 @@ def _misconfigured(reason: str) -> SsoFailed:
             "administrator; meanwhile sign in with a username and password."
         ),
         reason=reason,
+    )
+
+
+def _unreachable() -> SsoFailed:
+    """The provider did not answer (network, timeout, its server error): try again later."""
+    return SsoFailed(
+        502,
+        N_(
+            "The sign-in service of your organisation cannot be reached right now. "
+            "Try again in a moment, or sign in with a username and password."
+        ),
     )
 
 
@@ -581,13 +580,7 @@ async def _exchange(
             )
     except httpx.HTTPError as error:
         log.warning("single sign-on: the token endpoint failed: %s", error)
-        raise SsoFailed(
-            502,
-            N_(
-                "The sign-in service of your organisation cannot be reached right now. "
-                "Try again in a moment, or sign in with a username and password."
-            ),
-        ) from None
+        raise _unreachable() from None
     try:
         token = answer.json()
     except ValueError:

@@ -41,6 +41,7 @@ def test_order_of_lists_is_no_change():
 
 
 def test_a_changed_measure_field_by_field_in_the_records_order():
+    # the whole changed record, written out to read as the edit: alike in shape only to MEASURE
     after = {
         **MEASURE,
         # source moved first on purpose: the diff follows the model's order, not the dict's
@@ -95,6 +96,7 @@ def test_absent_none_and_empty_are_the_same():
 
 
 def test_a_created_record_lists_every_field():
+    # a record as a user writes it: alike in shape only to the map fixtures' records
     group = {
         "id": "PG1",
         "number": 3,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.api_client import serve
 from tests.browser import chromium, until
 from turva.api.main import create_app
 from turva.api.sso import STATE_COOKIE
+from turva.graph.domain import sso_mapping
 from turva.graph.domain.sso_mapping import parse_mapping
 from turva.graph.errors import BadArgument
 from turva.graph.server.managed import free_port
@@ -37,15 +39,17 @@ from turva.graph.store.accounts import (
 # the provider (a test tool) still calls a deprecated Authlib hook of its own
 pytestmark = pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning")
 
-MAPPING = """\
-# the first rule that matches wins
-rules:
-  - groups: [turva-admins]
-    role: admin
-  - email_domain: poliisi.fi
-    role: editor
-    organisations: [POHA]
-"""
+
+def _documented_mapping() -> str:
+    """The example file in the docs of :mod:`turva.graph.domain.sso_mapping`: the tests sign
+    in with the rules people copy, so the example cannot go stale."""
+    doc = sso_mapping.__doc__ or ""
+    block = doc.split(".. code-block:: yaml\n\n", 1)[1].split("\n\n", 1)[0]
+    return textwrap.dedent(block) + "\n"
+
+
+# the first rule that matches wins: turva-admins -> admin, poliisi.fi -> editor of POHA
+MAPPING = _documented_mapping()
 CLIENT_ID = "turva-test"
 CLIENT_SECRET = "test-secret-not-used-elsewhere"
 

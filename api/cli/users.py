@@ -21,6 +21,7 @@ from turva.graph.errors import BadArgument
 from turva.graph.messages import N_
 from turva.graph.store.accounts import (
     ROLES,
+    Account,
     check_password,
     create_account,
     set_disabled,
@@ -100,15 +101,21 @@ def user_create(
         by=_who(),
         display_name=name,
     )
+    _say_role(
+        account,
+        _("created %(role)s account %(username)s for %(organisations)s."),
+        _("created %(role)s account %(username)s."),
+    )
+
+
+def _say_role(account: Account, with_organisations: str, without: str) -> None:
+    """Print what ``account`` now is: ``with_organisations`` names its organisations."""
     about = {"role": account.role, "username": account.username}
     if account.organisations:
-        stdout.print(
-            _("created %(role)s account %(username)s for %(organisations)s.")
-            % {**about, "organisations": ", ".join(account.organisations)},
-            markup=False,
-        )
+        about["organisations"] = ", ".join(account.organisations)
+        stdout.print(with_organisations % about, markup=False)
     else:
-        stdout.print(_("created %(role)s account %(username)s.") % about, markup=False)
+        stdout.print(without % about, markup=False)
 
 
 def _time(value: Any) -> str:
@@ -209,15 +216,11 @@ def user_set_role(
     """Give an account a role (and an editor its organisations); its sessions end."""
     _check_role(role)
     account = in_graph(set_role, username, role, organisation or [], by=_who())
-    about = {"role": account.role, "username": account.username}
-    if account.organisations:
-        stdout.print(
-            _("%(username)s is now %(role)s for %(organisations)s")
-            % {**about, "organisations": ", ".join(account.organisations)},
-            markup=False,
-        )
-    else:
-        stdout.print(_("%(username)s is now %(role)s") % about, markup=False)
+    _say_role(
+        account,
+        _("%(username)s is now %(role)s for %(organisations)s"),
+        _("%(username)s is now %(role)s"),
+    )
 
 
 @user_app.command("log", help=help_text("The changes of accounts, newest first: who, when, what."))

@@ -101,18 +101,12 @@ class FieldChange:
     @property
     def added(self) -> list[Any]:
         """The items of a list field that are new, in the order of ``after``."""
-        if not self.is_list:
-            return []
-        had = {_key(item) for item in self.before or []}
-        return [item for item in self.after or [] if _key(item) not in had]
+        return _left_out(self.after, self.before) if self.is_list else []
 
     @property
     def removed(self) -> list[Any]:
         """The items of a list field that are gone, in the order of ``before``."""
-        if not self.is_list:
-            return []
-        has = {_key(item) for item in self.after or []}
-        return [item for item in self.before or [] if _key(item) not in has]
+        return _left_out(self.before, self.after) if self.is_list else []
 
     def words(self, section: str | None) -> tuple[str, str | None]:
         """:func:`field_words` of this field in a record of ``section``."""
@@ -197,6 +191,12 @@ def _empty(value: Any) -> bool:
 def _key(item: Any) -> str:
     # a hashable, order-free key of a list item: an id, or a member or responsible entry
     return json.dumps(_plain(item), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _left_out(items: Any, others: Any) -> list[Any]:
+    """The items of list ``items`` that ``others`` lacks, in their order (None: no items)."""
+    keys = {_key(item) for item in others or []}
+    return [item for item in items or [] if _key(item) not in keys]
 
 
 def _is_parts(value: Any) -> bool:

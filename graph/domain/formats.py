@@ -52,6 +52,7 @@ __all__ = [
     "encode_document",
     "dump_document",
     "iso_date",
+    "json_text",
 ]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -658,9 +659,19 @@ def _json_default(value: Any) -> Any:
 
 
 def write_json(data: dict[str, Any]) -> bytes:
+    return (json_text(data, indent=2) + "\n").encode("utf-8")
+
+
+def json_text(value: Any, indent: int | None = None) -> str:
+    """``value`` as JSON text (dates as ``YYYY-MM-DD``), for the JSON file and the
+    workbook's JSON cells; a number that is not finite is a DataFileError.
+
+    >>> json_text({"start": dt.date(2025, 7, 1), "name": "Ä"})
+    '{"start": "2025-07-01", "name": "Ä"}'
+    """
     try:
-        text = json.dumps(
-            data, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False
+        return json.dumps(
+            value, ensure_ascii=False, indent=indent, default=_json_default, allow_nan=False
         )
     except ValueError as e:
         raise DataFileError.said(
@@ -670,7 +681,6 @@ def write_json(data: dict[str, Any]) -> bytes:
             ),
             reason=str(e),
         ) from e
-    return (text + "\n").encode("utf-8")
 
 
 # --- what every reader checks ----------------------------------------------------------

@@ -238,6 +238,7 @@ def parse_mapping(text: str, source: str = "mapping") -> SsoMapping:
         raise BadArgument.said(
             N_("%(file)s: the mapping file needs a list of rules under 'rules:'"), file=source
         )
+    # alike in shape only to the rule-field check in _rule: its own message for translators
     unknown = sorted(str(k) for k in raw if k not in _TOP_KEYS)
     if unknown:
         raise BadArgument.said(

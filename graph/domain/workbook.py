@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from turva.graph.domain import words as enum_words
-from turva.graph.domain.formats import MAX_FILE_BYTES, DocumentContentError
+from turva.graph.domain.formats import MAX_FILE_BYTES, DocumentContentError, json_text
 from turva.graph.domain.workbook_layout import (
     INSTRUCTIONS,
     LANGS,
@@ -171,32 +171,13 @@ class _Unwritable(Exception):
     """A section or history the sheets cannot hold as rows (it goes as JSON instead)."""
 
 
-def _json(value: Any) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=_iso)
-    except ValueError as e:
-        raise DataFileError.said(
-            N_(
-                "Cannot write the document: %(reason)s (a number that is not finite). "
-                "Correct the record with the number."
-            ),
-            reason=str(e),
-        ) from e
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__}")
-
-
 def _cell_value(column: Column, value: Any, lang: str, xlsx: bool) -> Any:
     """The cell of ``value`` in ``column``; raises _Unwritable when it does not fit."""
     if value is None:
         return None
     kind = column.kind
     if kind == "json":
-        return _escape(_json(value), xlsx)
+        return _escape(json_text(value), xlsx)
     if kind in ("text", "id"):
         if not isinstance(value, str):
             raise _Unwritable
@@ -361,7 +342,7 @@ def document_sheets(data: dict[str, Any], lang: str, *, xlsx: bool = True) -> li
             try:
                 section_rows, entry_rows = _section_rows(sheet_spec(key), value, lang, xlsx)
             except _Unwritable:
-                document_rows.append([_escape(key, xlsx), _escape(_json(value), xlsx)])
+                document_rows.append([_escape(key, xlsx), _escape(json_text(value), xlsx)])
                 continue
             rows[key] = section_rows
             rows.update(entry_rows)
@@ -369,11 +350,11 @@ def document_sheets(data: dict[str, Any], lang: str, *, xlsx: bool = True) -> li
             try:
                 rows["changes"] = _change_rows(value, lang, xlsx)
             except _Unwritable:
-                document_rows.append([_escape(key, xlsx), _escape(_json(value), xlsx)])
+                document_rows.append([_escape(key, xlsx), _escape(json_text(value), xlsx)])
         elif key == "format" and isinstance(value, str):
             document_rows.append(["format", _escape(value, xlsx)])
         else:
-            document_rows.append([_escape(key, xlsx), _escape(_json(value), xlsx)])
+            document_rows.append([_escape(key, xlsx), _escape(json_text(value), xlsx)])
     for row in document_rows:
         if any(isinstance(c, str) and len(c) > MAX_CELL_TEXT for c in row):
             raise DataFileError.said(

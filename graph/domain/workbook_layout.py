@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from turva.graph.domain.model import SECTIONS
+
 __all__ = [
     "LANGS",
     "Column",
@@ -85,16 +87,8 @@ class SheetSpec:
         return parts[1] if len(parts) == 2 else None
 
 
-RECORD_SECTIONS = (
-    "themes",
-    "branches",
-    "organisations",
-    "phenomena",
-    "priority_groups",
-    "bodies",
-    "goals",
-    "measures",
-)
+#: the record sections are the document's (``model.SECTIONS``): a sheet per section
+RECORD_SECTIONS = SECTIONS
 
 _LANG_SUFFIX = {"fi": " (fi)", "sv": " (sv)", "en": " (en)"}
 
@@ -115,6 +109,11 @@ def _texts(field: str, words: Words, required: bool = False) -> tuple[Column, ..
 _ID = Column("id", "id", _w("Tunnus", "Id", "Id"), required=True)
 _SOURCE = Column("source", "text", _w("Lähde", "Källa", "Source"))
 _NAME = _texts("name", _w("Nimi", "Namn", "Name"), required=True)
+_THEMES = _w("Teemat", "Teman", "Themes")
+_KIND = _w("Tyyppi", "Typ", "Kind")
+_GROUP = _w("Ryhmä", "Grupp", "Group")
+_INDICATOR = _texts("indicator", _w("Mittari", "Indikator", "Indicator"))
+_THEME_REFS = Column("themes", "refs", _THEMES, target="themes")
 _ORGANISATION = Column(
     "organisation",
     "ref",
@@ -129,10 +128,12 @@ def _entries(owner: str, owner_words: Words, role: str) -> tuple[Column, ...]:
         Column("owner", "owner", owner_words, target=owner, required=True),
         _ORGANISATION,
         Column("role", "enum", _w("Rooli", "Roll", "Role"), enum=role),
-        Column("source", "text", _w("Lähde", "Källa", "Source")),
+        _SOURCE,
     )
 
 
+# The sheets are data: the many Column(...) entries below are alike in shape only (each
+# names its own field and words); words used more than once are named once above.
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("instructions", _w("Ohjeet", "Anvisningar", "Instructions")),
     SheetSpec(
@@ -143,7 +144,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("value", "text", _w("Arvo", "Värde", "Value"), required=True),
         ),
     ),
-    SheetSpec("themes", _w("Teemat", "Teman", "Themes"), (_ID, *_NAME, _SOURCE)),
+    SheetSpec("themes", _THEMES, (_ID, *_NAME, _SOURCE)),
     SheetSpec(
         "branches",
         _w("Hallinnonalat", "Förvaltningsområden", "Branches"),
@@ -166,7 +167,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             _ID,
             *_NAME,
             Column("abbreviation", "text", _w("Lyhenne", "Förkortning", "Abbreviation")),
-            Column("kind", "enum", _w("Tyyppi", "Typ", "Kind"), enum="kind", required=True),
+            Column("kind", "enum", _KIND, enum="kind", required=True),
             Column(
                 "branch",
                 "ref",
@@ -189,7 +190,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             _ID,
             *_NAME,
             *_texts("description", _w("Kuvaus", "Beskrivning", "Description")),
-            Column("themes", "refs", _w("Teemat", "Teman", "Themes"), target="themes"),
+            _THEME_REFS,
             Column(
                 "parent",
                 "ref",
@@ -207,7 +208,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("number", "int", _w("Numero", "Nummer", "Number"), required=True),
             Column("period", "int", _w("Kausi", "Period", "Period"), required=True),
             *_NAME,
-            Column("themes", "refs", _w("Teemat", "Teman", "Themes"), target="themes"),
+            _THEME_REFS,
             Column(
                 "focuses_on",
                 "refs",
@@ -220,14 +221,14 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "priority_groups.members",
         _w("Ryhmien jäsenet", "Gruppmedlemmar", "Group members"),
-        _entries("priority_groups", _w("Ryhmä", "Grupp", "Group"), "member_role"),
+        _entries("priority_groups", _GROUP, "member_role"),
     ),
     SheetSpec(
         "bodies",
         _w("Yhteistyöelimet", "Samarbetsorgan", "Cooperation bodies"),
         (
             _ID,
-            Column("kind", "enum", _w("Tyyppi", "Typ", "Kind"), enum="body_kind", required=True),
+            Column("kind", "enum", _KIND, enum="body_kind", required=True),
             *_NAME,
             _SOURCE,
         ),
@@ -243,14 +244,14 @@ SHEETS: tuple[SheetSpec, ...] = (
         (
             _ID,
             *_texts("text", _w("Teksti", "Text", "Text"), required=True),
-            Column("group", "ref", _w("Ryhmä", "Grupp", "Group"), target="priority_groups"),
+            Column("group", "ref", _GROUP, target="priority_groups"),
             Column(
                 "targets",
                 "refs",
                 _w("Kohdeilmiöt", "Målfenomen", "Target phenomena"),
                 target="phenomena",
             ),
-            *_texts("indicator", _w("Mittari", "Indikator", "Indicator")),
+            *_INDICATOR,
             Column("deadline", "date", _w("Määräaika", "Tidsfrist", "Deadline")),
             _SOURCE,
         ),
@@ -282,7 +283,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "number",
                 _w("Henkilötyövuodet", "Årsverken", "Person-years"),
             ),
-            *_texts("indicator", _w("Mittari", "Indikator", "Indicator")),
+            *_INDICATOR,
             _SOURCE,
         ),
     ),

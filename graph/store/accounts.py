@@ -72,6 +72,7 @@ _SESSION_OF = rel_type("SESSION_OF")
 HASHER = PasswordHasher()
 
 
+# alike in shape only to the dataclasses of graph/domain/formats.py: different fields
 @dataclass(frozen=True)
 class Account:
     """An account as the service sees it (never its password hash)."""
@@ -177,7 +178,25 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-def _check_role(role: str, organisations: list[str] | tuple[str, ...]) -> list[str]:
+def check_role(
+    role: str,
+    organisations: list[str] | tuple[str, ...],
+    *,
+    editor_needs: str = N_(
+        "an editor needs at least one --organisation ID: whose records they change"
+    ),
+    editors_only: str = N_("--organisation applies to editors only, not to %(role)s"),
+) -> list[str]:
+    """The sorted organisation ids for ``role``, or a :class:`BadArgument`.
+
+    Shared by accounts and API tokens (graph/store/tokens.py), which pass their own
+    wording: an editor needs at least one organisation, and only editors take any.
+
+    Examples
+    --------
+    >>> check_role("editor", ["poliisi", "poliisi"])
+    ['poliisi']
+    """
     if role not in ROLES:
         raise BadArgument.said(
             N_("unknown role %(role)s: use one of %(roles)s"),
@@ -186,17 +205,14 @@ def _check_role(role: str, organisations: list[str] | tuple[str, ...]) -> list[s
         )
     orgs = sorted(set(organisations))
     if role == "editor" and not orgs:
-        raise BadArgument.said(
-            N_("an editor needs at least one --organisation ID: whose records they change")
-        )
+        raise BadArgument.said(editor_needs)
     if role != "editor" and orgs:
-        raise BadArgument.said(
-            N_("--organisation applies to editors only, not to %(role)s"), role=role
-        )
+        raise BadArgument.said(editors_only, role=role)
     return orgs
 
 
-def _check_organisations(tx: ManagedTransaction, orgs: list[str]) -> None:
+def check_organisations(tx: ManagedTransaction, orgs: list[str]) -> None:
+    """Refuse (:class:`BadArgument`) organisation ids that are not in the graph."""
     if not orgs:
         return
     found = tx.run(
@@ -264,7 +280,7 @@ def create_account(
     Unknown organisation ids, a taken username and a taken SSO identity are errors.
     """
     username = check_username(username)
-    orgs = _check_role(role, organisations)
+    orgs = check_role(role, organisations)
     if (password is None) == (sso is None):
         raise BadArgument.said(
             N_("an account signs in with a password or through single sign-on: give one of them")
@@ -284,7 +300,7 @@ def create_account(
         props["sso_issuer"], props["sso_subject"] = sso
 
     def work(tx: ManagedTransaction) -> None:
-        _check_organisations(tx, orgs)
+        check_organisations(tx, orgs)
         taken = tx.run(
             f"MATCH (a:{_ACCOUNT}) WHERE a.id = $id "
             "OR (a.sso_issuer = $issuer AND a.sso_subject = $subject) RETURN a.id AS id",
@@ -419,10 +435,10 @@ def set_role(
     database: str | None = None,
 ) -> Account:
     """Give an account a role (and an editor its organisations); its sessions end."""
-    orgs = _check_role(role, organisations)
+    orgs = check_role(role, organisations)
 
     def known(tx: ManagedTransaction, before: dict[str, Any]) -> None:
-        _check_organisations(tx, orgs)
+        check_organisations(tx, orgs)
 
     return _change(
         driver,

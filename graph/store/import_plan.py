@@ -483,6 +483,7 @@ def plan_import(
             for c in changes
         ]
         changes = _refuse_dangling(changes, current)
+    # (its keyword arguments are alike in shape only to other calls' lists of them)
     return ImportPlan(
         mode="replace" if replace else "merge",
         editor=organisations,
@@ -595,31 +596,24 @@ def _apply_records(
             nt = node_type(c.section)
             record = nt.model.model_validate(c.after)
             authorize = authorize_for(c.section) if authorize_for else None
+            before: dict[str, Any] | None = None
+            version, action = 1, "create"
             if c.action == "create":
                 if store.fetch_record(tx, nt, c.id) is not None:
                     raise _stale()
-                store._store(  # noqa: SLF001 - the store's own write, in this transaction
-                    tx,
-                    c.section,
-                    record,
-                    before=None,
-                    version=1,
-                    action="create",
-                    who=who,
-                    authorize=authorize,
-                )
             else:
                 before, version = store._locked_before(tx, nt, c.id, None)  # noqa: SLF001
-                store._store(  # noqa: SLF001
-                    tx,
-                    c.section,
-                    record,
-                    before=before,
-                    version=version,
-                    action="replace",
-                    who=who,
-                    authorize=authorize,
-                )
+                action = "replace"
+            store._store(  # noqa: SLF001 - the store's own write, in this transaction
+                tx,
+                c.section,
+                record,
+                before=before,
+                version=version,
+                action=action,
+                who=who,
+                authorize=authorize,
+            )
         for c in deletes:
             nt = node_type(c.section)
             before, _ = store._locked_before(tx, nt, c.id, None)  # noqa: SLF001

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
@@ -99,13 +100,14 @@ def touch_session(driver: Driver, sid: str, database: str | None = None) -> None
     )
 
 
+def _write_one(driver: Driver, cypher: str, database: str | None, **params: Any) -> None:
+    """Run one write statement in its own (retried) transaction."""
+    write_transaction(driver, lambda tx: tx.run(cypher, **params).consume(), database=database)
+
+
 def end_session(driver: Driver, sid: str, database: str | None = None) -> None:
     """End one session (signing out, or found idle too long)."""
-    write_transaction(
-        driver,
-        lambda tx: tx.run(f"MATCH (s:{_SESSION} {{id: $id}}) DETACH DELETE s", id=sid).consume(),
-        database=database,
-    )
+    _write_one(driver, f"MATCH (s:{_SESSION} {{id: $id}}) DETACH DELETE s", database, id=sid)
 
 
 def record_failure(driver: Driver, username: str, database: str | None = None) -> None:
@@ -134,11 +136,7 @@ def record_failure(driver: Driver, username: str, database: str | None = None) -
 
 def clear_failures(driver: Driver, username: str, database: str | None = None) -> None:
     """Forget the failed sign-ins of ``username`` (after a successful one)."""
-    write_transaction(
-        driver,
-        lambda tx: tx.run(f"MATCH (t:{_THROTTLE} {{id: $id}}) DELETE t", id=username).consume(),
-        database=database,
-    )
+    _write_one(driver, f"MATCH (t:{_THROTTLE} {{id: $id}}) DELETE t", database, id=username)
 
 
 def signing_key(driver: Driver, name: str, database: str | None = None) -> bytes:

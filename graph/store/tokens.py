@@ -21,6 +21,7 @@ from neo4j import Driver, ManagedTransaction
 from turva.graph.domain.schema import label
 from turva.graph.errors import BadArgument, Conflict, NotFound
 from turva.graph.messages import N_
+from turva.graph.store.accounts import ROLES, check_organisations, check_role
 from turva.graph.store.history import record_change
 from turva.graph.store.transactions import read_rows, write_transaction
 
@@ -33,9 +34,7 @@ __all__ = [
     "authenticate",
 ]
 
-ROLES = ("reader", "editor", "admin")
 _TOKEN = label("ApiToken")
-_ORGANISATION = label("Organisation")
 _SECRET = re.compile(r"^turva_([0-9a-f]{12})_[A-Za-z0-9_-]{20,}$")
 
 
@@ -106,21 +105,14 @@ def create_token(
     name = name.strip()
     if not name or len(name) > 100:
         raise BadArgument.said(N_("give the token a name of 1-100 characters (--name)"))
-    if role not in ROLES:
-        raise BadArgument.said(
-            N_("unknown role %(role)s: use one of %(roles)s"),
-            role=repr(role),
-            roles=", ".join(ROLES),
-        )
-    orgs = sorted(set(organisations))
-    if role == "editor" and not orgs:
-        raise BadArgument.said(
-            N_("an editor token writes for organisations: give at least one --organisation ID")
-        )
-    if role != "editor" and orgs:
-        raise BadArgument.said(
-            N_("--organisation applies to editor tokens only, not to %(role)s"), role=role
-        )
+    orgs = check_role(
+        role,
+        organisations,
+        editor_needs=N_(
+            "an editor token writes for organisations: give at least one --organisation ID"
+        ),
+        editors_only=N_("--organisation applies to editor tokens only, not to %(role)s"),
+    )
     token_id = secrets.token_hex(6)
     secret = f"turva_{token_id}_{secrets.token_urlsafe(32)}"
     now = dt.datetime.now(dt.UTC)
@@ -135,18 +127,7 @@ def create_token(
     }
 
     def work(tx: ManagedTransaction) -> None:
-        if orgs:
-            found = tx.run(
-                f"UNWIND $ids AS id MATCH (o:{_ORGANISATION} {{id: id}}) "
-                "RETURN collect(o.id) AS ids",
-                ids=orgs,
-            ).single()
-            missing = sorted(set(orgs) - set(found["ids"] if found else []))
-            if missing:
-                raise BadArgument.said(
-                    N_("unknown organisation(s) %(ids)s: use ids that are in the graph"),
-                    ids=", ".join(missing),
-                )
+        check_organisations(tx, orgs)
         taken = tx.run(
             f"MATCH (t:{_TOKEN} {{name: $name}}) WHERE t.revoked IS NULL RETURN t.id AS id",
             name=name,

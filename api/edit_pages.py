@@ -18,7 +18,7 @@ can do exactly what the person's token could do, no more:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -278,6 +278,27 @@ def _stored(driver: Driver, settings: Settings, section: str, id: str) -> store.
     return store.get_stored(driver, section, id, settings.neo4j_database)
 
 
+def _stored_if(
+    request: Request,
+    driver: Driver,
+    settings: Settings,
+    who: Principal,
+    page: str,
+    id: str,
+    allowed: Callable[..., bool],
+) -> store.Stored | Response:
+    """The record to change, or the page that says why not: 404 when it does not exist,
+    403 when ``allowed`` (:func:`may_change` or :func:`may_delete`) refuses ``who``."""
+    section = SECTIONS[page]
+    try:
+        stored = _stored(driver, settings, section, id)
+    except NotFound:
+        return _not_found(request, page, id)
+    if not allowed(who, section, stored.record, driver=driver, database=settings.neo4j_database):
+        return _refused(request)
+    return stored
+
+
 def _prefill(request: Request, who: Principal, page: str) -> dict[str, str]:
     """A new record's first values: ``?organisation=`` (a measure's lead, else the editor's
     own organisation) and ``?group=`` (a goal's priority group)."""
@@ -390,14 +411,9 @@ def _section_route(page: str) -> None:
         settings: SettingsDep,
         who: SignedInEditorDep,
     ) -> Response:
-        try:
-            stored = _stored(driver, settings, section, id)
-        except NotFound:
-            return _not_found(request, page, id)
-        if not may_change(
-            who, section, stored.record, driver=driver, database=settings.neo4j_database
-        ):
-            return _refused(request)
+        stored = _stored_if(request, driver, settings, who, page, id, may_change)
+        if isinstance(stored, Response):
+            return stored
         return _form_page(
             request,
             driver,
@@ -417,16 +433,11 @@ def _section_route(page: str) -> None:
         settings: SettingsDep,
         who: SignedInEditorDep,
     ) -> Response:
-        try:
-            stored = await run_in_threadpool(_stored, driver, settings, section, id)
-        except NotFound:
-            return _not_found(request, page, id)
-        if not await run_in_threadpool(
-            lambda: may_change(
-                who, section, stored.record, driver=driver, database=settings.neo4j_database
-            )
-        ):
-            return _refused(request)
+        stored = await run_in_threadpool(
+            _stored_if, request, driver, settings, who, page, id, may_change
+        )
+        if isinstance(stored, Response):
+            return stored
         items, etag, more = await _form_items(request)
         locked = locked_fields(who, section, stored.record)
         # a locked field's inputs are disabled, so not sent: show them as stored
@@ -496,14 +507,9 @@ def _section_route(page: str) -> None:
         settings: SettingsDep,
         who: SignedInEditorDep,
     ) -> Response:
-        try:
-            stored = _stored(driver, settings, section, id)
-        except NotFound:
-            return _not_found(request, page, id)
-        if not may_delete(
-            who, section, stored.record, driver=driver, database=settings.neo4j_database
-        ):
-            return _refused(request)
+        stored = _stored_if(request, driver, settings, who, page, id, may_delete)
+        if isinstance(stored, Response):
+            return stored
         return _delete_page(request, driver, settings, page, stored)
 
     async def delete(
@@ -513,16 +519,11 @@ def _section_route(page: str) -> None:
         settings: SettingsDep,
         who: SignedInEditorDep,
     ) -> Response:
-        try:
-            stored = await run_in_threadpool(_stored, driver, settings, section, id)
-        except NotFound:
-            return _not_found(request, page, id)
-        if not await run_in_threadpool(
-            lambda: may_delete(
-                who, section, stored.record, driver=driver, database=settings.neo4j_database
-            )
-        ):
-            return _refused(request)
+        stored = await run_in_threadpool(
+            _stored_if, request, driver, settings, who, page, id, may_delete
+        )
+        if isinstance(stored, Response):
+            return stored
         _, etag, _ = await _form_items(request)
         try:
             await run_in_threadpool(

@@ -193,6 +193,17 @@ def _roles(*codes: str) -> dict[str, str]:
     return {c: ROLES[c] for c in codes}
 
 
+#: a priority group's and a cooperation body's members: organisations with their roles
+_MEMBERS = FormField(
+    "members",
+    "entries",
+    N_("Members"),
+    required=True,
+    choices=_roles("lead", "member"),
+    target="organisations",
+)
+
+
 #: the fields of each section's form, in the order the form shows them
 FORMS: dict[str, tuple[FormField, ...]] = {
     "measures": (
@@ -235,14 +246,7 @@ FORMS: dict[str, tuple[FormField, ...]] = {
         FormField(
             "focuses_on", "refs", N_("Phenomena in focus"), required=True, target="phenomena"
         ),
-        FormField(
-            "members",
-            "entries",
-            N_("Members"),
-            required=True,
-            choices=_roles("lead", "member"),
-            target="organisations",
-        ),
+        _MEMBERS,
         _SOURCE,
     ),
     "phenomena": (
@@ -272,14 +276,7 @@ FORMS: dict[str, tuple[FormField, ...]] = {
         _ID,
         FormField("kind", "enum", N_("Kind"), required=True, choices=BODY_KINDS),
         _NAME,
-        FormField(
-            "members",
-            "entries",
-            N_("Members"),
-            required=True,
-            choices=_roles("lead", "member"),
-            target="organisations",
-        ),
+        _MEMBERS,
         _SOURCE,
     ),
     "themes": (_ID, _NAME, _SOURCE),

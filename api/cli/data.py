@@ -72,6 +72,11 @@ LOAD_FILE = _document_file(help_text("A turva/1 document (%(suffixes)s)."))
 EXPORT_FILE = _document_file(help_text("Where to write: %(suffixes)s."))
 
 
+def _flag(declarations: str, help: str, default: bool = False) -> Any:
+    """A boolean option: ``declarations`` as Typer takes them, ``help`` already translated."""
+    return typer.Option(default, declarations, help=help)
+
+
 @app.command(
     help=help_text(
         "Validate a whole turva/1 file, then write it in one transaction (upsert by id)."
@@ -79,15 +84,9 @@ EXPORT_FILE = _document_file(help_text("Where to write: %(suffixes)s."))
 )
 def load(
     file: Path = LOAD_FILE,
-    replace: bool = typer.Option(
-        False, "--replace", help=help_text("Make the graph equal to the file.")
-    ),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help=help_text("Validate only; write nothing.")
-    ),
-    if_empty: bool = typer.Option(
-        False, "--if-empty", help=help_text("Load only when the graph has no records yet.")
-    ),
+    replace: bool = _flag("--replace", help_text("Make the graph equal to the file.")),
+    dry_run: bool = _flag("--dry-run", help_text("Validate only; write nothing.")),
+    if_empty: bool = _flag("--if-empty", help_text("Load only when the graph has no records yet.")),
 ) -> None:
     """Validate a whole turva/1 file, then write it in one transaction (upsert by id)."""
     config = settings()
@@ -132,7 +131,6 @@ def load(
         stdout.print(f"{file}: {_summary(result)}")
 
 
-# export declares its options as load does: alike in shape only (Typer's declarations)
 @app.command(
     help=help_text(
         "Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."
@@ -140,13 +138,13 @@ def load(
 )
 def export(
     file: Path = EXPORT_FILE,
-    history: bool = typer.Option(
-        True, "--history/--no-history", help=help_text("Include the change history (`changes:`).")
+    history: bool = _flag(
+        "--history/--no-history",
+        help_text("Include the change history (`changes:`)."),
+        default=True,
     ),
-    token_changes: bool = typer.Option(
-        False,
-        "--token-changes",
-        help=help_text("Also include the history of API tokens (names, roles)."),
+    token_changes: bool = _flag(
+        "--token-changes", help_text("Also include the history of API tokens (names, roles).")
     ),
 ) -> None:
     """Write the whole graph as a sorted turva/1 document (the same bytes as the API's)."""

@@ -327,15 +327,13 @@ def _load(
 
     def work(tx: ManagedTransaction) -> LoadReport:
         nonlocal written
-        done = 0
-        #: per label, record id -> the node id this transaction wrote it to
-        node_ids: dict[str, dict[str, int]] = {}
+        writer = _Writer(tx, feed, batch_size, progress)
         checked: _Checked | None = None
         for item in feed:
             if isinstance(item, _NodeRows):
-                done = _write_nodes(tx, item, node_ids, batch_size, done, feed, progress)
+                writer.nodes(item)
             elif isinstance(item, _RelRows):
-                done = _write_relationships(tx, item, node_ids, batch_size, done, feed, progress)
+                writer.relationships(item)
             else:
                 checked = item
         if checked is None:  # the feed always ends with the checked document
@@ -381,64 +379,57 @@ def _load(
     return report
 
 
-def _write_nodes(
-    tx: ManagedTransaction,
-    item: _NodeRows,
-    node_ids: dict[str, dict[str, int]],
-    batch_size: int,
-    done: int,
-    feed: _Feed,
-    progress: Progress | None,
-) -> int:
-    """CREATE the section's new records, MERGE its existing ones; returns ``done``."""
-    nt = item.node_type
-    create, merge = _node_queries(nt)
-    ids = node_ids[nt.label] = {}
-    for query, rows in ((create, item.new_rows), (merge, item.old_rows)):
-        for batch in _batches(rows, batch_size):
-            got = tx.run(query, rows=batch).single(strict=True)
-            ids.update(zip(got[0], got[1], strict=True))
-            done += len(batch)
-            if progress:
-                progress(done, feed.total)
-    # drop what existing records owned before; their fields say what they own now
-    old_ids = [row[0] for row in item.old_rows]
-    for rt in owned_rel_types(nt.label) if old_ids else ():
-        for batch in _batches(old_ids, batch_size):
-            tx.run(_delete_owned_query(rt), ids=batch).consume()
-    return done
+class _Writer:
+    """Writes the feed's items inside one transaction, counting what is done for progress."""
 
+    def __init__(
+        self, tx: ManagedTransaction, feed: _Feed, batch_size: int, progress: Progress | None
+    ) -> None:
+        self.tx, self.feed, self.batch_size, self.progress = tx, feed, batch_size, progress
+        self.done = 0
+        #: per label, record id -> the node id this transaction wrote it to
+        self.node_ids: dict[str, dict[str, int]] = {}
 
-def _write_relationships(
-    tx: ManagedTransaction,
-    item: _RelRows,
-    node_ids: dict[str, dict[str, int]],
-    batch_size: int,
-    done: int,
-    feed: _Feed,
-    progress: Progress | None,
-) -> int:
-    """CREATE one relationship type's relationships; returns ``done``."""
-    rt = item.rel_type
-    by_node, by_key = _split_targets(rt, item.rows, node_ids)
-    for query, split in ((_rel_query(rt, by_node_id=True), by_node), (_rel_query(rt), by_key)):
-        for batch, count in _rel_batches(split, batch_size):
-            summary = tx.run(query, rows=batch).consume()
-            if summary.counters.relationships_created != count:
-                if feed.wait() is not None:  # a reference to a record that is nowhere
-                    raise _Refused
-                # an end was deleted since the document was checked: write nothing
-                raise Conflict.said(
-                    N_(
-                        "a record that %(field)s refers to was deleted while the "
-                        "document was being loaded; nothing was written. Load it again."
-                    ),
-                    field=rt.field,
-                )
-            done += count
-            if progress:
-                progress(done, feed.total)
-    return done
+    def _count(self, written: int) -> None:
+        self.done += written
+        if self.progress:
+            self.progress(self.done, self.feed.total)
+
+    def nodes(self, item: _NodeRows) -> None:
+        """CREATE the section's new records, MERGE its existing ones."""
+        nt = item.node_type
+        create, merge = _node_queries(nt)
+        ids = self.node_ids[nt.label] = {}
+        for query, rows in ((create, item.new_rows), (merge, item.old_rows)):
+            for batch in _batches(rows, self.batch_size):
+                got = self.tx.run(query, rows=batch).single(strict=True)
+                ids.update(zip(got[0], got[1], strict=True))
+                self._count(len(batch))
+        # drop what existing records owned before; their fields say what they own now
+        old_ids = [row[0] for row in item.old_rows]
+        for rt in owned_rel_types(nt.label) if old_ids else ():
+            for batch in _batches(old_ids, self.batch_size):
+                self.tx.run(_delete_owned_query(rt), ids=batch).consume()
+
+    def relationships(self, item: _RelRows) -> None:
+        """CREATE one relationship type's relationships."""
+        rt = item.rel_type
+        by_node, by_key = _split_targets(rt, item.rows, self.node_ids)
+        for query, split in ((_rel_query(rt, by_node_id=True), by_node), (_rel_query(rt), by_key)):
+            for batch, count in _rel_batches(split, self.batch_size):
+                summary = self.tx.run(query, rows=batch).consume()
+                if summary.counters.relationships_created != count:
+                    if self.feed.wait() is not None:  # a reference to a record that is nowhere
+                        raise _Refused
+                    # an end was deleted since the document was checked: write nothing
+                    raise Conflict.said(
+                        N_(
+                            "a record that %(field)s refers to was deleted while the "
+                            "document was being loaded; nothing was written. Load it again."
+                        ),
+                        field=rt.field,
+                    )
+                self._count(count)
 
 
 def _split_targets(

@@ -11,7 +11,6 @@ Python call (query, transfer and model building) is reported, with its growth ag
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import bench
 from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_driver, parse_scales
 from bench.generate import generate, record_count, relationship_count
 from turva.graph.domain.model import ACTIVE_STATUSES
@@ -142,10 +142,9 @@ def report(results: list[ScaleResult], repeat: int, server: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.analyses", description=__doc__.split("\n")[0]
+    parser = bench.bench_parser(
+        "analyses", __doc__, "1,10,100", "comma-separated (default 1,10,100)"
     )
-    parser.add_argument("--scales", default="1,10,100", help="comma-separated (default 1,10,100)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per analysis (default 7)")
     args = parser.parse_args(argv)
     try:

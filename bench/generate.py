@@ -54,21 +54,23 @@ THEMES = (
     ("sense-of-security", "turvallisuuden tunne", "trygghetskänsla", "sense of security"),
 )
 
-# a data table, one row a ministry (its rows are alike because the ministries are)
-MINISTRIES = (
-    ("VNK", "valtioneuvoston kanslia", "Prime Minister's Office"),
-    ("UM", "ulkoministeriö", "Ministry for Foreign Affairs"),
-    ("OM", "oikeusministeriö", "Ministry of Justice"),
-    ("SM", "sisäministeriö", "Ministry of the Interior"),
-    ("PLM", "puolustusministeriö", "Ministry of Defence"),
-    ("VM", "valtiovarainministeriö", "Ministry of Finance"),
-    ("OKM", "opetus- ja kulttuuriministeriö", "Ministry of Education and Culture"),
-    ("MMM", "maa- ja metsätalousministeriö", "Ministry of Agriculture and Forestry"),
-    ("LVM", "liikenne- ja viestintäministeriö", "Ministry of Transport and Communications"),
-    ("TEM", "työ- ja elinkeinoministeriö", "Ministry of Economic Affairs and Employment"),
-    ("STM", "sosiaali- ja terveysministeriö", "Ministry of Social Affairs and Health"),
-    ("YM", "ympäristöministeriö", "Ministry of the Environment"),
-)
+#: the 2021 dataset: the ministries come from it as they are (the branches too)
+DATASET_2021 = Path(__file__).resolve().parents[1] / "data" / "2021.yaml"
+
+
+def _ministries() -> tuple[tuple[str, str, str], ...]:
+    """(id, Finnish name, English name) of each ministry, in the dataset's order."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with DATASET_2021.open(encoding="utf-8") as f:
+        dataset = yaml.load(f, Loader=loader)
+    return tuple(
+        (o["id"], o["name"]["fi"], o["name"]["en"])
+        for o in dataset["organisations"]
+        if o.get("kind") == "ministry"
+    )
+
+
+MINISTRIES = _ministries()
 
 # Non-ministry organisations of the 2021 dataset by kind (51 in all), and the share
 # of each kind that belongs to an administrative branch (NGOs and the like do not).

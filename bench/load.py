@@ -12,7 +12,6 @@ Every run starts from an empty graph (wiped, schema in place).
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import subprocess
@@ -26,6 +25,7 @@ from typing import Any
 from neo4j import Driver
 
 from bench import (
+    bench_parser,
     machine_line,
     median,
     neo4j_env,
@@ -420,10 +420,7 @@ def run_load_bench(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.load", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--scales", default="1,10,100", help="comma-separated (default 1,10,100)")
+    parser = bench_parser("load", __doc__, "1,10,100", "comma-separated (default 1,10,100)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per loader (median)")
     parser.add_argument("--formats", default="json,yaml", help="file formats for `turva load`")
     parser.add_argument(

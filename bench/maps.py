@@ -32,6 +32,7 @@ from neo4j import Driver
 from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_driver, wipe
 from bench.generate import generate
 from turva.graph.domain.schema import apply_schema
+from turva.graph.server.chromium import QUIET_FLAGS
 from turva.graph.store.load import load_document
 from turva.visualize import MapRequest, export_map, read_map
 from turva.visualize.styled import LARGE_MAP
@@ -57,17 +58,9 @@ def _browser(profile: Path):  # noqa: ANN202 - selenium is imported lazily
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    # the first eight are tests/browser.py's QUIET_FLAGS again: a bench must not import the
-    # test suite (nor the test suite the benches), so each keeps its own list
+    # the flags every headless Chromium here is given (turva.graph.server.chromium)
     for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *QUIET_FLAGS,
         "--window-size=1400,1000",
         "--proxy-server=127.0.0.1:9",
         "--proxy-bypass-list=<-loopback>",

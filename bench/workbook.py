@@ -16,7 +16,6 @@ sees the same machine:
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from typing import Any
 
 from neo4j import Driver
 
+import bench
 from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_driver, wipe
 from bench.generate import generate, record_count, write_document
 from bench.load import _fresh, _turva_load
@@ -105,10 +105,7 @@ def run_workbook_bench(scales: list[float], *, repeat: int = 3, heap: str = "1g"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.workbook", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--scales", default="10", help="comma-separated (default 10)")
+    parser = bench.bench_parser("workbook", __doc__, "10", "comma-separated (default 10)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--heap", default="1g", help="heap of the throwaway managed Neo4j")
     args = parser.parse_args(argv)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from neo4j import Driver
 
@@ -47,6 +47,7 @@ __all__ = [
     "Candidate",
     "NotFound",
     "Resolution",
+    "ResolveOptions",
     "choices_text",
     "exact_rows",
     "resolve",
@@ -118,8 +119,6 @@ _UNKNOWN = {
     "themes": N_("unknown theme %(id)s"),
     "bodies": N_("unknown cooperation body %(id)s"),
 }
-_DID_YOU_MEAN = N_("did you mean:")
-_FITS_SEVERAL = N_("%(id)s fits %(n)s records; give one of these ids instead:")
 
 
 class _ResolutionError(TurvaError):
@@ -144,7 +143,7 @@ class _ResolutionError(TurvaError):
         if not self._choices:
             return head
         if isinstance(self, NotFound):
-            head += "; " + gettext(_DID_YOU_MEAN)
+            head += "; " + gettext(N_("did you mean:"))
         return head + "\n" + choices_text(self._choices, lang)
 
     def __str__(self) -> str:
@@ -329,28 +328,32 @@ def _by_spelling(
     return [c for s in close for r in spellings[s] if (c := _candidate(r, lang))]
 
 
-# the same keyword arguments as resolve's, spelled out: both are the public API
-# (contracts.md) and each documents and type-checks its own signature
-def resolved_id(
-    driver: Driver,
-    text: str,
-    *,
-    type: str | None = None,
-    lang: str = "fi",
-    database: str | None = None,
-) -> str:
-    """The id of the record ``text`` means, or an error that lists what it may mean.
+class ResolveOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`resolve`, which :func:`resolved_id` passes on."""
+
+    type: str | None
+    lang: str
+    database: str | None
+
+
+def resolved_id(driver: Driver, text: str, **options: Unpack[ResolveOptions]) -> str:
+    """The id of the record ``text`` means, or an error that lists what it may mean;
+    ``options`` are :func:`resolve`'s (``type``, ``lang``, ``database``).
 
     Raises :class:`Ambiguous` (the candidates) when it fits several records and
     :class:`NotFound` (up to three suggestions) when it fits none. Records of different
     types that share the id (the organisation ``SM`` and the branch ``SM``) give that id.
     """
-    found = resolve(driver, text, type=type, lang=lang, database=database)
+    found = resolve(driver, text, **options)
     if found.match is not None:
         return found.match.id
     ids = {c.id for c in found.candidates}
     if len(ids) == 1:
         return ids.pop()
     if found.candidates:
-        raise Ambiguous.of(_FITS_SEVERAL, found, found.candidates)
-    raise NotFound.of(_UNKNOWN[type], found, found.suggestions)
+        raise Ambiguous.of(
+            N_("%(id)s fits %(n)s records; give one of these ids instead:"),
+            found,
+            found.candidates,
+        )
+    raise NotFound.of(_UNKNOWN[options.get("type")], found, found.suggestions)

@@ -110,55 +110,82 @@ _ROW_TYPE = "row"
 #: coverage's last column: the distinct active measures of its row
 TOTAL = "total"
 
-#: the record type of each column of ids, by (section, column) (alike in shape only to
-#: ENUM_COLUMNS below: another table)
-ID_COLUMNS: dict[tuple[str, str], str] = {
-    ("actors", "organisation"): "organisations",
-    ("actors", "branch"): "branches",
-    ("actors", "measures"): "measures",
-    ("actors", "groups"): "priority-groups",
-    ("unaddressed_phenomena", "id"): "phenomena",
-    ("single_branch_phenomena", "id"): "phenomena",
-    ("single_branch_phenomena", "branches"): "branches",
-    ("goals_without_measures", "id"): "goals",
-    ("measures_without_owner", "id"): "measures",
-    ("measures_without_resources", "id"): "measures",
-    ("overdue_measures", "id"): "measures",
-    ("groups_missing_stakeholders", "group"): "priority-groups",
-    ("groups_missing_stakeholders", "organisation"): "organisations",
-    ("groups_missing_stakeholders", "phenomena"): "phenomena",
-    ("phenomena_outside_groups", "id"): "phenomena",
-    ("multi_branch_phenomena", "id"): "phenomena",
-    ("multi_branch_phenomena", "branches"): "branches",
-    ("uncoordinated_measures", "phenomenon"): "phenomena",
-    ("uncoordinated_measures", "a"): "measures",
-    ("uncoordinated_measures", "b"): "measures",
-    ("group_overlaps", "a"): "priority-groups",
-    ("group_overlaps", "b"): "priority-groups",
-    ("group_overlaps", "shared_phenomena"): "phenomena",
-    ("group_overlaps", "shared_members"): "organisations",
-    ("busy_organisations", "id"): "organisations",
-    ("busy_organisations", "groups"): "priority-groups",
-    ("rows", "phenomenon"): "phenomena",
-    ("organisation", "organisation"): "organisations",
-    ("organisation", "branch"): "branches",
-    ("organisation", "parent"): "organisations",
-    ("groups", "id"): "priority-groups",
-    ("bodies", "id"): "bodies",
-    ("measures", "id"): "measures",
-    ("phenomena", "id"): "phenomena",
-    ("path", "id"): _ROW_TYPE,
-    ("added_groups", "id"): "priority-groups",
-    ("removed_groups", "id"): "priority-groups",
-    ("entered_phenomena", "id"): "phenomena",
-    ("left_phenomena", "id"): "phenomena",
-    ("matched_groups", "from_group"): "priority-groups",
-    ("matched_groups", "to_group"): "priority-groups",
-    ("matched_groups", "entered_phenomena"): "phenomena",
-    ("matched_groups", "left_phenomena"): "phenomena",
-    ("matched_groups", "joined_members"): "organisations",
-    ("matched_groups", "left_members"): "organisations",
-}
+
+def _columns(table: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], str]:
+    """A table of columns written by what they hold, keyed by (section, column): each
+    column as ``section.column``, or a section alone for its ``id`` column.
+
+    >>> _columns({"phenomena": ("phenomena", "rows.phenomenon")})
+    {('phenomena', 'id'): 'phenomena', ('rows', 'phenomenon'): 'phenomena'}
+    """
+    return {
+        (section, column or "id"): held
+        for held, columns in table.items()
+        for section, _, column in (c.partition(".") for c in columns)
+    }
+
+
+#: the record type of each column of ids, by (section, column); a section named alone is a
+#: section whose rows are records of that type (by their ``id`` column)
+ID_COLUMNS: dict[tuple[str, str], str] = _columns(
+    {
+        "organisations": (
+            "actors.organisation",
+            "groups_missing_stakeholders.organisation",
+            "group_overlaps.shared_members",
+            "busy_organisations",
+            "organisation.organisation",
+            "organisation.parent",
+            "matched_groups.joined_members",
+            "matched_groups.left_members",
+        ),
+        "branches": (
+            "actors.branch",
+            "single_branch_phenomena.branches",
+            "multi_branch_phenomena.branches",
+            "organisation.branch",
+        ),
+        "measures": (
+            "actors.measures",
+            "measures_without_owner",
+            "measures_without_resources",
+            "overdue_measures",
+            "uncoordinated_measures.a",
+            "uncoordinated_measures.b",
+            "measures",
+        ),
+        "priority-groups": (
+            "actors.groups",
+            "groups_missing_stakeholders.group",
+            "group_overlaps.a",
+            "group_overlaps.b",
+            "busy_organisations.groups",
+            "groups",
+            "added_groups",
+            "removed_groups",
+            "matched_groups.from_group",
+            "matched_groups.to_group",
+        ),
+        "phenomena": (
+            "unaddressed_phenomena",
+            "single_branch_phenomena",
+            "groups_missing_stakeholders.phenomena",
+            "phenomena_outside_groups",
+            "multi_branch_phenomena",
+            "uncoordinated_measures.phenomenon",
+            "group_overlaps.shared_phenomena",
+            "rows.phenomenon",
+            "phenomena",
+            "entered_phenomena",
+            "left_phenomena",
+            "matched_groups.entered_phenomena",
+            "matched_groups.left_phenomena",
+        ),
+        "goals": ("goals_without_measures",),
+        "bodies": ("bodies",),
+        _ROW_TYPE: ("path",),
+    }
+)
 
 #: the column whose record a row is, by section: its source goes in the Source column;
 #: a section whose rows have an ``id`` of a record is of those records
@@ -169,16 +196,17 @@ RECORD_COLUMNS: dict[str, str] = {
     **{section: "id" for section, column in ID_COLUMNS if column == "id"},
 }
 
-# (ID_COLUMNS and ENUM_COLUMNS are alike in shape only: two tables)
 #: columns of enum codes shown as words: the field of :data:`turva.graph.domain.words.ENUMS`
 #: (``*``: in every section); a path step's ``type`` is a node label
-ENUM_COLUMNS: dict[tuple[str, str], str] = {
-    ("*", "status"): "status",
-    ("*", "role"): "role",
-    ("organisation", "kind"): "kind",
-    ("bodies", "kind"): "body_kind",
-    ("path", "type"): "label",
-}
+ENUM_COLUMNS: dict[tuple[str, str], str] = _columns(
+    {
+        "status": ("*.status",),
+        "role": ("*.role",),
+        "kind": ("organisation.kind",),
+        "body_kind": ("bodies.kind",),
+        "label": ("path.type",),
+    }
+)
 
 #: columns of dates (the results give them as ``YYYY-MM-DD``)
 DATE_COLUMNS = frozenset({("overdue_measures", "end")})
@@ -359,16 +387,16 @@ def _wanted(parts: list[Table]) -> dict[str, set[str]]:
     return wanted
 
 
-# (its parameters are alike in shape only to other functions' lists of them)
 def names_for(
     driver: Driver,
     result: AnalysisResult,
-    lang: str,
+    lang: str = "fi",
     database: str | None = None,
     section: str | None = None,
 ) -> dict[tuple[str, str], Name]:
     """The display names every id of ``result`` (or of one ``section``) needs, by
-    (resource type, id): one lookup per record type (ids are unique per type only)."""
+    (resource type, id), in ``lang`` (Finnish unless asked, as :class:`TableOptions`'):
+    one lookup per record type (ids are unique per type only)."""
     found: dict[tuple[str, str], Name] = {}
     for kind, ids in sorted(_wanted(tables(result, section)).items()):
         for id_, name in names_of(driver, ids, lang, database, types=[kind]).items():
@@ -499,13 +527,26 @@ def _flat(parts: list[ReadableTable], section_heading: str) -> tuple[list[str], 
     return _stacked(section_heading, [(p.title, p.header, p.rows) for p in parts])
 
 
-def _csv_text(cell: xlsx.Cell, dialect: str) -> str:
+def _plain_text(cell: xlsx.Cell) -> str | None:
+    """The text of an empty, true/false or date cell, written alike in CSV and Markdown;
+    None for the other cells, each format writing them its own way.
+
+    >>> _plain_text(None), _plain_text(True), _plain_text(dt.date(2025, 1, 2)), _plain_text(2)
+    ('', 'true', '2025-01-02', None)
+    """
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, dt.date):
         return cell.isoformat()
+    return None
+
+
+def _csv_text(cell: xlsx.Cell, dialect: str) -> str:
+    plain = _plain_text(cell)
+    if plain is not None:
+        return plain
     if isinstance(cell, float) and dialect == "excel-fi":
         return repr(cell).replace(".", ",")  # a Finnish Excel reads "0,5" as a number
     return str(neutralise(cell))
@@ -536,12 +577,9 @@ def to_csv(
 
 
 def _md_text(cell: xlsx.Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
+    plain = _plain_text(cell)
+    if plain is not None:
+        return plain
     return str(cell).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 

@@ -17,18 +17,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-# No background traffic: this machine's network is closed, and a page must not need it.
-# bench/maps.py repeats these: the benches do not import the test suite.
-QUIET_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
+from turva.graph.server.chromium import QUIET_FLAGS
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.maps_support import TINY
 from turva.graph.domain.diff import (
     FieldChange,
     field_changes,
@@ -41,17 +42,15 @@ def test_order_of_lists_is_no_change():
 
 
 def test_a_changed_measure_field_by_field_in_the_records_order():
-    # the whole changed record, written out to read as the edit: alike in shape only to MEASURE
+    kept_lead = MEASURE["responsible"][0]
+    # only what the edit changes is written out; the rest is MEASURE's
     after = {
         **MEASURE,
         # source moved first on purpose: the diff follows the model's order, not the dict's
         "source": "https://intermin.fi/x",
-        "title": {"fi": "Verkkorikosten torjunta", "en": "Fighting cybercrime"},
+        "title": {"fi": MEASURE["title"]["fi"], "en": "Fighting cybercrime"},
         "status": "ongoing",
-        "responsible": [
-            {"organisation": "POHA", "role": "lead", "source": "illustrative"},
-            {"organisation": "SM", "role": "lead"},
-        ],
+        "responsible": [kept_lead, {"organisation": "SM", "role": "lead"}],
         "addresses": ["kyber", "rahanpesu"],
         "advances": [],
         "start": dt.date(2024, 1, 1),
@@ -96,15 +95,8 @@ def test_absent_none_and_empty_are_the_same():
 
 
 def test_a_created_record_lists_every_field():
-    # a record as a user writes it: alike in shape only to the map fixtures' records
-    group = {
-        "id": "PG1",
-        "number": 3,
-        "period": 2021,
-        "name": {"fi": "Ryhmä"},
-        "focuses_on": ["kyber"],
-        "members": [{"organisation": "SM", "role": "lead"}],
-    }
+    # a group as a user writes it: the map tests' group G3 (one member, one focus)
+    group = next(g for g in TINY["priority_groups"] if g["id"] == "G3")
     changes = field_changes(None, group, section="groups")
     assert [c.field for c in changes] == [
         "id",
@@ -114,8 +106,8 @@ def test_a_created_record_lists_every_field():
         "focuses_on",
         "members",
     ]
-    assert changes[0] == FieldChange("id", None, "PG1")
-    assert changes[-1].added == [{"organisation": "SM", "role": "lead"}]
+    assert changes[0] == FieldChange("id", None, "G3")
+    assert changes[-1].added == [{"organisation": "THL", "role": "lead"}]
     assert changes[-1].removed == []
 
 

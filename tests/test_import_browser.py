@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import pytest
 from neo4j import Driver
 from selenium.webdriver.common.by import By
 
@@ -26,11 +25,6 @@ from turva.graph.store import records as store
 from turva.graph.store.export import export_document
 
 NEW_TITLE = "Disinformaation tunnistaminen, työkirjasta"
-
-
-@pytest.fixture(scope="module")
-def site(site_2021: str) -> str:
-    return site_2021
 
 
 def workbook(driver: Driver, folder: Path) -> Path:
@@ -58,11 +52,11 @@ def workbook(driver: Driver, folder: Path) -> Path:
     return path
 
 
-def test_an_admin_uploads_a_workbook_sees_the_preview_and_applies_it(site, driver, tmp_path):
+def test_an_admin_uploads_a_workbook_sees_the_preview_and_applies_it(site_2021, driver, tmp_path):
     username = account(driver, "admin")
     path = workbook(driver, tmp_path)
     with chromium(tmp_path / "profile", "--window-size=1280,900") as browser:
-        sign_in_browser(browser, site, username, "/import", PASSWORD)
+        sign_in_browser(browser, site_2021, username, "/import", PASSWORD)
         assert browser.find_element(By.TAG_NAME, "h1").text == "Tuo tiedot tiedostosta"
         assert not serious_violations(browser)
         shoot(browser, "import-form", 400)
@@ -84,6 +78,6 @@ def test_an_admin_uploads_a_workbook_sees_the_preview_and_applies_it(site, drive
         until(browser, lambda b: b.find_elements(By.ID, "import-done"))
         assert "2 muutosta tallennettiin" in browser.find_element(By.ID, "import-done").text
         shoot(browser, "import-done", 400)
-        browser.get(f"{site}/measures/M03")
+        browser.get(f"{site_2021}/measures/M03")
         assert browser.find_element(By.TAG_NAME, "h1").text == NEW_TITLE
     assert store.get_record(driver, "measures", "M-TYOKIRJA")["source"] == "illustrative"

@@ -184,6 +184,12 @@ def test_pages_need_login_when_reads_need_a_token(graph_2021, neo4j_target):
 # --- what a person sees: names, provenance, definitions, sorting, filters -------------
 
 
+#: the banner a page opens with when what it shows is illustrative; group 1 is its inside
+_ILLUSTRATIVE_BANNER = re.compile(
+    r'<div class="illustrative-banner"[^>]*data-provenance="illustrative">(.*?)</div>', re.S
+)
+
+
 def _visible(html: str) -> str:
     """The text a reader sees: no tags, no screen-reader-only words, no small ids."""
     html = re.sub(r'<span class="visually-hidden">.*?</span>', "", html, flags=re.S)
@@ -228,11 +234,7 @@ def test_missing_stakeholders_show_names_not_ids(web, graph_2021):
 )
 def test_group_page_marks_illustrative_members_and_goals(web, lang, word, sentence):
     html = web.get("/groups/PG2021-8", params={"lang": lang}).text
-    banner = re.search(
-        r'<div class="illustrative-banner"[^>]*data-provenance="illustrative">(.*?)</div>',
-        html,
-        re.S,
-    )
+    banner = _ILLUSTRATIVE_BANNER.search(html)
     assert banner, "the page opens with the illustrative banner"
     assert html.index("illustrative-banner") < html.index('id="members"')
     assert sentence in _visible(banner[1])
@@ -460,11 +462,7 @@ def test_home_page_says_how_much_of_the_graph_is_illustrative(web, dataset_2021,
     ]
     invented_members = [e for e in members if provenance(e.get("source")) == "illustrative"]
     html = web.get("/", params={"lang": lang}).text
-    banner = re.search(
-        r'<div class="illustrative-banner"[^>]*data-provenance="illustrative">(.*?)</div>',
-        html,
-        re.S,
-    )
+    banner = _ILLUSTRATIVE_BANNER.search(html)
     assert banner, "the home page opens with the illustrative banner"
     text = _visible(banner[1])
     assert sentence % {"k": len(invented), "n": len(measures)} in text, text

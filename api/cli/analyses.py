@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import typer
 from neo4j import Driver
 
-from turva.api.cli.common import app, driver_session, settings, stdout
+from turva.api.cli.common import app, driver_session, settings
 from turva.api.cli.language import _, current_lang, help_text, ngettext
 from turva.api.cli.output import Format, output_options, render
 from turva.api.cli.resolving import record_ids
@@ -22,6 +22,7 @@ from turva.graph.messages import N_
 from turva.queries import Analyses
 from turva.queries.names import names_of
 from turva.queries.results import AnalysisResult, Coverage, Gaps, Overlaps
+from turva.queries.tables import names_for
 
 __all__ = [
     "who_addresses",
@@ -144,11 +145,9 @@ def _show(
         render(
             result,
             fmt,
-            console=stdout,
             section=section,
             context=" · ".join(line) or None,
-            driver=driver,
-            database=config.neo4j_database,
+            names=lambda lang: names_for(driver, result, lang, config.neo4j_database, section),
         )
 
 

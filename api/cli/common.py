@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -11,6 +12,7 @@ import typer
 from neo4j import Driver
 from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
 
 from turva.api.cli.language import (
     _,
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 app = typer.Typer(
     name="turva",
@@ -124,3 +127,34 @@ def in_graph(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     config = settings()
     with driver_session(config) as driver:
         return call(driver, *args, database=config.neo4j_database, **kwargs)
+
+
+def print_rows(
+    rows: Sequence[R],
+    *,
+    as_json: bool,
+    json_row: Callable[[R], Any],
+    empty: str,
+    headers: Sequence[str],
+    cells: Callable[[R], Sequence[str]],
+) -> bool:
+    """Print a listing command's ``rows``: as JSON (each row as ``json_row`` makes it), or as
+    a table of ``headers`` (a line of ``cells`` a row), or ``empty`` when there are none.
+
+    Returns True when it printed a table (the caller may add a line under it).
+
+    >>> print_rows([], as_json=True, json_row=dict, empty="", headers=(), cells=list)
+    []
+    False
+    """
+    if as_json:
+        print(json.dumps([json_row(r) for r in rows], ensure_ascii=False, indent=2))
+        return False
+    if not rows:
+        stdout.print(empty)
+        return False
+    table = Table(*headers)
+    for r in rows:
+        table.add_row(*cells(r))
+    stdout.print(table)
+    return True

@@ -30,19 +30,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from neo4j import Driver
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from turva.api.cli.common import stdout
 from turva.api.cli.language import _, current_lang, help_text
 from turva.graph.errors import BadArgument
 from turva.graph.messages import N_
 from turva.queries.results import AnalysisResult
 from turva.queries.tables import (
     TABLE_FORMATS,
+    TableNames,
     TableOptions,
-    names_for,
     readable_tables,
     render_table,
     tables,
@@ -252,19 +252,17 @@ def _write(data: bytes, path: Path | None) -> None:
     sys.stdout.flush()
 
 
-# (its keyword parameters are alike in shape only to other functions' lists of them)
 def render(
     result: AnalysisResult,
     fmt: Format,
     *,
-    console: Console,
     section: str | None = None,
     context: str | None = None,
-    driver: Driver | None = None,
-    database: str | None = None,
+    names: Callable[[str], TableNames] | None = None,
 ) -> None:
     """Print ``result`` in ``fmt`` (or write it to ``-o``); ``context`` (period, date) is
-    shown only in tables. ``driver`` looks up the names shown beside ids (none without it).
+    shown only in tables. ``names`` looks up the names shown beside ids in a language,
+    called only when a table is drawn (none without it).
     """
     tables(result, section)  # a wrong --section is an error in every format
     asked = _asked.get() or Output()
@@ -283,10 +281,11 @@ def render(
         _write((to_json(result) + "\n").encode("utf-8"), asked.path)
         return
     lang = current_lang()
-    names = names_for(driver, result, lang, database, section) if driver is not None else None
-    options = TableOptions(lang=lang, names=names, dialect=asked.dialect.value)
+    options = TableOptions(
+        lang=lang, names=names(lang) if names else None, dialect=asked.dialect.value
+    )
     if rendering is not None:
         _write(render_table(result, rendering.name, section, options), asked.path)
     else:
-        _rich_tables(console, result, section, context, options)
+        _rich_tables(stdout, result, section, context, options)
         sys.stdout.flush()

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from turva.api.cli.common import app, in_graph, stderr, stdout
+from turva.api.cli.common import app, in_graph, print_rows, stderr, stdout
 from turva.api.cli.language import _, help_text
 from turva.graph.errors import BadArgument
 from turva.graph.messages import N_
@@ -75,23 +73,21 @@ def token_list(
 ) -> None:
     """The tokens: id, name, role, organisations, created, revoked."""
     tokens = in_graph(list_tokens, include_revoked=all_)
-    if as_json:
-        print(json.dumps([t.public() for t in tokens], ensure_ascii=False, indent=2))
-        return
-    if not tokens:
-        stdout.print(_("no tokens; make one with `turva token create --role ... --name ...`"))
-        return
-    table = Table(_("Id"), _("Name"), _("Role"), _("Organisations"), _("Created"), _("Revoked"))
-    for t in tokens:
-        table.add_row(
+    print_rows(
+        tokens,
+        as_json=as_json,
+        json_row=lambda t: t.public(),
+        empty=_("no tokens; make one with `turva token create --role ... --name ...`"),
+        headers=(_("Id"), _("Name"), _("Role"), _("Organisations"), _("Created"), _("Revoked")),
+        cells=lambda t: (
             t.id,
             t.name,
             t.role,
             " ".join(t.organisations),
             t.created.strftime("%Y-%m-%d %H:%M") if t.created else "",
             t.revoked.strftime("%Y-%m-%d %H:%M") if t.revoked else "",
-        )
-    stdout.print(table)
+        ),
+    )
 
 
 @token_app.command("revoke", help=help_text("Revoke a token: it stops working at once."))
@@ -159,20 +155,24 @@ def changes_log(
     asked = {"type": type_, "record_id": id_, "since": _since(since)}
     # whoever reaches the database directly sees all, token changes too
     changes, total = in_graph(list_changes, limit=limit, include_tokens=True, **asked)
-    if as_json:
-        print(json.dumps(changes, ensure_ascii=False, indent=2))
-        return
-    if not changes:
-        if any(asked.values()):
-            stdout.print(_("no changes recorded that match"))
-        else:
-            stdout.print(_("no changes recorded"))
-        return
-    table = Table(_("At (UTC)"), _("Who"), _("Action"), _("Type"), _("Id"), _("Imported"))
-    for c in changes:
-        table.add_row(_time(c["at"]), c["who"], c["action"], c["type"], c["id"] or "", _imported(c))
-    stdout.print(table)
-    if total > len(changes):
+    tabled = print_rows(
+        changes,
+        as_json=as_json,
+        json_row=dict,
+        empty=(
+            _("no changes recorded that match") if any(asked.values()) else _("no changes recorded")
+        ),
+        headers=(_("At (UTC)"), _("Who"), _("Action"), _("Type"), _("Id"), _("Imported")),
+        cells=lambda c: (
+            _time(c["at"]),
+            c["who"],
+            c["action"],
+            c["type"],
+            c["id"] or "",
+            _imported(c),
+        ),
+    )
+    if tabled and total > len(changes):
         stdout.print(
             _("showing %(shown)s of %(total)s; use --limit to see more")
             % {"shown": len(changes), "total": total}

@@ -13,9 +13,8 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from turva.api.cli.common import app, in_graph, stdout
+from turva.api.cli.common import app, in_graph, print_rows, stdout
 from turva.api.cli.language import _, help_text
 from turva.graph.errors import BadArgument
 from turva.graph.messages import N_
@@ -131,31 +130,25 @@ def user_list(
 ) -> None:
     """The accounts: username, name, role, organisations, state."""
     rows = in_graph(run_query, "account_list")
-    if as_json:
-        shown = [
-            {
-                **r,
-                "created": _time(r["created"]) or None,
-                "last_sign_in": _time(r["last_sign_in"]) or None,
-            }
-            for r in rows
-        ]
-        print(json.dumps(shown, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        stdout.print(_("no accounts; make one with `turva user create USERNAME --role ...`"))
-        return
-    table = Table(
-        _("Username"),
-        _("Name"),
-        _("Role"),
-        _("Organisations"),
-        _("State"),
-        _("Signs in with"),
-        _("Last sign-in"),
-    )
-    for r in rows:
-        table.add_row(
+    print_rows(
+        rows,
+        as_json=as_json,
+        json_row=lambda r: {
+            **r,
+            "created": _time(r["created"]) or None,
+            "last_sign_in": _time(r["last_sign_in"]) or None,
+        },
+        empty=_("no accounts; make one with `turva user create USERNAME --role ...`"),
+        headers=(
+            _("Username"),
+            _("Name"),
+            _("Role"),
+            _("Organisations"),
+            _("State"),
+            _("Signs in with"),
+            _("Last sign-in"),
+        ),
+        cells=lambda r: (
             r["username"],
             r["display_name"] or "",
             r["role"],
@@ -163,8 +156,8 @@ def user_list(
             _("disabled") if r["disabled"] else _("enabled"),
             _("single sign-on") if r["sso"] else _("password"),
             _time(r["last_sign_in"]),
-        )
-    stdout.print(table)
+        ),
+    )
 
 
 @user_app.command(
@@ -238,22 +231,16 @@ def user_log(
         username=username.strip().lower() if username else None,
         limit=limit,
     )
-    if as_json:
-        shown = [
-            {
-                **r,
-                "at": r["at"].to_native().isoformat(),
-                "before": json.loads(r["before"]) if r["before"] else None,
-                "after": json.loads(r["after"]) if r["after"] else None,
-            }
-            for r in rows
-        ]
-        print(json.dumps(shown, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        stdout.print(_("no account changes recorded"))
-        return
-    table = Table(_("At (UTC)"), _("Who"), _("Action"), _("Account"))
-    for r in rows:
-        table.add_row(_time(r["at"]), r["who"], r["action"], r["account"])
-    stdout.print(table)
+    print_rows(
+        rows,
+        as_json=as_json,
+        json_row=lambda r: {
+            **r,
+            "at": r["at"].to_native().isoformat(),
+            "before": json.loads(r["before"]) if r["before"] else None,
+            "after": json.loads(r["after"]) if r["after"] else None,
+        },
+        empty=_("no account changes recorded"),
+        headers=(_("At (UTC)"), _("Who"), _("Action"), _("Account")),
+        cells=lambda r: (_time(r["at"]), r["who"], r["action"], r["account"]),
+    )

@@ -95,7 +95,7 @@ class Writing:
         self.who = who
         self.database = settings.neo4j_database
 
-    def of(self, section: str) -> dict[str, Any]:
+    def of(self, section: str) -> store.WriteAs:
         """The store's keyword arguments for a write of ``section``."""
         return {
             "who": self.who.who,

@@ -157,6 +157,29 @@ def _texts(value: Any, where: Word) -> list[str]:
     return [str(v).strip() for v in items]
 
 
+#: the words refusing an unknown key: (message, the placeholders of the key and the allowed
+#: keys); a rule's fields and the file's keys keep their own words for translators
+_UNKNOWN_FIELD = (N_("%(where)s: unknown field %(field)s: use %(fields)s"), "field", "fields")
+_UNKNOWN_KEY = (N_("%(file)s: unknown key %(key)s: use %(keys)s"), "key", "keys")
+
+
+def _refuse_unknown(
+    raw: dict[Any, Any], allowed: tuple[str, ...], words: tuple[str, str, str], **where: Any
+) -> None:
+    """Refuse ``raw`` if it has a key not ``allowed``, naming the first such key in ``words``.
+
+    >>> _refuse_unknown({"rules": []}, _TOP_KEYS, _UNKNOWN_KEY, file="sso.yaml")
+    >>> _refuse_unknown({"rule": []}, _TOP_KEYS, _UNKNOWN_KEY, file="sso.yaml")
+    Traceback (most recent call last):
+    turva.graph.errors.BadArgument: sso.yaml: unknown key 'rule': use rules, groups_claim
+    """
+    unknown = sorted(str(k) for k in raw if k not in allowed)
+    if unknown:
+        message, key, keys = words
+        found = {key: repr(unknown[0]), keys: ", ".join(allowed)}
+        raise BadArgument.said(message, **where, **found)
+
+
 def _rule(number: int, raw: Any, source: str) -> Rule:
     here = Word(N_("%(file)s, rule %(rule)s"), file=source, rule=number)
 
@@ -169,14 +192,7 @@ def _rule(number: int, raw: Any, source: str) -> Rule:
         raise BadArgument.said(
             N_("%(where)s: a rule is a mapping with role and groups or email_domain"), where=here
         )
-    unknown = sorted(str(k) for k in raw if k not in RULE_FIELDS)
-    if unknown:
-        raise BadArgument.said(
-            N_("%(where)s: unknown field %(field)s: use %(fields)s"),
-            where=here,
-            field=repr(unknown[0]),
-            fields=", ".join(RULE_FIELDS),
-        )
+    _refuse_unknown(raw, RULE_FIELDS, _UNKNOWN_FIELD, where=here)
     groups = _texts(raw["groups"], field("groups")) if "groups" in raw else []
     domains = []
     if "email_domain" in raw:
@@ -238,15 +254,7 @@ def parse_mapping(text: str, source: str = "mapping") -> SsoMapping:
         raise BadArgument.said(
             N_("%(file)s: the mapping file needs a list of rules under 'rules:'"), file=source
         )
-    # alike in shape only to the rule-field check in _rule: its own message for translators
-    unknown = sorted(str(k) for k in raw if k not in _TOP_KEYS)
-    if unknown:
-        raise BadArgument.said(
-            N_("%(file)s: unknown key %(key)s: use %(keys)s"),
-            file=source,
-            key=repr(unknown[0]),
-            keys=", ".join(_TOP_KEYS),
-        )
+    _refuse_unknown(raw, _TOP_KEYS, _UNKNOWN_KEY, file=source)
     claim = raw.get("groups_claim", "groups")
     if not isinstance(claim, str) or not claim.strip():
         raise BadArgument.said(

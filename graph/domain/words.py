@@ -22,34 +22,40 @@ __all__ = [
     "enum_word",
 ]
 
-#: a measure's status
-STATUSES = {
-    "planned": N_("planned"),
-    "ongoing": N_("ongoing"),
-    "done": N_("done"),
-    "cancelled": N_("cancelled"),
+#: the words of each enum field's values, by field name: a measure's ``status``; an
+#: organisation's ``role`` in a priority group, a cooperation body or a measure; an
+#: organisation's ``kind``; a cooperation body's kind (``body_kind``)
+ENUMS = {
+    "status": {
+        "planned": N_("planned"),
+        "ongoing": N_("ongoing"),
+        "done": N_("done"),
+        "cancelled": N_("cancelled"),
+    },
+    "role": {"lead": N_("lead"), "member": N_("member"), "partner": N_("partner")},
+    "kind": {
+        "ministry": N_("ministry"),
+        "agency": N_("agency"),
+        "regional": N_("regional actor"),
+        "municipality": N_("municipality"),
+        "wellbeing-county": N_("wellbeing services county"),
+        "ngo": N_("NGO"),
+        "association": N_("association"),
+        "research": N_("research institute"),
+        "business": N_("business"),
+        "other": N_("other"),
+    },
+    "body_kind": {
+        "cooperation-group": N_("cooperation group"),
+        "expert-network": N_("expert network"),
+        "secretariat": N_("secretariat"),
+    },
 }
-#: an organisation's role in a priority group, a cooperation body or a measure
-ROLES = {"lead": N_("lead"), "member": N_("member"), "partner": N_("partner")}
-#: an organisation's kind
-ORGANISATION_KINDS = {
-    "ministry": N_("ministry"),
-    "agency": N_("agency"),
-    "regional": N_("regional actor"),
-    "municipality": N_("municipality"),
-    "wellbeing-county": N_("wellbeing services county"),
-    "ngo": N_("NGO"),
-    "association": N_("association"),
-    "research": N_("research institute"),
-    "business": N_("business"),
-    "other": N_("other"),
-}
-#: a cooperation body's kind
-BODY_KINDS = {
-    "cooperation-group": N_("cooperation group"),
-    "expert-network": N_("expert network"),
-    "secretariat": N_("secretariat"),
-}
+STATUSES = ENUMS["status"]
+ROLES = ENUMS["role"]
+ORGANISATION_KINDS = ENUMS["kind"]
+BODY_KINDS = ENUMS["body_kind"]
+
 #: one record of each resource (a search hit's type)
 RECORD_TYPES = {
     "themes": N_("Theme"),
@@ -60,14 +66,6 @@ RECORD_TYPES = {
     "bodies": N_("Cooperation body"),
     "goals": N_("Goal"),
     "measures": N_("Measure"),
-}
-
-#: the table of each enum field's words, by field name
-ENUMS = {
-    "status": STATUSES,
-    "role": ROLES,
-    "kind": ORGANISATION_KINDS,
-    "body_kind": BODY_KINDS,
 }
 
 

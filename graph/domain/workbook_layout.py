@@ -106,6 +106,16 @@ def _texts(field: str, words: Words, required: bool = False) -> tuple[Column, ..
     )
 
 
+def _ref(key: str, target: str, words: Words, required: bool = False) -> Column:
+    """A column holding one record of section ``target``, by its id or name."""
+    return Column(key, "ref", words, target=target, required=required)
+
+
+def _refs(key: str, target: str, words: Words) -> Column:
+    """A column holding records of section ``target``, their ids or names split at ``;``."""
+    return Column(key, "refs", words, target=target)
+
+
 _ID = Column("id", "id", _w("Tunnus", "Id", "Id"), required=True)
 _SOURCE = Column("source", "text", _w("Lähde", "Källa", "Source"))
 _NAME = _texts("name", _w("Nimi", "Namn", "Name"), required=True)
@@ -113,27 +123,38 @@ _THEMES = _w("Teemat", "Teman", "Themes")
 _KIND = _w("Tyyppi", "Typ", "Kind")
 _GROUP = _w("Ryhmä", "Grupp", "Group")
 _INDICATOR = _texts("indicator", _w("Mittari", "Indikator", "Indicator"))
-_THEME_REFS = Column("themes", "refs", _THEMES, target="themes")
-_ORGANISATION = Column(
+_THEME_REFS = _refs("themes", "themes", _THEMES)
+_ORGANISATION = _ref(
     "organisation",
-    "ref",
+    "organisations",
     _w("Organisaatio", "Organisation", "Organisation"),
-    target="organisations",
     required=True,
 )
 
 
-def _entries(owner: str, owner_words: Words, role: str) -> tuple[Column, ...]:
-    return (
-        Column("owner", "owner", owner_words, target=owner, required=True),
-        _ORGANISATION,
-        Column("role", "enum", _w("Rooli", "Roll", "Role"), enum=role),
-        _SOURCE,
+def _records(key: str, words: Words, *columns: Column) -> SheetSpec:
+    """The sheet of a record section: the id, the section's own ``columns``, the source."""
+    return SheetSpec(key, words, (_ID, *columns, _SOURCE))
+
+
+def _entries(key: str, words: Words, owner_words: Words, role: str) -> SheetSpec:
+    """A relationship sheet (``measures.responsible``): a row an organisation and its role
+    in the record it belongs to."""
+    return SheetSpec(
+        key,
+        words,
+        (
+            Column("owner", "owner", owner_words, target=key.split(".")[0], required=True),
+            _ORGANISATION,
+            Column("role", "enum", _w("Rooli", "Roll", "Role"), enum=role),
+            _SOURCE,
+        ),
     )
 
 
-# The sheets are data: the many Column(...) entries below are alike in shape only (each
-# names its own field and words); words used more than once are named once above.
+# The sheets are data: the Column(...) entries below are alike in shape only (each names
+# its own field and words); what sheets share (id, source, names, references, relationship
+# sheets) and words used more than once are made once above.
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("instructions", _w("Ohjeet", "Anvisningar", "Instructions")),
     SheetSpec(
@@ -144,153 +165,92 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("value", "text", _w("Arvo", "Värde", "Value"), required=True),
         ),
     ),
-    SheetSpec("themes", _THEMES, (_ID, *_NAME, _SOURCE)),
-    SheetSpec(
+    _records("themes", _THEMES, *_NAME),
+    _records(
         "branches",
         _w("Hallinnonalat", "Förvaltningsområden", "Branches"),
-        (
-            _ID,
-            *_NAME,
-            Column(
-                "ministry",
-                "ref",
-                _w("Ministeriö", "Ministerium", "Ministry"),
-                target="organisations",
-            ),
-            _SOURCE,
-        ),
+        *_NAME,
+        _ref("ministry", "organisations", _w("Ministeriö", "Ministerium", "Ministry")),
     ),
-    SheetSpec(
+    _records(
         "organisations",
         _w("Organisaatiot", "Organisationer", "Organisations"),
-        (
-            _ID,
-            *_NAME,
-            Column("abbreviation", "text", _w("Lyhenne", "Förkortning", "Abbreviation")),
-            Column("kind", "enum", _KIND, enum="kind", required=True),
-            Column(
-                "branch",
-                "ref",
-                _w("Hallinnonala", "Förvaltningsområde", "Branch"),
-                target="branches",
-            ),
-            Column(
-                "parent",
-                "ref",
-                _w("Yläorganisaatio", "Överordnad organisation", "Parent organisation"),
-                target="organisations",
-            ),
-            _SOURCE,
+        *_NAME,
+        Column("abbreviation", "text", _w("Lyhenne", "Förkortning", "Abbreviation")),
+        Column("kind", "enum", _KIND, enum="kind", required=True),
+        _ref("branch", "branches", _w("Hallinnonala", "Förvaltningsområde", "Branch")),
+        _ref(
+            "parent",
+            "organisations",
+            _w("Yläorganisaatio", "Överordnad organisation", "Parent organisation"),
         ),
     ),
-    SheetSpec(
+    _records(
         "phenomena",
         _w("Ilmiöt", "Fenomen", "Phenomena"),
-        (
-            _ID,
-            *_NAME,
-            *_texts("description", _w("Kuvaus", "Beskrivning", "Description")),
-            _THEME_REFS,
-            Column(
-                "parent",
-                "ref",
-                _w("Yläilmiö", "Överordnat fenomen", "Broader phenomenon"),
-                target="phenomena",
-            ),
-            _SOURCE,
-        ),
+        *_NAME,
+        *_texts("description", _w("Kuvaus", "Beskrivning", "Description")),
+        _THEME_REFS,
+        _ref("parent", "phenomena", _w("Yläilmiö", "Överordnat fenomen", "Broader phenomenon")),
     ),
-    SheetSpec(
+    _records(
         "priority_groups",
         _w("Painopisteryhmät", "Prioritetsgrupper", "Priority groups"),
-        (
-            _ID,
-            Column("number", "int", _w("Numero", "Nummer", "Number"), required=True),
-            Column("period", "int", _w("Kausi", "Period", "Period"), required=True),
-            *_NAME,
-            _THEME_REFS,
-            Column(
-                "focuses_on",
-                "refs",
-                _w("Painopisteilmiöt", "Fokusfenomen", "Focus phenomena"),
-                target="phenomena",
-            ),
-            _SOURCE,
-        ),
+        Column("number", "int", _w("Numero", "Nummer", "Number"), required=True),
+        Column("period", "int", _w("Kausi", "Period", "Period"), required=True),
+        *_NAME,
+        _THEME_REFS,
+        _refs("focuses_on", "phenomena", _w("Painopisteilmiöt", "Fokusfenomen", "Focus phenomena")),
     ),
-    SheetSpec(
+    _entries(
         "priority_groups.members",
         _w("Ryhmien jäsenet", "Gruppmedlemmar", "Group members"),
-        _entries("priority_groups", _GROUP, "member_role"),
+        _GROUP,
+        "member_role",
     ),
-    SheetSpec(
+    _records(
         "bodies",
         _w("Yhteistyöelimet", "Samarbetsorgan", "Cooperation bodies"),
-        (
-            _ID,
-            Column("kind", "enum", _KIND, enum="body_kind", required=True),
-            *_NAME,
-            _SOURCE,
-        ),
+        Column("kind", "enum", _KIND, enum="body_kind", required=True),
+        *_NAME,
     ),
-    SheetSpec(
+    _entries(
         "bodies.members",
         _w("Elinten jäsenet", "Organens medlemmar", "Body members"),
-        _entries("bodies", _w("Elin", "Organ", "Body"), "member_role"),
+        _w("Elin", "Organ", "Body"),
+        "member_role",
     ),
-    SheetSpec(
+    _records(
         "goals",
         _w("Tavoitteet", "Mål", "Goals"),
-        (
-            _ID,
-            *_texts("text", _w("Teksti", "Text", "Text"), required=True),
-            Column("group", "ref", _GROUP, target="priority_groups"),
-            Column(
-                "targets",
-                "refs",
-                _w("Kohdeilmiöt", "Målfenomen", "Target phenomena"),
-                target="phenomena",
-            ),
-            *_INDICATOR,
-            Column("deadline", "date", _w("Määräaika", "Tidsfrist", "Deadline")),
-            _SOURCE,
-        ),
+        *_texts("text", _w("Teksti", "Text", "Text"), required=True),
+        _ref("group", "priority_groups", _GROUP),
+        _refs("targets", "phenomena", _w("Kohdeilmiöt", "Målfenomen", "Target phenomena")),
+        *_INDICATOR,
+        Column("deadline", "date", _w("Määräaika", "Tidsfrist", "Deadline")),
     ),
-    SheetSpec(
+    _records(
         "measures",
         _w("Toimenpiteet", "Åtgärder", "Measures"),
-        (
-            _ID,
-            *_texts("title", _w("Otsikko", "Rubrik", "Title"), required=True),
-            Column("status", "enum", _w("Tila", "Status", "Status"), enum="status", required=True),
-            Column(
-                "addresses",
-                "refs",
-                _w("Ilmiöt", "Fenomen", "Phenomena addressed"),
-                target="phenomena",
-            ),
-            Column(
-                "advances",
-                "refs",
-                _w("Edistää tavoitteita", "Främjar mål", "Advances goals"),
-                target="goals",
-            ),
-            Column("start", "date", _w("Alkaa", "Börjar", "Start")),
-            Column("end", "date", _w("Päättyy", "Slutar", "End")),
-            Column("resources.eur", "number", _w("Euroa", "Euro", "Euros")),
-            Column(
-                "resources.person_years",
-                "number",
-                _w("Henkilötyövuodet", "Årsverken", "Person-years"),
-            ),
-            *_INDICATOR,
-            _SOURCE,
+        *_texts("title", _w("Otsikko", "Rubrik", "Title"), required=True),
+        Column("status", "enum", _w("Tila", "Status", "Status"), enum="status", required=True),
+        _refs("addresses", "phenomena", _w("Ilmiöt", "Fenomen", "Phenomena addressed")),
+        _refs("advances", "goals", _w("Edistää tavoitteita", "Främjar mål", "Advances goals")),
+        Column("start", "date", _w("Alkaa", "Börjar", "Start")),
+        Column("end", "date", _w("Päättyy", "Slutar", "End")),
+        Column("resources.eur", "number", _w("Euroa", "Euro", "Euros")),
+        Column(
+            "resources.person_years",
+            "number",
+            _w("Henkilötyövuodet", "Årsverken", "Person-years"),
         ),
+        *_INDICATOR,
     ),
-    SheetSpec(
+    _entries(
         "measures.responsible",
         _w("Vastuutahot", "Ansvariga", "Responsible"),
-        _entries("measures", _w("Toimenpide", "Åtgärd", "Measure"), "responsible_role"),
+        _w("Toimenpide", "Åtgärd", "Measure"),
+        "responsible_role",
     ),
     SheetSpec(
         "changes",

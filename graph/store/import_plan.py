@@ -483,7 +483,8 @@ def plan_import(
             for c in changes
         ]
         changes = _refuse_dangling(changes, current)
-    # (its keyword arguments are alike in shape only to other calls' lists of them)
+    # alike in shape only to api/routes/changes.py's list_changes call: each names its own
+    # keyword arguments, nothing to share
     return ImportPlan(
         mode="replace" if replace else "merge",
         editor=organisations,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
@@ -76,10 +76,25 @@ __all__ = [
     "patch_record",
     "merge_patch",
     "delete_record",
+    "WriteAs",
 ]
 
 #: a hook run inside the write transaction with the record before and after the write
 Authorize = Callable[[ManagedTransaction, dict[str, Any] | None, dict[str, Any] | None], None]
+
+
+class WriteAs(TypedDict, total=False):
+    """Who writes a record, and under which check: the keyword arguments every write takes
+    (create, replace, patch, delete), as the API's ``Writing.of`` makes them.
+
+    ``who`` goes into the change history; ``authorize(tx, before, after)`` runs in the
+    transaction after the write and may raise to undo it; ``database`` is the Neo4j
+    database (the server's default when omitted).
+    """
+
+    who: Required[str]
+    authorize: Authorize | None
+    database: str | None
 
 
 def resource_name(section: str) -> str:
@@ -432,26 +447,24 @@ def _conflict(nt: NodeType, record_id: str) -> Conflict:
     )
 
 
-# create, replace, patch and delete take the same keyword arguments (who, authorize,
-# database) spelled out in each signature: it is the store's public API, and each function
-# documents and type-checks its own arguments; only the one that varies differs.
+# create and replace take alike arguments, each its own precondition: a pair of the
+# store's public API, not one logic written twice (the rest is shared: WriteAs, _store)
 def create_record(
     driver: Driver,
     section: str,
     record: model.Record,
     *,
-    who: str,
-    authorize: Authorize | None = None,
     idempotency_key: IdempotencyKey | None = None,
-    database: str | None = None,
+    **writing: Unpack[WriteAs],
 ) -> Stored:
     """Create a record (:class:`Conflict` if the id is taken); returns it as stored.
 
-    ``authorize(tx, before, after)`` runs in the transaction after the write and may
-    raise to undo it; the change is recorded in the same transaction. Of concurrent
-    creates of one id exactly one succeeds. With ``idempotency_key``, a request already
-    answered returns that answer (``replayed``) and writes nothing.
+    ``writing`` says who writes and under which check (:class:`WriteAs`); the change is
+    recorded in the same transaction. Of concurrent creates of one id exactly one
+    succeeds. With ``idempotency_key``, a request already answered returns that answer
+    (``replayed``) and writes nothing.
     """
+    database = writing.get("database")
     nt = node_type(section)
     _typed(nt, record)
 
@@ -469,8 +482,8 @@ def create_record(
             before=None,
             version=1,
             action="create",
-            who=who,
-            authorize=authorize,
+            who=writing["who"],
+            authorize=writing.get("authorize"),
         )
         if idempotency_key is not None:
             answer = idempotency.Answer(201, stored.record, stored.etag, stored.version)
@@ -487,16 +500,13 @@ def create_record(
     return stored
 
 
-# the same keyword arguments as create_record's: see there why they stay spelled out
 def replace_record(
     driver: Driver,
     section: str,
     record: model.Record,
     *,
-    who: str,
-    authorize: Authorize | None = None,
     if_match: str | None = None,
-    database: str | None = None,
+    **writing: Unpack[WriteAs],
 ) -> Stored:
     """Replace an existing record and the relationships it owns (:class:`NotFound` if none).
 
@@ -510,11 +520,9 @@ def replace_record(
         record.id,
         lambda before: record,
         "replace",
-        who=who,
-        authorize=authorize,
         if_match=if_match,
-        database=database,
         hint=N_("no %(noun)s has the id %(id)s; create it with POST"),
+        **writing,
     )
 
 
@@ -525,11 +533,9 @@ def _rewrite(
     rewritten: Callable[[dict[str, Any]], model.Record],
     action: str,
     *,
-    who: str,
-    authorize: Authorize | None,
     if_match: str | None,
-    database: str | None,
     hint: str = "",
+    **writing: Unpack[WriteAs],
 ) -> Stored:
     """Write ``rewritten(before)`` over a record in the transaction that locked and read
     it, so a replace and a patch check ``if_match`` against what they overwrite."""
@@ -544,12 +550,12 @@ def _rewrite(
             before=before,
             version=version,
             action=action,
-            who=who,
-            authorize=authorize,
+            who=writing["who"],
+            authorize=writing.get("authorize"),
         )[0]
 
     with one_at_a_time((nt.label, record_id)):
-        return write_transaction(driver, work, database=database)
+        return write_transaction(driver, work, database=writing.get("database"))
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -575,10 +581,8 @@ def patch_record(
     record_id: str,
     patch: dict[str, Any],
     *,
-    who: str,
-    authorize: Authorize | None = None,
     if_match: str | None = None,
-    database: str | None = None,
+    **writing: Unpack[WriteAs],
 ) -> Stored:
     """Change some fields of a record: a JSON merge patch (RFC 7396) of its turva/1 mapping.
 
@@ -611,10 +615,8 @@ def patch_record(
         record_id,
         patched,
         "patch",
-        who=who,
-        authorize=authorize,
         if_match=if_match,
-        database=database,
+        **writing,
     )
 
 
@@ -643,10 +645,8 @@ def delete_record(
     section: str,
     record_id: str,
     *,
-    who: str,
-    authorize: Authorize | None = None,
     if_match: str | None = None,
-    database: str | None = None,
+    **writing: Unpack[WriteAs],
 ) -> dict[str, Any]:
     """Delete a record nobody refers to; :class:`Conflict` lists who still does.
 
@@ -654,6 +654,7 @@ def delete_record(
     deleted record.
     """
     nt = node_type(section)
+    authorize = writing.get("authorize")
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         before, _ = _locked_before(tx, nt, record_id, if_match)
@@ -676,7 +677,7 @@ def delete_record(
         tx.run(f"MATCH (n:{label(nt.label)} {{id: $id}}) DETACH DELETE n", id=record_id).consume()
         record_change(
             tx,
-            who=who,
+            who=writing["who"],
             type=resource_name(section),
             record_id=record_id,
             action="delete",
@@ -685,4 +686,4 @@ def delete_record(
         return before
 
     with one_at_a_time((nt.label, record_id)):
-        return write_transaction(driver, work, database=database)
+        return write_transaction(driver, work, database=writing.get("database"))

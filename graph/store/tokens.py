@@ -88,6 +88,8 @@ def _token(props: dict[str, Any]) -> Token:
     )
 
 
+# alike in shape only to accounts.set_role's parameters: each takes a role and its
+# organisations (the checks they share are accounts.check_role and check_organisations)
 def create_token(
     driver: Driver,
     *,

@@ -29,6 +29,7 @@ from turva.queries.results import (
     Overlaps,
     PeriodChanges,
     Profile,
+    WhatIf,
     WhoAddresses,
 )
 from turva.queries.runner import run_query
@@ -242,8 +243,57 @@ class Analyses:
         """
         day = dt.date.today() if as_of is None else _date("as_of", as_of)
         filters, used = self._filters(branch, theme, group, period)
-        row = self._one("gaps", period=used, as_of=day, **filters.params())
+        row = self._one("gaps", period=used, as_of=day, without=[], **filters.params())
+        del row["orphaned_measures"]  # none: nobody has stepped out
         return Gaps(**row, period=used, as_of=day, **filters.params())
+
+    def what_if(
+        self, without: list[str], period: int | None = None, as_of: dt.date | None = None
+    ) -> WhatIf:
+        """What would be left uncovered if the organisations ``without`` stepped out.
+
+        Read-only: the gap lists are computed as if their responsibilities and memberships
+        were gone (docs/analyses.md, "what-if"); the graph does not change. Raises
+        :class:`~turva.graph.errors.BadArgument` for no organisation, or one the graph
+        does not have.
+        """
+        if any(not isinstance(org, str) or not org.strip() for org in without):
+            raise BadArgument.said(
+                N_("without: each organisation must be an id, e.g. %(example)s"), example="POHA"
+            )
+        ids = sorted(set(without))
+        if not ids:
+            raise BadArgument.said(
+                N_("without: give at least one organisation id, e.g. %(example)s"), example="POHA"
+            )
+        day = dt.date.today() if as_of is None else _date("as_of", as_of)
+        used = self._period(period)
+        extra = self._one("what_if", period=used, without=ids)
+        if extra["unknown"]:
+            raise BadArgument.said(
+                N_("without: there is no organisation with the id %(ids)s"),
+                ids=", ".join(repr(i) for i in extra["unknown"]),
+            )
+        unfiltered = {"branch": None, "theme": None, "group": None}
+        today = self._one("gaps", period=used, as_of=day, without=[], **unfiltered)
+        then = self._one("gaps", period=used, as_of=day, without=ids, **unfiltered)
+
+        def new(section: str) -> list[dict[str, Any]]:
+            before = {row["id"] for row in today[section]}
+            return [row for row in then[section] if row["id"] not in before]
+
+        return WhatIf.model_validate(
+            {
+                "without": ids,
+                "orphaned_measures": then["orphaned_measures"],
+                "new_unaddressed_phenomena": new("unaddressed_phenomena"),
+                "new_single_branch_phenomena": new("single_branch_phenomena"),
+                "new_goals_without_measures": new("goals_without_measures"),
+                "groups_without_lead": extra["groups_without_lead"],
+                "period": used,
+                "as_of": day,
+            }
+        )
 
     def overlaps(
         self,

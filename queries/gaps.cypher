@@ -4,10 +4,14 @@
 // Filters ($branch, $theme, $group: ids or null) only choose rows of the unfiltered
 // answer, never change a row ("Filters" in docs/analyses.md); the phenomena that the
 // theme and group filters keep are computed once, in the first block.
-// params: period, as_of, active, branch, theme, group
+// $without (organisation ids; empty for the graph as it is) answers "what if they stepped
+// out" (docs/analyses.md, "what-if"): their responsibilities and memberships are left out,
+// and an active measure whose responsible organisations are all among them is orphaned and
+// no longer counts as active.
+// params: period, as_of, active, branch, theme, group, without
 // columns: unaddressed_phenomena, single_branch_phenomena, goals_without_measures,
 //   measures_without_owner, measures_without_resources, overdue_measures,
-//   groups_missing_stakeholders, phenomena_outside_groups
+//   groups_missing_stakeholders, phenomena_outside_groups, orphaned_measures
 CALL () {
   // the phenomena the theme and group filters keep: the same block in gaps, overlaps, coverage
   OPTIONAL MATCH (p:Phenomenon)
@@ -19,15 +23,26 @@ CALL () {
     })
   RETURN $theme IS NULL AND $group IS NULL AS every, collect(p.id) AS kept
 }
-CALL (every, kept) {
+CALL () {
+  // the orphaned measures of a what-if: active, with responsible organisations, all of
+  // them among $without (none when $without is empty)
+  OPTIONAL MATCH (m:Measure)
+  WHERE size($without) > 0 AND m.status IN $active
+    AND EXISTS { (m)<-[:RESPONSIBLE_FOR]-(:Organisation) }
+    AND NOT EXISTS { MATCH (m)<-[:RESPONSIBLE_FOR]-(o:Organisation) WHERE NOT o.id IN $without }
+  WITH m ORDER BY m.id
+  RETURN collect(m) AS orphaned
+}
+CALL (every, kept, orphaned) {
   // bottom-up: the branches of each directly addressed phenomenon, then up to its
   // ancestors; only addressed phenomena come out of this block
   MATCH (m:Measure)-[:ADDRESSES]->(q:Phenomenon)
-  WHERE m.status IN $active
+  WHERE m.status IN $active AND NOT m IN orphaned
   WITH q, collect(m) AS measures
   WITH q, COLLECT {
     UNWIND measures AS m
-    MATCH (m)<-[:RESPONSIBLE_FOR]-(:Organisation)-[:BELONGS_TO]->(b:AdministrativeBranch)
+    MATCH (m)<-[:RESPONSIBLE_FOR]-(o:Organisation)-[:BELONGS_TO]->(b:AdministrativeBranch)
+    WHERE NOT o.id IN $without
     RETURN DISTINCT b.id AS branch
   } AS found
   MATCH (q)-[:PART_OF*0..]->(p:Phenomenon)
@@ -56,22 +71,22 @@ CALL (every, kept) {
       AS single_branch_phenomena,
     collect(CASE WHEN outside THEN {id: p.id} END) AS phenomena_outside_groups
 }
-CALL (every, kept) {
+CALL (every, kept, orphaned) {
   // nobody works on these: the branch filter does not narrow them
   MATCH (p:Phenomenon)
   WHERE (every OR p.id IN kept) AND NOT EXISTS {
     MATCH (p)<-[:PART_OF*0..]-(:Phenomenon)<-[:ADDRESSES]-(m:Measure)
-    WHERE m.status IN $active
+    WHERE m.status IN $active AND NOT m IN orphaned
   }
   WITH p
   ORDER BY p.id
   RETURN collect({id: p.id}) AS unaddressed_phenomena
 }
-CALL (every, kept) {
+CALL (every, kept, orphaned) {
   MATCH (g:Goal)
   WHERE NOT EXISTS {
     MATCH (g)<-[:ADVANCES]-(m:Measure)
-    WHERE m.status IN $active
+    WHERE m.status IN $active AND NOT m IN orphaned
   } AND (every OR EXISTS {
     MATCH (g)-[:TARGETS]->(q:Phenomenon) WHERE q.id IN kept
   })
@@ -79,19 +94,21 @@ CALL (every, kept) {
   ORDER BY g.id
   RETURN collect({id: g.id}) AS goals_without_measures
 }
-CALL (every, kept) {
+CALL (every, kept, orphaned) {
   MATCH (m:Measure)
-  WHERE m.status IN $active AND (every OR EXISTS {
+  WHERE m.status IN $active AND NOT m IN orphaned AND (every OR EXISTS {
     MATCH (m)-[:ADDRESSES]->(q:Phenomenon) WHERE q.id IN kept
   })
   WITH m, $branch IS NULL OR EXISTS {
-    MATCH (m)<-[:RESPONSIBLE_FOR]-(:Organisation)-[:BELONGS_TO]->(b:AdministrativeBranch)
-    WHERE b.id = $branch
+    MATCH (m)<-[:RESPONSIBLE_FOR]-(o:Organisation)-[:BELONGS_TO]->(b:AdministrativeBranch)
+    WHERE b.id = $branch AND NOT o.id IN $without
   } AS of_branch
   ORDER BY m.id
   RETURN
     // without an owner a measure has no branch: the branch filter does not narrow these
-    collect(CASE WHEN NOT EXISTS { (m)<-[:RESPONSIBLE_FOR]-(:Organisation) } THEN {id: m.id} END)
+    collect(CASE WHEN NOT EXISTS {
+      MATCH (m)<-[:RESPONSIBLE_FOR]-(o:Organisation) WHERE NOT o.id IN $without
+    } THEN {id: m.id} END)
       AS measures_without_owner,
     collect(CASE WHEN of_branch AND m.resources_eur IS NULL AND m.resources_person_years IS NULL
       THEN {id: m.id} END) AS measures_without_resources,
@@ -102,11 +119,13 @@ CALL (every, kept) {
   MATCH (g:PriorityGroup)
   WHERE g.period = $period AND ($group IS NULL OR g.id = $group)
   // members once per group: cheaper than a MEMBER_OF check per organisation found
-  WITH g, COLLECT { MATCH (g)<-[:MEMBER_OF]-(member:Organisation) RETURN member } AS members
+  WITH g, COLLECT {
+    MATCH (g)<-[:MEMBER_OF]-(member:Organisation) WHERE NOT member.id IN $without RETURN member
+  } AS members
   MATCH (g)-[:FOCUSES_ON]->(:Phenomenon)<-[:PART_OF*0..]-(q:Phenomenon)
   WITH DISTINCT g, members, q
   MATCH (q)<-[:ADDRESSES]-(m:Measure)<-[:RESPONSIBLE_FOR]-(o:Organisation)
-  WHERE m.status IN $active AND NOT o IN members
+  WHERE m.status IN $active AND NOT o IN members AND NOT o.id IN $without
     AND ($branch IS NULL OR EXISTS {
       MATCH (o)-[:BELONGS_TO]->(b:AdministrativeBranch) WHERE b.id = $branch
     })
@@ -119,6 +138,7 @@ CALL (every, kept) {
     AS groups_missing_stakeholders
 }
 RETURN
+  [m IN orphaned | {id: m.id}] AS orphaned_measures,
   unaddressed_phenomena,
   single_branch_phenomena,
   goals_without_measures,

@@ -39,6 +39,7 @@ __all__ = [
     "GroupRef",
     "GroupChange",
     "PeriodChanges",
+    "WhatIf",
 ]
 
 
@@ -121,7 +122,14 @@ class MissingStakeholder(_Model):
     phenomena: list[str]
 
 
-class Gaps(AnalysisResult):
+class _OnDay(AnalysisResult):
+    """A result for one period as of one day; neither is part of its JSON."""
+
+    period: int | None = Field(default=None, exclude=True)
+    as_of: dt.date | None = Field(default=None, exclude=True)
+
+
+class Gaps(_OnDay):
     """Where nobody, or only one branch, works (``turva gaps``)."""
 
     COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -143,8 +151,6 @@ class Gaps(AnalysisResult):
     overdue_measures: list[OverdueMeasure]
     groups_missing_stakeholders: list[MissingStakeholder]
     phenomena_outside_groups: list[IdRef]
-    period: int | None = Field(default=None, exclude=True)
-    as_of: dt.date | None = Field(default=None, exclude=True)
     branch: str | None = Field(default=None, exclude=True)
     theme: str | None = Field(default=None, exclude=True)
     group: str | None = Field(default=None, exclude=True)
@@ -362,3 +368,25 @@ class PeriodChanges(AnalysisResult):
         out["entered_phenomena"] = [{"id": p} for p in self.entered_phenomena]
         out["left_phenomena"] = [{"id": p} for p in self.left_phenomena]
         return {s: out[s] for s in self.COLUMNS}
+
+
+# --- what-if ---------------------------------------------------------------------------
+
+
+class WhatIf(_OnDay):
+    """What would be left uncovered if organisations stepped out (``turva what-if``)."""
+
+    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "orphaned_measures": ("id",),
+        "new_unaddressed_phenomena": ("id",),
+        "new_single_branch_phenomena": ("id", "branches"),
+        "new_goals_without_measures": ("id",),
+        "groups_without_lead": ("id",),
+    }
+
+    without: list[str]
+    orphaned_measures: list[IdRef]
+    new_unaddressed_phenomena: list[IdRef]
+    new_single_branch_phenomena: list[PhenomenonBranches]
+    new_goals_without_measures: list[IdRef]
+    groups_without_lead: list[IdRef]

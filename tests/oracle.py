@@ -7,13 +7,14 @@ differential tests require the Cypher analyses to give exactly the same JSON.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
-from turva.graph.domain.model import ACTIVE_STATUSES
+from turva.graph.domain.model import ACTIVE_STATUSES, MEASURE_STATUSES
 
 __all__ = ["Oracle"]
 
@@ -33,6 +34,7 @@ class Oracle:
     """The analyses over one turva/1 document (a dict as loaded from YAML/JSON)."""
 
     def __init__(self, doc: dict[str, Any]):
+        self.doc = doc
         self.orgs = {o["id"]: o for o in doc.get("organisations", [])}
         self.phenomena = {p["id"]: p for p in doc.get("phenomena", [])}
         self.groups = {g["id"]: g for g in doc.get("priority_groups", [])}
@@ -230,6 +232,44 @@ class Oracle:
             "groups_missing_stakeholders": missing,
             "phenomena_outside_groups": [
                 {"id": p} for p in phen if self.addressed(p) and not near_a_group(p)
+            ],
+        }
+
+    def what_if(self, without: list[str], period: int | None, as_of: dt.date) -> dict[str, Any]:
+        """The gaps of a copy of the document from which ``without`` stepped out."""
+        gone = set(without)
+        doc = copy.deepcopy(self.doc)
+        inactive = next(s for s in MEASURE_STATUSES if s not in ACTIVE_STATUSES)
+        orphaned = []
+        for m in doc.get("measures", []):
+            owners = {r["organisation"] for r in m.get("responsible", [])}
+            if self.active(m) and owners and owners <= gone:
+                orphaned.append(m["id"])
+                m["status"] = inactive
+            m["responsible"] = [
+                r for r in m.get("responsible", []) if r["organisation"] not in gone
+            ]
+        for section in ("priority_groups", "bodies"):
+            for g in doc.get(section, []):
+                g["members"] = [x for x in g["members"] if x["organisation"] not in gone]
+        today, then = self.gaps(period, as_of), Oracle(doc).gaps(period, as_of)
+
+        def new(key: str) -> list[dict[str, Any]]:
+            before = {r["id"] for r in today[key]}
+            return [r for r in then[key] if r["id"] not in before]
+
+        def leads(g: dict[str, Any]) -> set[str]:
+            return {x["organisation"] for x in g["members"] if x.get("role", "member") == "lead"}
+
+        groups = sorted(self.groups_of(self.period_or_latest(period)), key=lambda g: g["id"])
+        return {
+            "without": sorted(gone),
+            "orphaned_measures": [{"id": i} for i in sorted(orphaned)],
+            "new_unaddressed_phenomena": new("unaddressed_phenomena"),
+            "new_single_branch_phenomena": new("single_branch_phenomena"),
+            "new_goals_without_measures": new("goals_without_measures"),
+            "groups_without_lead": [
+                {"id": g["id"]} for g in groups if leads(g) and leads(g) <= gone
             ],
         }
 

@@ -50,6 +50,12 @@ def test_analyses_equal_the_oracle(seed: int, driver: Driver, analyses: Analyses
             dumped(analyses.overlaps(period, min_branches, min_groups)),
             oracle.overlaps(period, min_branches, min_groups),
         )
+        without = rng.sample(sorted(oracle.orgs), rng.randint(1, 3))
+        _check(
+            f"what_if({without}, period={period}, as_of={as_of})",
+            dumped(analyses.what_if(without, period=period, as_of=as_of)),
+            oracle.what_if(without, period, as_of),
+        )
         for phenomenon in rng.sample(sorted(oracle.phenomena), 4):
             _check(
                 f"who_addresses({phenomenon!r}, {period})",

@@ -142,6 +142,7 @@ ID_COLUMNS: dict[tuple[str, str], str] = _columns(
         "branches": (
             "actors.branch",
             "single_branch_phenomena.branches",
+            "new_single_branch_phenomena.branches",
             "multi_branch_phenomena.branches",
             "organisation.branch",
         ),
@@ -150,6 +151,7 @@ ID_COLUMNS: dict[tuple[str, str], str] = _columns(
             "measures_without_owner",
             "measures_without_resources",
             "overdue_measures",
+            "orphaned_measures",
             "uncoordinated_measures.a",
             "uncoordinated_measures.b",
             "measures",
@@ -165,10 +167,13 @@ ID_COLUMNS: dict[tuple[str, str], str] = _columns(
             "removed_groups",
             "matched_groups.from_group",
             "matched_groups.to_group",
+            "groups_without_lead",
         ),
         "phenomena": (
             "unaddressed_phenomena",
             "single_branch_phenomena",
+            "new_unaddressed_phenomena",
+            "new_single_branch_phenomena",
             "groups_missing_stakeholders.phenomena",
             "phenomena_outside_groups",
             "multi_branch_phenomena",
@@ -181,7 +186,7 @@ ID_COLUMNS: dict[tuple[str, str], str] = _columns(
             "matched_groups.entered_phenomena",
             "matched_groups.left_phenomena",
         ),
-        "goals": ("goals_without_measures",),
+        "goals": ("goals_without_measures", "new_goals_without_measures"),
         "bodies": ("bodies",),
         _ROW_TYPE: ("path",),
     }

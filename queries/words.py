@@ -57,6 +57,12 @@ SECTION_TITLES = {
     "entered_phenomena": N_("Phenomena that entered the focus"),
     "left_phenomena": N_("Phenomena that left the focus"),
     "matched_groups": N_("Priority groups in both periods"),
+    # what-if
+    "orphaned_measures": N_("Measures left without anyone responsible"),
+    "new_unaddressed_phenomena": N_("Phenomena that would be left without measures"),
+    "new_single_branch_phenomena": N_("Phenomena that would rest on one branch"),
+    "new_goals_without_measures": N_("Goals that would be left without measures"),
+    "groups_without_lead": N_("Priority groups that would be left without a lead"),
 }
 
 #: the heading of each column; :data:`SECTION_COLUMN_TITLES` first

@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[list[str], Any]] = {
     "profile": (["profile", "FIU"], lambda a: a.profile("FIU")),
     "path": (["path", "SM", "MLL"], lambda a: a.path("SM", "MLL")),
     "changes": (["changes", "2021", "2021"], lambda a: a.changes(2021, 2021)),
+    "what-if": (
+        ["what-if", "POHA", "--as-of", AS_OF],
+        lambda a: a.what_if(["POHA"], as_of=dt.date(2025, 7, 1)),
+    ),
 }
 
 

@@ -70,6 +70,12 @@ ANALYSES: dict[str, tuple[list[str], str, dict[str, Any], Any]] = {
         {"from": 2021, "to": 2021},
         lambda a: a.changes(2021, 2021),
     ),
+    "what-if": (
+        ["what-if", "POHA", "Kuntaliitto", "--as-of", AS_OF],
+        "/api/v1/analysis/what-if",
+        {"without": ["POHA", "Kuntaliitto"], "as_of": AS_OF},
+        lambda a: a.what_if(["POHA", "Kuntaliitto"], as_of=AS_OF),
+    ),
 }
 
 

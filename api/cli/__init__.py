@@ -28,7 +28,16 @@ __all__ = ["COMMAND_MODULES", "app", "load_commands", "main"]
 #: the command modules of this package and the commands (or command groups) each one
 #: registers on :data:`app` (tests/test_cli_commands.py keeps it true)
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "analyses": ("who-addresses", "gaps", "overlaps", "coverage", "profile", "path", "changes"),
+    "analyses": (
+        "who-addresses",
+        "gaps",
+        "overlaps",
+        "coverage",
+        "profile",
+        "path",
+        "changes",
+        "what-if",
+    ),
     "data": ("load", "export"),
     "maps": ("map",),
     "server": ("serve", "neo4j"),

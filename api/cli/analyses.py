@@ -1,5 +1,6 @@
 """The analyses on the command line: ``turva who-addresses``, ``gaps``, ``overlaps``,
-``coverage``, ``profile``, ``path`` and ``changes`` (definitions: docs/analyses.md)."""
+``coverage``, ``profile``, ``path``, ``changes`` and ``what-if`` (definitions:
+docs/analyses.md)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ __all__ = [
     "profile",
     "path",
     "changes",
+    "what_if",
 ]
 
 FORMAT_HELP = help_text(
@@ -349,5 +351,44 @@ def changes(
         section,
         context=lambda r: (
             _("from %(earlier)s to %(later)s") % {"earlier": from_period, "later": to_period}
+        ),
+    )
+
+
+WithoutArgument = typer.Argument(
+    ...,
+    metavar="ORG",
+    help=help_text("The organisations: ids, abbreviations or names, e.g. POHA Kuntaliitto."),
+)
+
+
+@app.command(
+    "what-if",
+    help=help_text(
+        "What would be left uncovered if organisations stepped out: orphaned measures, new "
+        "gaps, groups without a lead (nothing in the graph changes)."
+    ),
+)
+@output_options
+def what_if(
+    organisations: list[str] = WithoutArgument,
+    period: int | None = PeriodOption,
+    as_of: str | None = typer.Option(
+        None, "--as-of", help=help_text("Date YYYY-MM-DD for active measures; default: today.")
+    ),
+    fmt: Format = FormatOption,
+    section: str | None = SectionOption,
+) -> None:
+    """What would be left uncovered if organisations stepped out: orphaned measures, new
+    gaps, groups without a lead (nothing in the graph changes)."""
+    ids = record_ids(*((org, "organisations") for org in organisations))
+    day = _as_of(as_of)
+    _show(
+        lambda a: a.what_if(ids, period, day),
+        fmt,
+        section,
+        context=lambda r: (
+            _("%(period)s, as of %(date)s, without %(organisations)s")
+            % {"period": _period_text(r.period), "date": r.as_of, "organisations": ", ".join(ids)}
         ),
     )

@@ -40,6 +40,7 @@ from turva.queries.results import (
     Overlaps,
     PeriodChanges,
     Profile,
+    WhatIf,
     WhoAddresses,
 )
 from turva.queries.tables import (
@@ -326,6 +327,35 @@ async def coverage(
         {"branch": branch, "theme": theme, "group": group},
         lambda a: a.coverage(branch=branch, theme=theme, group=group),
         "coverage",
+    )
+
+
+@_analysis(
+    "/analysis/what-if",
+    WhatIf,
+    "what_if",
+    "What would be left uncovered if organisations stepped out (nothing changes)",
+)
+async def what_if(
+    asked: AskedSectionDep,
+    without: Annotated[
+        list[Annotated[str, Query(pattern=ID_PATTERN, max_length=64)]],
+        Query(
+            min_length=1,
+            max_length=50,
+            description="an organisation id; repeat for several: ?without=A&without=B",
+        ),
+    ],
+    period: Period = None,
+    as_of: Annotated[
+        IsoDateQuery | None, Query(description="the day (YYYY-MM-DD) the measures are judged on")
+    ] = None,
+) -> Response:
+    ids = sorted(set(without))
+    return await asked.answer(
+        {"without": ids, "period": period, "as_of": as_of},
+        lambda a: a.what_if(ids, period, as_of),
+        "what-if",
     )
 
 

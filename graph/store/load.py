@@ -5,10 +5,8 @@ fields define (its "owned" relationships, see :mod:`turva.graph.domain.schema`).
 single managed transaction of ``UNWIND`` batches, so a crash or a kill mid-way leaves
 the graph as it was.
 
-How it stays fast (``bench/README.md``, "Load"): the document is checked and turned into
-rows in a thread of its own, a section at a time, while the transaction writes the sections
-already done (nothing commits before the whole document has passed); rows are lists
-rather than mappings (no key strings to encode per row);
+How it stays fast (``bench/README.md``, "Load"): every row to send is built before the
+transaction opens, as a list rather than a mapping (no key strings to encode per row);
 records new to the graph are ``CREATE``d and only existing ones ``MERGE``d and stripped of
 what they owned before; the node queries return each record's Neo4j node id, and
 relationships go as one row per owning record, ``[owner node, [target nodes]]``, found by
@@ -21,7 +19,6 @@ paused meanwhile.
 from __future__ import annotations
 
 import gc
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +27,6 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError
-from pydantic import TypeAdapter
 
 from turva.graph.domain.model import SECTIONS, Document
 from turva.graph.domain.properties import (
@@ -67,7 +63,7 @@ __all__ = [
 BATCH_SIZE = 5000
 
 #: the phases of :attr:`LoadReport.seconds`, in order
-PHASES = ("validate", "write", "commit")
+PHASES = ("validate", "prepare", "write", "commit")
 
 Progress = Callable[[int, int], None]
 TxHook = Callable[[ManagedTransaction], None]
@@ -84,9 +80,9 @@ class LoadReport:
     written: bool = False
     #: entries of the document's ``changes:`` history (kept; never deleted by a load)
     changes: int = 0
-    #: wall seconds per phase of a written load, from the start: validate (the document
-    #: and its references against the graph, turned into rows; in a thread of its own,
-    #: so it overlaps the write), write (the transaction's queries), commit
+    #: wall seconds per phase of a written load: validate (the document and its
+    #: references against the graph), prepare (rows to send), write (the queries inside
+    #: the transaction), commit
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -151,15 +147,7 @@ def _check(
     issues = reference_issues(doc, None if replace else known)
     if issues:
         raise ValidationFailed(issues)
-    report = _report(doc, known, replace, changes)
-    return doc, report, known, changes
-
-
-def _report(
-    doc: Document, known: KnownGraph, replace: bool, changes: list[dict[str, Any]]
-) -> LoadReport:
-    """What loading ``doc`` creates, updates and (with ``replace``) deletes, per section."""
-    report = LoadReport(changes=len(changes))
+    report = LoadReport()
     for section in SECTIONS:
         nt = node_type(section)
         ids = {r.id for r in getattr(doc, section)}
@@ -167,7 +155,8 @@ def _report(
         report.created[section] = len(ids - existing)
         report.updated[section] = len(ids & existing)
         report.deleted[section] = len(existing - ids) if replace else 0
-    return report
+    report.changes = len(changes)
+    return doc, report, known, changes
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -241,10 +230,9 @@ def _rel_query(rt: RelType, *, by_node_id: bool = False) -> str:
             "UNWIND row[1] AS t "
             f"MATCH (x:{label(other)} {{id: {target}}}) "
         )
-    # properties inside CREATE, as for nodes: each relationship is written once
-    props = " {role: t[1], source: t[2]}" if with_props else ""
-    arrow = f"[:{rel_type(rt.type)}{props}]"
-    return head + (f"CREATE (o)-{arrow}->(x)" if rt.owner_is_start else f"CREATE (x)-{arrow}->(o)")
+    arrow = f"[r:{rel_type(rt.type)}]"
+    create = f"CREATE (o)-{arrow}->(x)" if rt.owner_is_start else f"CREATE (x)-{arrow}->(o)"
+    return head + create + (" SET r = {role: t[1], source: t[2]}" if with_props else "")
 
 
 #: reference fields whose entries carry properties onto the relationship
@@ -313,54 +301,68 @@ def _load(
     imported_by: str | None,
 ) -> LoadReport:
     started = time.perf_counter()
-    known = known_graph(driver, database)
-    feed = _Feed(_record_count(data))
-    # the document is checked and turned into rows in a thread of its own, section by
-    # section, while this one writes the sections already prepared: Neo4j's work on one
-    # section overlaps Python's on the next. Nothing commits before the whole document has
-    # passed every check (the last item of the feed), so a bad document writes nothing.
-    checker = threading.Thread(
-        target=_prepare, args=(feed, data, known, replace), name="turva-load-check", daemon=True
-    )
-    checker.start()
+    doc, report, known, changes = _check(driver, data, replace=replace, database=database)
+    validated = time.perf_counter()
+    plan = _write_plan(doc, known)
+    report.relationships = plan.relationships
+    total = plan.items
     written = 0.0
 
-    def work(tx: ManagedTransaction) -> LoadReport:
+    def work(tx: ManagedTransaction) -> None:
         nonlocal written
-        writer = _Writer(tx, feed, batch_size, progress)
-        checked: _Checked | None = None
-        for item in feed:
-            if isinstance(item, _NodeRows):
-                writer.nodes(item)
-            elif isinstance(item, _RelRows):
-                writer.relationships(item)
-            else:
-                checked = item
-        if checked is None:  # the feed always ends with the checked document
-            raise RuntimeError("the document check ended without its result")
+        done = 0
         if replace:
-            for label_name, ids in checked.ids.items():
+            for section in SECTIONS:
                 tx.run(
-                    f"MATCH (n:{label(label_name)}) WHERE NOT n.id IN $ids DETACH DELETE n",
-                    ids=ids,
+                    f"MATCH (n:{label(node_type(section).label)}) WHERE NOT n.id IN $ids "
+                    "DETACH DELETE n",
+                    ids=[r.id for r in getattr(doc, section)],
                 ).consume()
-        restore_changes(tx, checked.changes, imported_by=imported_by)
+        #: per label, record id -> the node id this transaction wrote it to
+        node_ids: dict[str, dict[str, int]] = {}
+        for nt, create, merge, new_rows, old_rows in plan.nodes:
+            ids = node_ids[nt.label] = {}
+            for query, rows in ((create, new_rows), (merge, old_rows)):
+                for batch in _batches(rows, batch_size):
+                    got = tx.run(query, rows=batch).single(strict=True)
+                    ids.update(zip(got[0], got[1], strict=True))
+                    done += len(batch)
+                    if progress:
+                        progress(done, total)
+            # drop what existing records owned before; their fields say what they own now
+            old_ids = [row[0] for row in old_rows]
+            for rt in owned_rel_types(nt.label) if old_ids else ():
+                for batch in _batches(old_ids, batch_size):
+                    tx.run(_delete_owned_query(rt), ids=batch).consume()
+        for rt, rows in plan.rels:
+            by_node, by_key = _split_targets(rt, rows, node_ids)
+            for query, split in (
+                (_rel_query(rt, by_node_id=True), by_node),
+                (_rel_query(rt), by_key),
+            ):
+                for batch, count in _rel_batches(split, batch_size):
+                    summary = tx.run(query, rows=batch).consume()
+                    if summary.counters.relationships_created != count:
+                        # an end was deleted since the document was checked: write nothing
+                        raise Conflict.said(
+                            N_(
+                                "a record that %(field)s refers to was deleted while the "
+                                "document was being loaded; nothing was written. Load it again."
+                            ),
+                            field=rt.field,
+                        )
+                    done += count
+                    if progress:
+                        progress(done, total)
+        restore_changes(tx, changes, imported_by=imported_by)
         if in_transaction is not None:
             in_transaction(tx)
         written = time.perf_counter()
-        return checked.report
 
-    opened = time.perf_counter()
+    prepared = time.perf_counter()
     try:
-        report = write_transaction(driver, work, database=database)
-    except _Refused:
-        # the document (or its references) failed a check: say every issue, as a check
-        # of the whole document does
-        _check(driver, data, replace=replace, database=database)
-        raise  # a check that passed the second time: a bug in the first, not hidden
+        write_transaction(driver, work, database=database)
     except ConstraintError as e:
-        if feed.wait() is not None:  # a duplicate id in the document itself
-            _check(driver, data, replace=replace, database=database)
         # a record of the same id was created since the document was checked
         raise Conflict.said(
             N_(
@@ -372,64 +374,12 @@ def _load(
     committed = time.perf_counter()
     report.written = True
     report.seconds = {
-        "validate": feed.finished - started,
-        "write": written - opened,
+        "validate": validated - started,
+        "prepare": prepared - validated,
+        "write": written - prepared,
         "commit": committed - written,
     }
     return report
-
-
-class _Writer:
-    """Writes the feed's items inside one transaction, counting what is done for progress."""
-
-    def __init__(
-        self, tx: ManagedTransaction, feed: _Feed, batch_size: int, progress: Progress | None
-    ) -> None:
-        self.tx, self.feed, self.batch_size, self.progress = tx, feed, batch_size, progress
-        self.done = 0
-        #: per label, record id -> the node id this transaction wrote it to
-        self.node_ids: dict[str, dict[str, int]] = {}
-
-    def _count(self, written: int) -> None:
-        self.done += written
-        if self.progress:
-            self.progress(self.done, self.feed.total)
-
-    def nodes(self, item: _NodeRows) -> None:
-        """CREATE the section's new records, MERGE its existing ones."""
-        nt = item.node_type
-        create, merge = _node_queries(nt)
-        ids = self.node_ids[nt.label] = {}
-        for query, rows in ((create, item.new_rows), (merge, item.old_rows)):
-            for batch in _batches(rows, self.batch_size):
-                got = self.tx.run(query, rows=batch).single(strict=True)
-                ids.update(zip(got[0], got[1], strict=True))
-                self._count(len(batch))
-        # drop what existing records owned before; their fields say what they own now
-        old_ids = [row[0] for row in item.old_rows]
-        for rt in owned_rel_types(nt.label) if old_ids else ():
-            for batch in _batches(old_ids, self.batch_size):
-                self.tx.run(_delete_owned_query(rt), ids=batch).consume()
-
-    def relationships(self, item: _RelRows) -> None:
-        """CREATE one relationship type's relationships."""
-        rt = item.rel_type
-        by_node, by_key = _split_targets(rt, item.rows, self.node_ids)
-        for query, split in ((_rel_query(rt, by_node_id=True), by_node), (_rel_query(rt), by_key)):
-            for batch, count in _rel_batches(split, self.batch_size):
-                summary = self.tx.run(query, rows=batch).consume()
-                if summary.counters.relationships_created != count:
-                    if self.feed.wait() is not None:  # a reference to a record that is nowhere
-                        raise _Refused
-                    # an end was deleted since the document was checked: write nothing
-                    raise Conflict.said(
-                        N_(
-                            "a record that %(field)s refers to was deleted while the "
-                            "document was being loaded; nothing was written. Load it again."
-                        ),
-                        field=rt.field,
-                    )
-                self._count(count)
 
 
 def _split_targets(
@@ -475,158 +425,42 @@ def _rel_batches(rows: list[list[Any]], size: int) -> Iterator[tuple[list[list[A
         yield batch, count
 
 
-class _Refused(Exception):
-    """The document failed a check in the checking thread (the writer rolls back)."""
-
-
 @dataclass
-class _NodeRows:
-    """One section's records as rows: those new to the graph and those already in it."""
+class _WritePlan:
+    """Everything to send, as rows of lists, built before the transaction opens."""
 
-    node_type: NodeType
-    new_rows: list[list[Any]]
-    old_rows: list[list[Any]]
+    #: per node type: (type, create query, merge query, rows of new records, rows of existing)
+    nodes: list[tuple[NodeType, str, str, list[list[Any]], list[list[Any]]]]
+    #: per relationship type: (type, rows ``[owner id, [targets]]``)
+    rels: list[tuple[RelType, list[list[Any]]]]
+    relationships: int
 
-
-@dataclass
-class _RelRows:
-    """One relationship type's rows ``[owner id, [targets]]``."""
-
-    rel_type: RelType
-    rows: list[list[Any]]
+    @property
+    def items(self) -> int:
+        return sum(len(n[3]) + len(n[4]) for n in self.nodes) + self.relationships
 
 
-@dataclass
-class _Checked:
-    """The whole document passed every check: the report, its history, its ids."""
-
-    report: LoadReport
-    changes: list[dict[str, Any]]
-    ids: dict[str, list[str]]  # label -> the document's ids
-
-
-class _Feed:
-    """What the checking thread has prepared so far, taken in order by the writer.
-
-    Items stay, so a transaction the driver retries reads the feed again from the start.
-    ``total`` (records and relationships, for progress) is exact once the relationships
-    are prepared; before that it counts the records only.
-    """
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.finished = 0.0
-        self._items: list[Any] = []
-        self._error: BaseException | None = None
-        self._closed = False
-        self._changed = threading.Condition()
-
-    def put(self, item: Any) -> None:
-        with self._changed:
-            self._items.append(item)
-            self._changed.notify_all()
-
-    def close(self, error: BaseException | None = None) -> None:
-        with self._changed:
-            self._error = error
-            self._closed = True
-            self.finished = time.perf_counter()
-            self._changed.notify_all()
-
-    def wait(self) -> BaseException | None:
-        """Wait until the check has ended; its error, or None when the document passed."""
-        with self._changed:
-            self._changed.wait_for(lambda: self._closed)
-            return self._error
-
-    def __iter__(self) -> Iterator[Any]:
-        taken = 0
-
-        def ready() -> bool:
-            return taken < len(self._items) or self._closed
-
-        while True:
-            with self._changed:
-                self._changed.wait_for(ready)
-                if self._error is not None:
-                    raise _Refused from self._error
-                if taken == len(self._items):
-                    return
-                item = self._items[taken]
-            taken += 1
-            yield item
-
-
-def _record_count(data: Any) -> int:
-    if not isinstance(data, dict):
-        return 0
-    return sum(len(v) for s in SECTIONS if isinstance(v := data.get(s), list))
-
-
-#: a section's records, validated a slice at a time so that the writer thread gets the
-#: interpreter between slices (pydantic holds it for a whole call)
-_SLICE = 1000
-_RECORDS: dict[str, TypeAdapter[list[Any]]] = {
-    s: TypeAdapter(list[node_type(s).model])  # type: ignore[misc, arg-type]
-    for s in SECTIONS
-}
-
-
-def _validated(section: str, value: Any) -> list[Any]:
-    adapter = _RECORDS[section]
-    if not isinstance(value, list):
-        return adapter.validate_python(value)
-    records: list[Any] = []
-    for i in range(0, len(value), _SLICE):
-        records += adapter.validate_python(value[i : i + _SLICE])
-    return records
-
-
-def _prepare(feed: _Feed, data: Any, known: KnownGraph, replace: bool) -> None:
-    """Check ``data`` and turn it into rows, section by section, into ``feed``.
-
-    The same checks as :func:`check_document` (which says what failed: the writer runs
-    it when this fails): the shape of each section, then references against the graph.
-    """
-    try:
-        data, changes = _split_history(data)
-        if not isinstance(data, dict):
-            raise ValueError("the document is not a mapping")
-        # the format and the top-level keys; the sections follow one by one
-        head = Document.model_validate({k: v for k, v in data.items() if k not in SECTIONS})
-        sections: dict[str, list[Any]] = {}
-        for section in SECTIONS:
-            nt = node_type(section)
-            records = sections[section] = _validated(section, data.get(section, []))
-            existing = known.ids.get(nt.label, set())
-            rows = _NodeRows(nt, [], [])
-            for record in records:
-                row = property_row(record, nt)
-                (rows.old_rows if record.id in existing else rows.new_rows).append(row)
-            feed.put(rows)
-        doc = Document.model_construct(format=head.format, **sections)  # type: ignore[arg-type]
-        relationships = []
-        for rt in REL_TYPES:
-            rel_rows = []
-            for record in sections[node_type_section(rt.owner)]:
-                targets = owned_targets(record, rt)
-                if targets:
-                    rel_rows.append([record.id, targets])
-            relationships.append(_RelRows(rt, rel_rows))
-        count = sum(len(r[1]) for rel in relationships for r in rel.rows)
-        feed.total += count
-        for rel in relationships:
-            feed.put(rel)
-        issues = reference_issues(doc, None if replace else known)
-        if issues:
-            raise ValidationFailed(issues)
-        report = _report(doc, known, replace, changes)
-        report.relationships = count
-        ids = {node_type(s).label: [r.id for r in sections[s]] for s in SECTIONS}
-        feed.put(_Checked(report, changes, ids))
-        feed.close()
-    except BaseException as e:  # noqa: BLE001 - every failure reaches the writer
-        feed.close(e)
+def _write_plan(doc: Document, known: KnownGraph) -> _WritePlan:
+    nodes = []
+    for section in SECTIONS:
+        nt = node_type(section)
+        existing = known.ids.get(nt.label, set())
+        new_rows: list[list[Any]] = []
+        old_rows: list[list[Any]] = []
+        for record in getattr(doc, section):
+            (old_rows if record.id in existing else new_rows).append(property_row(record, nt))
+        nodes.append((nt, *_node_queries(nt), new_rows, old_rows))
+    rels = []
+    count = 0
+    for rt in REL_TYPES:
+        rows = []
+        for record in getattr(doc, node_type_section(rt.owner)):
+            targets = owned_targets(record, rt)
+            if targets:
+                rows.append([record.id, targets])
+                count += len(targets)
+        rels.append((rt, rows))
+    return _WritePlan(nodes, rels, count)
 
 
 def node_type_section(label_name: str) -> str:

@@ -17,28 +17,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from neo4j import Driver
 
 from turva.api.auth import PAGE_GUARD
-from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
 from turva.api.web import (
     FiltersDep,
+    PageDep,
+    PeriodQuery,
+    TextQuery,
     _bad_input,
-    _check_filters,
     _definitions,
     _downloads,
-    _filter_choices,
-    _given,
     _illustrative,
     _names,
     _read,
     _result_sections,
     _shown,
     render,
-    render_analysis,
+    table_analysis_page,
 )
 from turva.graph.errors import BadArgument, TurvaError
 from turva.graph.messages import N_
@@ -90,54 +89,52 @@ def _measure_sources(named: Mapping[str, Mapping[str, Any]]) -> list[str | None]
 
 @router.get("/overlaps", response_class=HTMLResponse)
 def overlaps_page(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
+    page: PageDep,
     filters: FiltersDep,
-    period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    period: PeriodQuery = None,
     min_branches: Annotated[int, Query(ge=1, le=1000)] = 3,
     min_groups: Annotated[int, Query(ge=1, le=1000)] = 3,
 ) -> Response:
     """Where several branches or groups work on the same thing."""
-    analyses = Analyses(driver, settings.neo4j_database)
-    choices = _filter_choices(driver, settings)
-    try:
-        _check_filters(choices, filters)
-        overlaps = analyses.overlaps(period, min_branches, min_groups, **_given(filters))
-        named, sections = _result_sections(request, driver, settings, overlaps)
-    except TurvaError as e:
-        return _bad_input(request, e)
-    memberships = [
-        *((g, o) for x in overlaps.group_overlaps for g in (x.a, x.b) for o in x.shared_members),
-        *((g, b.id) for b in overlaps.busy_organisations for g in b.groups),
-    ]
-    shares = [
-        (*_illustrative(_measure_sources(named)), N_("measures")),
-        (*_illustrative(_membership_sources(driver, settings, memberships)), N_("memberships")),
-    ]
-    return render_analysis(
-        request,
+
+    def shares(overlaps: Any, named: Mapping[str, Mapping[str, Any]], _: Any) -> list[Any]:
+        memberships = [
+            *(
+                (g, o)
+                for x in overlaps.group_overlaps
+                for g in (x.a, x.b)
+                for o in x.shared_members
+            ),
+            *((g, b.id) for b in overlaps.busy_organisations for g in b.groups),
+        ]
+        sources = _membership_sources(page.driver, page.settings, memberships)
+        return [
+            (*_illustrative(_measure_sources(named)), N_("measures")),
+            (*_illustrative(sources), N_("memberships")),
+        ]
+
+    return table_analysis_page(
+        page,
         "overlaps",
-        choices,
         filters,
-        {"period": overlaps.period, "min_branches": min_branches, "min_groups": min_groups},
-        overlaps=overlaps,
-        sections=sections,
-        named=named,
-        periods=analyses.periods(),
-        shares=shares,
+        lambda analyses, given: analyses.overlaps(period, min_branches, min_groups, **given),
+        lambda overlaps: {
+            "period": overlaps.period,
+            "min_branches": min_branches,
+            "min_groups": min_groups,
+        },
+        shares,
     )
 
 
 @router.get("/changes", response_class=HTMLResponse)
 def changes_page(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
+    page: PageDep,
     from_: Annotated[int | None, Query(alias="from", ge=1900, le=2200)] = None,
-    to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to: PeriodQuery = None,
 ) -> Response:
     """The form to pick two periods, and how the priority groups changed between them."""
+    request, driver, settings = page.request, page.driver, page.settings
     analyses = Analyses(driver, settings.neo4j_database)
     periods = analyses.periods()
     definitions = _definitions(*ANALYSIS_DEFINITIONS.get("period_changes", ()))
@@ -212,16 +209,10 @@ def _chosen(
 FIELDS = {"a": N_("First organisation"), "b": N_("Second organisation")}
 
 
-# FastAPI's page signature, alike in shape only to web.py's search page
 @router.get("/connection", response_class=HTMLResponse)
-def connection_page(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    a: Annotated[str, Query(max_length=200)] = "",
-    b: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
+def connection_page(page: PageDep, a: TextQuery = "", b: TextQuery = "") -> Response:
     """The form to pick two organisations, and the shortest connection between them."""
+    request, driver, settings = page.request, page.driver, page.settings
     lang = choose_lang(request)
     choices = _organisation_choices(driver, settings, lang)
     asked = {"a": a.strip(), "b": b.strip()}

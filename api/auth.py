@@ -63,6 +63,7 @@ __all__ = [
     "signed_in_editor",
     "SignedInEditorDep",
     "SignInRequired",
+    "EditingDep",
 ]
 
 #: the pages' cookie: the session of a signed-in person (it held a token secret before 0.3)
@@ -297,6 +298,16 @@ def reading(request: Request, driver: DriverDep, settings: SettingsDep, who: Rea
 
 ReadingDep = Annotated[Reading, Depends(reading)]
 
+
+def editing(
+    request: Request, driver: DriverDep, settings: SettingsDep, who: SignedInEditorDep
+) -> Reading:
+    """A page's request made by the signed-in editor or admin (see :func:`signed_in_editor`)."""
+    return Reading(request, driver, settings, who)
+
+
+EditingDep = Annotated[Reading, Depends(editing)]
+
 Authorize = Callable[[ManagedTransaction, dict[str, Any] | None, dict[str, Any] | None], None]
 
 
@@ -310,6 +321,15 @@ def _member_of(tx: ManagedTransaction, group: str | None, organisations: frozens
     # in the write transaction, after the write: the membership the change commits with
     rows = run_in_transaction(tx, "auth_member_of_group", group=group, orgs=sorted(organisations))
     return bool(rows and rows[0]["ok"])
+
+
+_NOT_RESPONSIBLE_BEFORE = N_(
+    "You write for %(organisations)s; none of them is responsible for measure %(id)s."
+)
+_NOT_RESPONSIBLE_AFTER = N_(
+    "You write for %(organisations)s; after this change none of them would "
+    "be responsible for measure %(id)s. Keep one of them responsible."
+)
 
 
 def record_authorizer(who: Principal, section: str) -> Authorize | None:
@@ -331,27 +351,15 @@ def record_authorizer(who: Principal, section: str) -> Authorize | None:
         def check_measure(
             tx: ManagedTransaction, before: dict[str, Any] | None, after: dict[str, Any] | None
         ) -> None:
-            if before is not None and not (_responsible(before) & mine):
-                raise ProblemError.said(
-                    403,
-                    N_(
-                        "You write for %(organisations)s; none of them is responsible for "
-                        "measure %(id)s."
-                    ),
-                    organisations=listed,
-                    id=repr(before["id"]),
-                )
-            # alike in shape only to the check above: before and after get their own advice
-            if after is not None and not (_responsible(after) & mine):
-                raise ProblemError.said(
-                    403,
-                    N_(
-                        "You write for %(organisations)s; after this change none of them would "
-                        "be responsible for measure %(id)s. Keep one of them responsible."
-                    ),
-                    organisations=listed,
-                    id=repr(after["id"]),
-                )
+            # the same rule before and after the change, each with its own advice
+            for record, message in (
+                (before, _NOT_RESPONSIBLE_BEFORE),
+                (after, _NOT_RESPONSIBLE_AFTER),
+            ):
+                if record is not None and not (_responsible(record) & mine):
+                    raise ProblemError.said(
+                        403, message, organisations=listed, id=repr(record["id"])
+                    )
 
         return check_measure
     if section == "goals":

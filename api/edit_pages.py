@@ -17,8 +17,9 @@ can do exactly what the person's token could do, no more:
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -27,10 +28,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from neo4j import Driver, ManagedTransaction
 from starlette.concurrency import run_in_threadpool
 
-from turva.api.auth import ANONYMOUS, PAGE_GUARD, Principal, SignedInEditorDep
-from turva.api.deps import DriverDep, SettingsDep
+from turva.api.auth import ANONYMOUS, PAGE_GUARD, EditingDep, Principal, Reading
 from turva.api.editing import (
     FORMS,
+    RESOURCE_PARTS,
     SECTIONS,
     field_of,
     form_values,
@@ -173,10 +174,7 @@ def _options(driver: Driver, settings: Settings, target: str, lang: str) -> list
 
 
 def _form_page(
-    request: Request,
-    driver: Driver,
-    settings: Settings,
-    who: Principal,
+    ed: Reading,
     page: str,
     *,
     values: Mapping[str, str],
@@ -193,6 +191,7 @@ def _form_page(
     """The edit (``record`` given) or new form with ``values`` and ``issues`` beside
     their fields; ``blank`` empty rows more in each list field (none when the values
     were posted: they have theirs), ``base`` the JSON of the record the form edits."""
+    request, driver, settings, who = ed.request, ed.driver, ed.settings, ed.who
     lang = choose_lang(request)
     gettext = gettext_for(lang)
     section = SECTIONS[page]
@@ -252,8 +251,7 @@ _PART_WORDS = {
     "fi": N_("Finnish"),
     "sv": N_("Swedish"),
     "en": N_("English"),
-    "eur": N_("Euros"),
-    "person_years": N_("Person-years"),
+    **RESOURCE_PARTS,
     "organisation": N_("Organisation"),
     "role": N_("Role"),
     "source": N_("Source"),
@@ -274,28 +272,22 @@ def _not_found(request: Request, page: str, id: str) -> HTMLResponse:
     )
 
 
-def _stored(driver: Driver, settings: Settings, section: str, id: str) -> store.Stored:
-    return store.get_stored(driver, section, id, settings.neo4j_database)
+def _stored(ed: Reading, section: str, id: str) -> store.Stored:
+    return store.get_stored(ed.driver, section, id, ed.settings.neo4j_database)
 
 
-def _stored_if(
-    request: Request,
-    driver: Driver,
-    settings: Settings,
-    who: Principal,
-    page: str,
-    id: str,
-    allowed: Callable[..., bool],
-) -> store.Stored | Response:
-    """The record to change, or the page that says why not: 404 when it does not exist,
-    403 when ``allowed`` (:func:`may_change` or :func:`may_delete`) refuses ``who``."""
+async def _stored_if(ed: Reading, page: str, id: str, allowed: Callable[..., bool]) -> store.Stored:
+    """The record to change; else answers with the page that says why not: 404 when it
+    does not exist, 403 when ``allowed`` (:func:`may_change` or :func:`may_delete`)
+    refuses ``ed.who``."""
     section = SECTIONS[page]
     try:
-        stored = _stored(driver, settings, section, id)
-    except NotFound:
-        return _not_found(request, page, id)
-    if not allowed(who, section, stored.record, driver=driver, database=settings.neo4j_database):
-        return _refused(request)
+        stored = await run_in_threadpool(_stored, ed, section, id)
+    except NotFound as e:
+        raise _Answer(_not_found(ed.request, page, id)) from e
+    kw = {"driver": ed.driver, "database": ed.settings.neo4j_database}
+    if not await run_in_threadpool(allowed, ed.who, section, stored.record, **kw):
+        raise _Answer(_refused(ed.request))
     return stored
 
 
@@ -343,82 +335,148 @@ def _typed_values(items: list[tuple[str, Any]]) -> dict[str, str]:
     return out
 
 
-def _section_route(page: str) -> None:
-    """The routes of one page section."""
+class _Answer(Exception):
+    """The page that answers a request instead of its handler's own (the 404 or 403 page):
+    raised by the helpers below, returned by :func:`_answering`."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _answering(handler: Callable[..., Awaitable[Response]]) -> Callable[..., Awaitable[Response]]:
+    """``handler``, answering with the page of any :class:`_Answer` it raises."""
+
+    @functools.wraps(handler)
+    async def answer(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return await handler(*args, **kwargs)
+        except _Answer as e:
+            return e.response
+
+    return answer
+
+
+def _may_create(ed: Reading, page: str) -> None:
+    """Refuse (the 403 page) a person who may not create records of ``page``."""
+    if not may_change(ed.who, SECTIONS[page], None):
+        raise _Answer(_refused(ed.request))
+
+
+async def _write(ed: Reading, page: str, what: Callable[..., Any], target: Any, **kw: Any) -> Any:
+    """The store's write ``what`` (create, replace or delete) of ``target`` (a record or
+    an id) as ``ed.who``, with the API's authorizer. A refusal answers with the 403 page
+    and its reason, a record gone with the 404 page."""
     section = SECTIONS[page]
-    nt = node_type(section)
+    try:
+        return await run_in_threadpool(
+            what,
+            ed.driver,
+            section,
+            target,
+            who=ed.who.who,
+            authorize=api_authorizer(ed.who, section),
+            database=ed.settings.neo4j_database,
+            **kw,
+        )
+    except ProblemError as e:
+        raise _Answer(_refused(ed.request, e.text_in(choose_lang(ed.request)))) from e
+    except NotFound as e:
+        raise _Answer(_not_found(ed.request, page, getattr(target, "id", target))) from e
 
-    def new_form(
-        request: Request, driver: DriverDep, settings: SettingsDep, who: SignedInEditorDep
-    ) -> Response:
-        if not may_change(who, section, None):
-            return _refused(request)
-        return _form_page(request, driver, settings, who, page, values=_prefill(request, who, page))
 
-    async def create(
-        request: Request, driver: DriverDep, settings: SettingsDep, who: SignedInEditorDep
-    ) -> Response:
-        if not may_change(who, section, None):
-            return _refused(request)
-        items, _, more = await _form_items(request)
-        values = _typed_values(items)
-        if more is not None:
-            return _form_page(
-                request, driver, settings, who, page, values=values, more=more, blank=0
-            )
-        record, issues = parse_form(section, items, creating=True)
-        if not issues:
-            try:
-                model = nt.model.model_validate(record)
-                saved = await run_in_threadpool(
-                    store.create_record,
-                    driver,
-                    section,
-                    model,
-                    who=who.who,
-                    authorize=api_authorizer(who, section),
-                    database=settings.neo4j_database,
-                )
-                return RedirectResponse(f"/{page}/{saved.record['id']}", status_code=303)
-            except ValidationFailed as e:
-                issues = e.issues
-            except Conflict:
-                issues = [
-                    ValidationIssue.said(
-                        ("id",),
-                        N_("the id %(id)s is taken already: choose another"),
-                        id=repr(record.get("id")),
-                    )
-                ]
-            except ProblemError as e:
-                return _refused(request, e.text_in(choose_lang(request)))
-        return _form_page(
-            request,
-            driver,
-            settings,
-            who,
-            page,
-            values=values,
-            issues=issues,
-            status_code=422,
-            blank=0,
+async def _submit(ed: Reading, page: str, stored: store.Stored | None) -> Response:
+    """A posted new (``stored`` None) or edit form: the form again with more rows
+    (``_more``) or with its mistakes beside their fields (nothing written), else the
+    record written and a redirect to its page. A save of an older version than the one
+    stored answers with the conflict page."""
+    section = SECTIONS[page]
+    record = stored.record if stored is not None else None
+    id = None if record is None else str(record["id"])
+    items, etag, more = await _form_items(ed.request)
+    locked = locked_fields(ed.who, section, record) if record is not None else frozenset()
+    values = {
+        # a locked field's inputs are disabled, so not sent: show them as stored
+        **{k: v for k, v in form_values(section, record).items() if _top(k) in locked},
+        **_typed_values(items),
+    }
+
+    async def again(**kw: Any) -> Response:
+        return await run_in_threadpool(
+            _form_page, ed, page, values=values, record=record, etag=etag, blank=0, **kw
         )
 
-    def edit_form(
-        request: Request,
-        id: IdPath,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: SignedInEditorDep,
-    ) -> Response:
-        stored = _stored_if(request, driver, settings, who, page, id, may_change)
-        if isinstance(stored, Response):
-            return stored
-        return _form_page(
-            request,
-            driver,
-            settings,
-            who,
+    if more is not None:
+        return await again(more=more)
+    fields, issues = parse_form(
+        section,
+        items,
+        creating=record is None,
+        record_id=id,
+        locked=locked,
+        stored=record,
+    )
+    if not issues:
+        model = node_type(section).model.model_validate(fields)
+        try:
+            if record is None:
+                saved = await _write(ed, page, store.create_record, model)
+            else:
+                saved = await _write(ed, page, store.replace_record, model, if_match=etag)
+            return RedirectResponse(f"/{page}/{saved.record['id']}", status_code=303)
+        except ValidationFailed as e:
+            issues = e.issues
+        except Conflict:
+            if record is not None:
+                raise
+            issues = [
+                ValidationIssue.said(
+                    ("id",),
+                    N_("the id %(id)s is taken already: choose another"),
+                    id=repr(fields.get("id")),
+                )
+            ]
+        except StaleRecord:
+            return await run_in_threadpool(_conflict_page, ed, page, str(id), model, values)
+    return await again(issues=issues, status_code=422)
+
+
+async def _delete(ed: Reading, page: str, stored: store.Stored) -> Response:
+    """A confirmed delete: done, or the confirmation again (409) naming what still refers
+    to the record, or saying that someone changed it in between."""
+    id = stored.record["id"]
+    _, etag, _ = await _form_items(ed.request)
+    try:
+        await _write(ed, page, store.delete_record, id, if_match=etag)
+    except Conflict as e:
+        return await run_in_threadpool(_delete_page, ed, page, stored, e.referenced_by, 409)
+    except StaleRecord:
+        fresh = await run_in_threadpool(_stored, ed, SECTIONS[page], id)
+        return await run_in_threadpool(_delete_page, ed, page, fresh, None, 409, True)
+    return render(
+        ed.request, "delete_done.html", page=page, record=stored.record, heading=NOUNS[page][2]
+    )
+
+
+def _section_route(page: str) -> None:
+    """The routes of one page section: each handler only says which record and which
+    page; the helpers above do the rest for every section."""
+    section = SECTIONS[page]
+
+    async def new_form(ed: EditingDep) -> Response:
+        _may_create(ed, page)
+        values = _prefill(ed.request, ed.who, page)
+        return await run_in_threadpool(_form_page, ed, page, values=values)
+
+    async def create(ed: EditingDep) -> Response:
+        _may_create(ed, page)
+        return await _submit(ed, page, None)
+
+    async def edit_form(id: IdPath, ed: EditingDep) -> Response:
+        stored = await _stored_if(ed, page, id, may_change)
+        return await run_in_threadpool(
+            _form_page,
+            ed,
             page,
             values=form_values(section, stored.record),
             record=stored.record,
@@ -426,136 +484,15 @@ def _section_route(page: str) -> None:
             base=json.dumps(stored.record, ensure_ascii=False),
         )
 
-    async def save(
-        request: Request,
-        id: IdPath,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: SignedInEditorDep,
-    ) -> Response:
-        stored = await run_in_threadpool(
-            _stored_if, request, driver, settings, who, page, id, may_change
-        )
-        if isinstance(stored, Response):
-            return stored
-        items, etag, more = await _form_items(request)
-        locked = locked_fields(who, section, stored.record)
-        # a locked field's inputs are disabled, so not sent: show them as stored
-        values = {
-            **{k: v for k, v in form_values(section, stored.record).items() if _top(k) in locked},
-            **_typed_values(items),
-        }
-        shown = stored.record
-        if more is not None:
-            return _form_page(
-                request,
-                driver,
-                settings,
-                who,
-                page,
-                values=values,
-                record=shown,
-                etag=etag,
-                more=more,
-                blank=0,
-            )
-        record, issues = parse_form(
-            section, items, creating=False, record_id=id, locked=locked, stored=stored.record
-        )
-        if not issues:
-            try:
-                model = nt.model.model_validate(record)
-                await run_in_threadpool(
-                    store.replace_record,
-                    driver,
-                    section,
-                    model,
-                    who=who.who,
-                    authorize=api_authorizer(who, section),
-                    if_match=etag,
-                    database=settings.neo4j_database,
-                )
-                return RedirectResponse(f"/{page}/{id}", status_code=303)
-            except StaleRecord:
-                return await run_in_threadpool(
-                    _conflict_page, request, driver, settings, who, page, id, model, values
-                )
-            except ValidationFailed as e:
-                issues = e.issues
-            except ProblemError as e:
-                return _refused(request, e.text_in(choose_lang(request)))
-            except NotFound:
-                return _not_found(request, page, id)
-        return _form_page(
-            request,
-            driver,
-            settings,
-            who,
-            page,
-            values=values,
-            issues=issues,
-            record=shown,
-            etag=etag,
-            blank=0,
-            status_code=422,
-        )
+    async def save(id: IdPath, ed: EditingDep) -> Response:
+        return await _submit(ed, page, await _stored_if(ed, page, id, may_change))
 
-    def delete_form(
-        request: Request,
-        id: IdPath,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: SignedInEditorDep,
-    ) -> Response:
-        stored = _stored_if(request, driver, settings, who, page, id, may_delete)
-        if isinstance(stored, Response):
-            return stored
-        return _delete_page(request, driver, settings, page, stored)
+    async def delete_form(id: IdPath, ed: EditingDep) -> Response:
+        stored = await _stored_if(ed, page, id, may_delete)
+        return await run_in_threadpool(_delete_page, ed, page, stored)
 
-    async def delete(
-        request: Request,
-        id: IdPath,
-        driver: DriverDep,
-        settings: SettingsDep,
-        who: SignedInEditorDep,
-    ) -> Response:
-        stored = await run_in_threadpool(
-            _stored_if, request, driver, settings, who, page, id, may_delete
-        )
-        if isinstance(stored, Response):
-            return stored
-        _, etag, _ = await _form_items(request)
-        try:
-            await run_in_threadpool(
-                store.delete_record,
-                driver,
-                section,
-                id,
-                who=who.who,
-                authorize=api_authorizer(who, section),
-                if_match=etag,
-                database=settings.neo4j_database,
-            )
-        except Conflict as e:
-            return await run_in_threadpool(
-                _delete_page, request, driver, settings, page, stored, e.referenced_by, 409
-            )
-        except StaleRecord:
-            fresh = await run_in_threadpool(_stored, driver, settings, section, id)
-            return await run_in_threadpool(
-                _delete_page, request, driver, settings, page, fresh, None, 409, True
-            )
-        except ProblemError as e:
-            return _refused(request, e.text_in(choose_lang(request)))
-        except NotFound:
-            return _not_found(request, page, id)
-        return render(
-            request,
-            "delete_done.html",
-            page=page,
-            record=stored.record,
-            heading=NOUNS[page][2],
-        )
+    async def delete(id: IdPath, ed: EditingDep) -> Response:
+        return await _delete(ed, page, await _stored_if(ed, page, id, may_delete))
 
     for path, endpoint, methods, extra in (
         (f"/{page}/new", new_form, ["GET"], []),
@@ -566,7 +503,11 @@ def _section_route(page: str) -> None:
         (f"/{page}/{{id}}/delete", delete, ["POST"], POST_GUARD),
     ):
         router.add_api_route(
-            path, endpoint, methods=methods, dependencies=extra, response_class=HTMLResponse
+            path,
+            _answering(endpoint),
+            methods=methods,
+            dependencies=extra,
+            response_class=HTMLResponse,
         )
 
 
@@ -607,22 +548,16 @@ def _merged(
 
 
 def _conflict_page(
-    request: Request,
-    driver: Driver,
-    settings: Settings,
-    who: Principal,
-    page: str,
-    id: str,
-    model: Any,
-    values: Mapping[str, str],
+    ed: Reading, page: str, id: str, model: Any, values: Mapping[str, str]
 ) -> Response:
     """Someone saved the record after this form was made: nothing was written. Their
     change (from the version the form was made from to the one stored now) and this
     person's side by side, and the form again: the current version with this person's
     changes on top."""
+    request, driver, settings = ed.request, ed.driver, ed.settings
     section = SECTIONS[page]
     try:
-        current = _stored(driver, settings, section, id)
+        current = _stored(ed, section, id)
     except NotFound:
         return _not_found(request, page, id)
     mine = _mine(model)
@@ -655,10 +590,7 @@ def _conflict_page(
         database=settings.neo4j_database,
     )[0]
     return _form_page(
-        request,
-        driver,
-        settings,
-        who,
+        ed,
         page,
         values=form_values(section, merged),
         record=current.record,
@@ -687,9 +619,7 @@ def _referencing(driver: Driver, settings: Settings, section: str, id: str) -> l
 
 
 def _delete_page(
-    request: Request,
-    driver: Driver,
-    settings: Settings,
+    ed: Reading,
     page: str,
     stored: store.Stored,
     referrers: list[str] | None = None,
@@ -697,6 +627,7 @@ def _delete_page(
     changed: bool = False,
 ) -> HTMLResponse:
     """The confirmation: what would be deleted, and what still refers to it (with links)."""
+    request, driver, settings = ed.request, ed.driver, ed.settings
     section = SECTIONS[page]
     refs = (
         referrers

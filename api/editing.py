@@ -189,97 +189,82 @@ _ID = FormField(
 _NAME = FormField("name", "text", N_("Name"), required=True)
 
 
-def _roles(*codes: str) -> dict[str, str]:
-    return {c: ROLES[c] for c in codes}
+def _entries(name: str, label: str, *roles: str) -> FormField:
+    """A required list of organisations, each with one of ``roles`` (and a source)."""
+    choices = {c: ROLES[c] for c in roles}
+    return FormField(name, "entries", label, required=True, choices=choices, target="organisations")
 
 
 #: a priority group's and a cooperation body's members: organisations with their roles
-_MEMBERS = FormField(
-    "members",
-    "entries",
-    N_("Members"),
-    required=True,
-    choices=_roles("lead", "member"),
-    target="organisations",
-)
+_MEMBERS = _entries("members", N_("Members"), "lead", "member")
+
+
+#: the parts of a measure's resources, in the order pages show them
+RESOURCE_PARTS = {"person_years": N_("Person-years"), "eur": N_("Euros")}
+
+_THEMES = FormField("themes", "refs", N_("Themes"), target="themes")
+
+
+def _form(*fields: FormField) -> tuple[FormField, ...]:
+    """A section's form: its id, ``fields``, then its source (every record has both)."""
+    return (_ID, *fields, _SOURCE)
 
 
 #: the fields of each section's form, in the order the form shows them
 FORMS: dict[str, tuple[FormField, ...]] = {
-    "measures": (
-        _ID,
+    "measures": _form(
         FormField("title", "text", N_("Title"), required=True),
         FormField("status", "enum", N_("Status"), required=True, choices=STATUSES),
         FormField("start", "date", N_("Start")),
         FormField("end", "date", N_("End")),
         FormField("resources", "resources", N_("Resources")),
-        FormField(
-            "responsible",
-            "entries",
-            N_("Responsible"),
-            required=True,
-            choices=_roles("lead", "partner"),
-            target="organisations",
-        ),
+        _entries("responsible", N_("Responsible"), "lead", "partner"),
         FormField(
             "addresses", "refs", N_("Phenomena addressed"), required=True, target="phenomena"
         ),
         FormField("advances", "refs", N_("Advances goals"), target="goals"),
         FormField("indicator", "longtext", N_("Indicator")),
-        _SOURCE,
     ),
-    "goals": (
-        _ID,
+    "goals": _form(
         FormField("text", "longtext", N_("Goal"), required=True),
         FormField("group", "ref", N_("Priority group"), target="priority_groups"),
         FormField("targets", "refs", N_("Targets phenomena"), required=True, target="phenomena"),
         FormField("indicator", "longtext", N_("Indicator")),
         FormField("deadline", "date", N_("Deadline")),
-        _SOURCE,
     ),
-    "priority_groups": (
-        _ID,
+    "priority_groups": _form(
         FormField("number", "int", N_("Number"), required=True, help=N_("1 to 999")),
         FormField("period", "int", N_("Period"), required=True, help=N_("A year, e.g. 2021")),
         _NAME,
-        FormField("themes", "refs", N_("Themes"), target="themes"),
+        _THEMES,
         FormField(
             "focuses_on", "refs", N_("Phenomena in focus"), required=True, target="phenomena"
         ),
         _MEMBERS,
-        _SOURCE,
     ),
-    "phenomena": (
-        _ID,
+    "phenomena": _form(
         _NAME,
         FormField("description", "longtext", N_("Description")),
-        FormField("themes", "refs", N_("Themes"), target="themes"),
+        _THEMES,
         FormField("parent", "ref", N_("Broader phenomenon"), target="phenomena"),
-        _SOURCE,
     ),
-    "organisations": (
-        _ID,
+    "organisations": _form(
         _NAME,
         FormField("abbreviation", "plain", N_("Abbreviation")),
         FormField("kind", "enum", N_("Kind"), required=True, choices=ORGANISATION_KINDS),
         FormField("branch", "ref", N_("Administrative branch"), target="branches"),
         FormField("parent", "ref", N_("Parent organisation"), target="organisations"),
-        _SOURCE,
     ),
-    "branches": (
-        _ID,
+    "branches": _form(
         _NAME,
         FormField("ministry", "ref", N_("Ministry"), target="organisations"),
-        _SOURCE,
     ),
-    "bodies": (
-        _ID,
+    "bodies": _form(
         FormField("kind", "enum", N_("Kind"), required=True, choices=BODY_KINDS),
         _NAME,
         _MEMBERS,
-        _SOURCE,
     ),
-    "themes": (_ID, _NAME, _SOURCE),
+    "themes": _form(_NAME),
 }
 
 LANGS = ("fi", "sv", "en")

@@ -29,8 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from turva.api.auth import PAGE_GUARD, Principal, SignedInEditorDep
-from turva.api.deps import DriverDep, SettingsDep
+from turva.api.auth import PAGE_GUARD, EditingDep, Reading, signed_in_editor
 from turva.api.i18n import choose_lang
 from turva.api.problems import ProblemError
 from turva.api.routes.records import _authorizer as api_authorizer
@@ -47,7 +46,6 @@ from turva.graph.domain.model import SECTIONS
 from turva.graph.domain.workbook import template_bytes
 from turva.graph.errors import Conflict, DataFileError, TurvaError, ValidationFailed
 from turva.graph.messages import N_, gettext_for
-from turva.graph.settings import Settings
 from turva.graph.store import records as store
 from turva.graph.store.import_plan import (
     ACTIONS,
@@ -61,7 +59,8 @@ from turva.graph.store.versions import StaleRecord
 
 __all__ = ["router", "PREVIEW_SECONDS", "accepted_suffixes"]
 
-router = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
+#: every page here is an editor's or an admin's (signed in, else to the login form)
+router = APIRouter(include_in_schema=False, dependencies=[*PAGE_GUARD, Depends(signed_in_editor)])
 POST_GUARD = [Depends(verify_csrf)]
 #: how long a preview can be applied
 PREVIEW_SECONDS = 30 * 60
@@ -163,31 +162,28 @@ def _take(key: str, owner: str) -> _Preview | None:
 # --- pages -------------------------------------------------------------------------------
 
 
-def _form(
-    request: Request, settings: Settings, who: Principal, status_code: int = 200, **context: Any
-) -> HTMLResponse:
+def _form(ed: Reading, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The upload form, with ``context`` (the mode chosen, the file's name, its errors)."""
     return render(
-        request,
+        ed.request,
         "import.html",
         status_code=status_code,
         suffixes=accepted_suffixes(),
         # browsers match only a file name's last suffix (``.zip`` of ``.csv.zip``)
         accept=",".join(sorted({"." + s.rsplit(".", 1)[-1] for s in accepted_suffixes()})),
-        is_admin=who.role == "admin",
-        max_mib=f"{settings.max_body_bytes / 2**20:.0f}",
+        is_admin=ed.who.role == "admin",
+        max_mib=f"{ed.settings.max_body_bytes / 2**20:.0f}",
         **context,
     )
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_form(request: Request, settings: SettingsDep, who: SignedInEditorDep) -> Response:
-    return _form(request, settings, who, replace=False)
+def import_form(ed: EditingDep) -> Response:
+    return _form(ed, replace=False)
 
 
 @router.get("/import/template", response_class=Response)
-def import_template(
-    request: Request, who: SignedInEditorDep, format: Literal["xlsx", "csv.zip"] = "xlsx"
-) -> Response:
+def import_template(request: Request, format: Literal["xlsx", "csv.zip"] = "xlsx") -> Response:
     """An empty workbook to fill in, in the page's language (as ``turva template``)."""
     fmt = format_named(format)
     lang = choose_lang(request)
@@ -208,50 +204,32 @@ def _errors(error: TurvaError, lang: str) -> list[str]:
 
 
 @router.post("/import", response_class=HTMLResponse, dependencies=POST_GUARD)
-async def upload(
-    request: Request, driver: DriverDep, settings: SettingsDep, who: SignedInEditorDep
-) -> Response:
+async def upload(ed: EditingDep) -> Response:
+    request, driver, settings, who = ed.request, ed.driver, ed.settings, ed.who
     lang = choose_lang(request)
     gettext = gettext_for(lang)
     form = await request.form()
     replace = form.get("mode") == "replace"
     file = form.get("file")
+    filename = ""
+
+    def again(status_code: int, errors: list[str]) -> HTMLResponse:
+        """The form once more, with what was chosen and what is wrong."""
+        return _form(ed, status_code, replace=replace, filename=filename, errors=errors)
+
     if not isinstance(file, UploadFile) or not file.filename:
-        return _form(
-            request,
-            settings,
-            who,
-            400,
-            replace=replace,
-            errors=[gettext(N_("Choose a file to upload."))],
-        )
+        return again(400, [gettext(N_("Choose a file to upload."))])
     filename = file.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     fmt = _format_of(filename)
     if fmt is None:
         message = gettext(N_("%(name)s is not a file turva reads: use a %(suffixes)s file."))
-        return _form(
-            request,
-            settings,
-            who,
-            415,
-            replace=replace,
-            filename=filename,
-            errors=[message % {"name": filename, "suffixes": ", ".join(accepted_suffixes())}],
-        )
+        suffixes = ", ".join(accepted_suffixes())
+        return again(415, [message % {"name": filename, "suffixes": suffixes}])
     raw = await file.read(settings.max_body_bytes + 1)
     if len(raw) > settings.max_body_bytes:
         message = gettext(N_("%(name)s is larger than the %(limit)s MiB an upload may be."))
-        return _form(
-            request,
-            settings,
-            who,
-            413,
-            replace=replace,
-            filename=filename,
-            errors=[
-                message % {"name": filename, "limit": f"{settings.max_body_bytes / 2**20:.0f}"}
-            ],
-        )
+        limit = f"{settings.max_body_bytes / 2**20:.0f}"
+        return again(413, [message % {"name": filename, "limit": limit}])
     editor = None if who.role == "admin" else who.organisations
 
     def plan() -> ImportPlan:
@@ -263,15 +241,7 @@ async def upload(
     try:
         made = await run_in_threadpool(plan)
     except (DataFileError, ValidationFailed) as e:
-        return _form(
-            request,
-            settings,
-            who,
-            422,
-            replace=replace,
-            filename=filename,
-            errors=_errors(e, lang),
-        )
+        return again(422, _errors(e, lang))
     key = _keep(who.who, filename, made)
     return RedirectResponse(f"/import/{key}", status_code=303)
 
@@ -334,13 +304,8 @@ def _wanted_names(plan: ImportPlan) -> dict[str, set[str]]:
 
 
 @router.get("/import/{key}", response_class=HTMLResponse)
-def preview(
-    request: Request,
-    key: PreviewId,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: SignedInEditorDep,
-) -> Response:
+def preview(key: PreviewId, ed: EditingDep) -> Response:
+    request, driver, settings, who = ed.request, ed.driver, ed.settings, ed.who
     found = _find(key, who.who)
     if found is None:
         return _gone(request)
@@ -376,15 +341,9 @@ def preview(
     )
 
 
-# the same parameters as preview(), each injected by FastAPI: alike in shape only
 @router.post("/import/{key}/apply", response_class=HTMLResponse, dependencies=POST_GUARD)
-async def apply(
-    request: Request,
-    key: PreviewId,
-    driver: DriverDep,
-    settings: SettingsDep,
-    who: SignedInEditorDep,
-) -> Response:
+async def apply(key: PreviewId, ed: EditingDep) -> Response:
+    request, driver, settings, who = ed.request, ed.driver, ed.settings, ed.who
     lang = choose_lang(request)
     gettext = gettext_for(lang)
     taken = _take(key, who.who)
@@ -403,17 +362,15 @@ async def apply(
     def authorize_for(section: str) -> store.Authorize | None:
         return api_authorizer(who, section)
 
-    def write() -> ApplyResult:
-        return apply_plan(
+    try:
+        result = await run_in_threadpool(
+            apply_plan,
             driver,
             plan,
             who=who.who,
             authorize_for=authorize_for if plan.editor is not None else None,
             database=settings.neo4j_database,
         )
-
-    try:
-        result = await run_in_threadpool(write)
     except (StalePlan, StaleRecord, Conflict, ValidationFailed, ProblemError) as e:
         with _lock:
             _previews.pop(key, None)  # a refused preview cannot be applied again

@@ -14,38 +14,29 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
-from neo4j import Driver
 
 from turva.api.auth import PAGE_GUARD
-from turva.api.i18n import choose_lang
+from turva.api.editing import RESOURCE_PARTS
 from turva.api.sorting import headers, sort_rows, sorting_of
-from turva.api.web import (
-    RecordPage,
-    _bad_input,
-    _illustrative,
-    _members_in_order,
-    _names,
-    _read,
-    _shown,
-    render,
-)
+from turva.api.web import RecordPage, RecordView, _illustrative
 from turva.api.web import _record_page as record_page
 from turva.graph.errors import TurvaError
 from turva.graph.messages import N_
-from turva.graph.settings import Settings
 
-# the imports above are like analysis_pages.py's in shape only (each names what it uses)
 __all__ = ["router", "amount", "resources_summary"]
 
 #: the record pages; when reads need a token, each needs the login cookie
 router = APIRouter(include_in_schema=False, dependencies=PAGE_GUARD)
 
 
-def _record_page(path: str, section: str) -> Callable[[RecordPage], Any]:
-    """A page about one record of ``section`` on :data:`router` (404 page when none)."""
-    return record_page(path, section, router)
+def _record_page(
+    path: str, section: str, template: str, reads: tuple[str, ...] = ()
+) -> Callable[[RecordPage], Any]:
+    """A page about one record of ``section`` on :data:`router`, as
+    :func:`turva.api.web._record_page` makes them (404 page when none)."""
+    return record_page(path, section, template, reads, router)
 
 
 def resources_summary(measures: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -83,178 +74,131 @@ def amount(value: float | int | None, lang: str) -> str:
     return text.replace(",", "\xa0").replace(".", ",")
 
 
-#: the columns of the branch page's measure table: (column, heading message id); a table
-#: of words like base.html's menu, alike in shape only
+#: the columns of the branch page's measure table: (column, heading message id)
 BRANCH_MEASURE_COLUMNS = (
     ("measure", N_("Measure")),
     ("status", N_("Status")),
     ("responsible", N_("Responsible in this branch")),
     ("phenomena", N_("Phenomena addressed")),
-    ("person_years", N_("Person-years")),
-    ("eur", N_("Euros")),
+    *RESOURCE_PARTS.items(),
 )
 
 
-@_record_page("/branches/{id}", "branches")
-def branch_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
+@_record_page("/branches/{id}", "branches", "branch", ("organisations", "measures", "groups"))
+def branch_page(view: RecordView) -> Mapping[str, Any] | Response:
     """An administrative branch: organisations, phenomena, measures, resources, groups."""
     try:
-        sorting = sorting_of(request.query_params, [c for c, _ in BRANCH_MEASURE_COLUMNS])
+        sorting = sorting_of(view.request.query_params, [c for c, _ in BRANCH_MEASURE_COLUMNS])
     except TurvaError as e:
-        return _bad_input(request, e)
-    organisations = _read(driver, settings, "page_branch_organisations", id=id)
-    measures = _read(driver, settings, "page_branch_measures", id=id)
-    groups = _read(driver, settings, "page_branch_groups", id=id)
+        return view.bad_input(e)
+    measures, groups = view.rows["measures"], view.rows["groups"]
     # the phenomena the branch works on: those its active measures address directly
     phenomena: dict[str, list[str]] = defaultdict(list)
     for m in measures:
         if m["active"]:
             for p in m["phenomena"]:
                 phenomena[p].append(m["id"])
-    named = _names(
-        driver,
-        settings,
+    view.names(
         {
             "organisations": [
-                record.get("ministry"),
-                *(o["id"] for o in organisations),
+                view.record.get("ministry"),
+                *(o["id"] for o in view.rows["organisations"]),
                 *(r["organisation"] for m in measures for r in m["responsible"]),
             ],
             "measures": [m["id"] for m in measures],
             "phenomena": [p for m in measures for p in m["phenomena"]],
             "priority-groups": [g["id"] for g in groups],
-        },
+        }
     )
-    lang = choose_lang(request)
+    lang = view.lang
 
     def key(row: dict[str, Any], column: str) -> Any:
         if column == "measure":
-            return _shown(named, "measures", row["id"], lang)
+            return view.shown("measures", row["id"])
         if column == "responsible":
             return " ".join(
-                _shown(named, "organisations", r["organisation"], lang) for r in row["responsible"]
+                view.shown("organisations", r["organisation"]) for r in row["responsible"]
             )
         if column == "phenomena":
-            return " ".join(_shown(named, "phenomena", p, lang) for p in row["phenomena"])
+            return " ".join(view.shown("phenomena", p) for p in row["phenomena"])
         return row[column]
 
     shown_phenomena = sorted(
         phenomena.items(),
-        key=lambda item: (-len(item[1]), _shown(named, "phenomena", item[0], lang).casefold()),
+        key=lambda item: (-len(item[1]), view.shown("phenomena", item[0]).casefold()),
     )
-    shares = [
-        (*_illustrative(m["source"] for m in measures), N_("measures")),
-        (
-            *_illustrative(r["source"] for m in measures for r in m["responsible"]),
-            N_("responsibilities"),
-        ),
-        (*_illustrative(r["source"] for g in groups for r in g["members"]), N_("memberships")),
-    ]
-    return render(
-        request,
-        "branch.html",
-        record=record,
-        organisations=organisations,
-        measures=sort_rows(measures, sorting, key),
-        measure_headers=headers(request.url, sorting, BRANCH_MEASURE_COLUMNS),
-        phenomena=shown_phenomena,
-        groups=groups,
-        resources={
+    return {
+        "measures": sort_rows(measures, sorting, key),
+        "measure_headers": headers(view.request.url, sorting, BRANCH_MEASURE_COLUMNS),
+        "phenomena": shown_phenomena,
+        "resources": {
             "active": resources_summary(m for m in measures if m["active"]),
             "all": resources_summary(measures),
         },
-        named=named,
-        shares=shares,
-        amount=lambda value: amount(value, lang),
-    )
+        "shares": [
+            (*_illustrative(m["source"] for m in measures), N_("measures")),
+            (*_illustrative(_responsibility_sources(measures)), N_("responsibilities")),
+            (*_illustrative(r["source"] for g in groups for r in g["members"]), N_("memberships")),
+        ],
+        "amount": lambda value: amount(value, lang),
+    }
 
 
-@_record_page("/goals/{id}", "goals")
-def goal_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
+def _responsibility_sources(measures: Iterable[Mapping[str, Any]]) -> list[str | None]:
+    """The sources of the responsibilities of ``measures`` (as their rows list them)."""
+    return [r["source"] for m in measures for r in m["responsible"]]
+
+
+@_record_page("/goals/{id}", "goals", "goal", ("measures",))
+def goal_page(view: RecordView) -> Mapping[str, Any]:
     """A goal: its text, group, deadline, targets and the measures advancing it."""
-    measures = _read(driver, settings, "page_goal_measures", id=id)
+    measures = view.rows["measures"]
     for m in measures:
         m["responsible"] = [r for r in m["responsible"] if r]
-    named = _names(
-        driver,
-        settings,
+    view.names(
         {
-            "priority-groups": [record.get("group")],
-            "phenomena": record.get("targets", []),
+            "priority-groups": [view.record.get("group")],
+            "phenomena": view.record.get("targets", []),
             "measures": [m["id"] for m in measures],
             "organisations": [r["organisation"] for m in measures for r in m["responsible"]],
-        },
+        }
     )
     shares = [
-        (*_illustrative([record.get("source")]), N_("goals")),
+        (*_illustrative([view.record.get("source")]), N_("goals")),
         (*_illustrative(m["source"] for m in measures), N_("measures")),
-        (
-            *_illustrative(r["source"] for m in measures for r in m["responsible"]),
-            N_("responsibilities"),
-        ),
+        (*_illustrative(_responsibility_sources(measures)), N_("responsibilities")),
     ]
-    return render(
-        request, "goal.html", record=record, measures=measures, named=named, shares=shares
-    )
+    return {"shares": shares}
 
 
-@_record_page("/bodies/{id}", "bodies")
-def body_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
+@_record_page("/bodies/{id}", "bodies", "body", ("phenomena",))
+def body_page(view: RecordView) -> Mapping[str, Any]:
     """A cooperation body: its kind, members with roles, the phenomena they work on."""
-    phenomena = _read(driver, settings, "page_body_phenomena", id=id)
-    named = _names(
-        driver,
-        settings,
+    view.names(
         {
-            "organisations": [m["organisation"] for m in record["members"]],
-            "phenomena": [p["id"] for p in phenomena],
-        },
+            "organisations": [m["organisation"] for m in view.record["members"]],
+            "phenomena": [p["id"] for p in view.rows["phenomena"]],
+        }
     )
-    members = _members_in_order(record["members"], named, choose_lang(request))
+    members = view.members_in_order(view.record["members"])
     shares = [(*_illustrative(m.get("source") for m in members), N_("memberships"))]
-    # like every page's render call in shape only: each names its own template's context
-    return render(
-        request,
-        "body.html",
-        record=record,
-        members=members,
-        phenomena=phenomena,
-        named=named,
-        shares=shares,
-    )
+    return {"members": members, "shares": shares}
 
 
-@_record_page("/themes/{id}", "themes")
-def theme_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
+@_record_page("/themes/{id}", "themes", "theme")
+def theme_page(view: RecordView) -> Mapping[str, Any]:
     """A theme: the phenomena and the priority groups tagged with it."""
-    row = _read(driver, settings, "page_theme", id=id)[0]
-    named = _names(
-        driver,
-        settings,
-        {"phenomena": row["phenomena"], "priority-groups": [g["id"] for g in row["groups"]]},
+    row = view.read("page_theme", id=view.id)[0]
+    named = view.names(
+        {"phenomena": row["phenomena"], "priority-groups": [g["id"] for g in row["groups"]]}
     )
-    lang = choose_lang(request)
-    phenomena = sorted(
-        row["phenomena"], key=lambda p: _shown(named, "phenomena", p, lang).casefold()
-    )
+    phenomena = sorted(row["phenomena"], key=lambda p: view.shown("phenomena", p).casefold())
     sources = [
         *(named["phenomena"].get(p, {}).get("source") for p in row["phenomena"]),
         *(named["priority-groups"].get(g["id"], {}).get("source") for g in row["groups"]),
     ]
-    return render(
-        request,
-        "theme.html",
-        record=record,
-        phenomena=phenomena,
-        groups=row["groups"],
-        named=named,
-        shares=[(*_illustrative(sources), N_("rows"))],
-    )
+    return {
+        "phenomena": phenomena,
+        "groups": row["groups"],
+        "shares": [(*_illustrative(sources), N_("rows"))],
+    }

@@ -47,6 +47,7 @@ from turva.api.routes import (
 )
 from turva.api.security import harden
 from turva.api.sessions import SessionCookies
+from turva.api.situation_pages import router as situation_pages_router
 from turva.api.sso import router as sso_router
 from turva.api.web import html_error
 from turva.api.web import router as web_router
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     # before the record pages: /measures/new is the form, not a measure with the id "new"
     app.include_router(edit_pages_router)
     app.include_router(web_router)
+    app.include_router(situation_pages_router)
     app.include_router(record_pages_router)
     app.include_router(analysis_pages_router)
     app.include_router(history_pages_router)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -51,7 +52,7 @@ from turva.api.sessions import csrf_field
 from turva.api.sorting import headers, sort_rows, sorting_of
 from turva.graph.domain.model import ACTIVE_STATUSES
 from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
-from turva.graph.domain.schema import NODE_TYPES, label
+from turva.graph.domain.schema import NODE_TYPES, label, node_type
 from turva.graph.domain.words import BODY_KINDS, ORGANISATION_KINDS, RECORD_TYPES, ROLES, STATUSES
 from turva.graph.errors import BadArgument, NotFound, TurvaError
 from turva.graph.messages import N_, gettext_for
@@ -228,24 +229,100 @@ def _bad_input(request: Request, error: TurvaError) -> HTMLResponse:
     )
 
 
-#: a record page's body: (request, id, record, driver, settings) -> the page
-RecordPage = Callable[[Request, str, dict[str, Any], Driver, Settings], Response]
+@dataclass
+class Page:
+    """What a page's body works with: the request, where to read, and the names of the
+    records it shows (:meth:`names` keeps them in ``named``, for the ``ref`` macro)."""
+
+    request: Request
+    driver: Driver
+    settings: Settings
+    named: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return choose_lang(self.request)
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of query file ``queries/{name}.cypher``."""
+        return _read(self.driver, self.settings, name, **params)
+
+    def names(
+        self, wanted: Mapping[str, Iterable[str | None]]
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        """The names of the records ``wanted`` (see :func:`_names`), kept in ``named``."""
+        self.named = _names(self.driver, self.settings, wanted)
+        return self.named
+
+    def shown(self, kind: str, id: str | None) -> str:
+        """The text ``ref`` shows for a record of the names kept: a key to sort by."""
+        return _shown(self.named, kind, id, self.lang)
+
+    def members_in_order(self, members: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """Members as a page lists them (see :func:`_members_in_order`)."""
+        return _members_in_order(members, self.named, self.lang)
+
+    def bad_input(self, error: TurvaError) -> HTMLResponse:
+        """The 422 page naming the field and the fix."""
+        return _bad_input(self.request, error)
+
+
+def _page(request: Request, driver: DriverDep, settings: SettingsDep) -> Page:
+    return Page(request, driver, settings)
+
+
+#: a page's :class:`Page`: one dependency, so that a page's own query parameters follow it
+PageDep = Annotated[Page, Depends(_page)]
+
+
+@dataclass
+class RecordView(Page):
+    """A record page's :class:`Page`: the ``record`` asked for (its ``id``) and the
+    ``rows`` of each of the page's own queries about it."""
+
+    id: str = ""
+    record: dict[str, Any] = field(default_factory=dict)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+#: a record page's body: the view -> what else its template shows (or a page of its own)
+RecordPage = Callable[[RecordView], Mapping[str, Any] | Response]
 
 
 def _record_page(
-    path: str, section: str, on: APIRouter | None = None
+    path: str,
+    section: str,
+    template: str,
+    reads: tuple[str, ...] = (),
+    on: APIRouter | None = None,
 ) -> Callable[[RecordPage], Any]:
     """A page about one record of ``section`` on router ``on`` (this module's pages by
-    default): the decorated function gets the record; when there is none, the 404 page
+    default), shown by ``{template}.html``: it reads the record and the rows of each query
+    of ``reads`` (``queries/page_{template}_{name}.cypher`` with the record's id), and the
+    decorated function adds the rest; the template gets ``record``, each query's rows
+    under its name, ``named`` and that rest. When there is no such record, the 404 page
     names the record's type and the id."""
 
     def decorate(build: RecordPage) -> Any:
-        def page(request: Request, id: str, driver: DriverDep, settings: SettingsDep) -> Response:
+        def page(id: str, asked: PageDep) -> Response:
             try:
-                record = store.get_record(driver, section, id, settings.neo4j_database)
+                record = store.get_record(asked.driver, section, id, asked.settings.neo4j_database)
             except NotFound:
-                return _not_found(request, store.resource_name(section), id)
-            return build(request, id, record, driver, settings)
+                return _not_found(asked.request, store.resource_name(section), id)
+            rows = {name: asked.read(f"page_{template}_{name}", id=id) for name in reads}
+            view = RecordView(asked.request, asked.driver, asked.settings, {}, id, record, rows)
+            context = build(view)
+            if isinstance(context, Response):
+                return context
+            return render(
+                view.request,
+                f"{template}.html",
+                record=record,
+                kind_word=RECORD_TYPES[store.resource_name(section)],
+                title_text=record.get(node_type(section).text_field),
+                named=view.named,
+                **{**rows, **context},
+            )
 
         # the route's name, as if the page were the decorated function itself
         page.__name__ = page.__qualname__ = build.__name__
@@ -255,55 +332,27 @@ def _record_page(
     return decorate
 
 
-@pages.get("/", response_class=HTMLResponse)
-def home(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
-    by_label = _read(driver, settings, "page_home_counts")[0]
-    counts = {store.resource_name(nt.section): by_label[nt.label] for nt in NODE_TYPES}
-    periods = Analyses(driver, settings.neo4j_database).periods()
-    latest = periods[-1] if periods else None
-    groups = _read(driver, settings, "page_home_groups", period=latest)
-    share = _read(driver, settings, "page_home_illustrative")[0]
-    kinds = ("phenomena", "goals", "measures", "memberships", "responsibilities")
-    illustrative = [(share[k], share[f"{k}_illustrative"], k) for k in kinds]
-    return render(
-        request,
-        "home.html",
-        counts=counts,
-        period=latest,
-        groups=groups,
-        illustrative=illustrative,
-    )
+#: a text box's query parameter (a search, an organisation's name)
+TextQuery = Annotated[str, Query(max_length=200)]
 
 
-# each page's signature is FastAPI's shape (request, driver, settings, its own query
-# parameters): alike in shape only
 @pages.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    q: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
-    hits = search(driver, q, limit=50, database=settings.neo4j_database) if q.strip() else []
-    return render(request, "search.html", q=q, hits=[h.public() for h in hits])
+def search_page(page: PageDep, q: TextQuery = "") -> Response:
+    database = page.settings.neo4j_database
+    hits = search(page.driver, q, limit=50, database=database) if q.strip() else []
+    return render(page.request, "search.html", q=q, hits=[h.public() for h in hits])
 
 
-@_record_page("/phenomena/{id}", "phenomena")
-def phenomenon_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
-    analyses = Analyses(driver, settings.neo4j_database)
-    actors = analyses.who_addresses(id).actors
+@_record_page(
+    "/phenomena/{id}", "phenomena", "phenomenon", ("narrower", "measures", "goals", "groups")
+)
+def phenomenon_page(view: RecordView) -> Mapping[str, Any]:
+    record, measures, goals = view.record, view.rows["measures"], view.rows["goals"]
+    actors = Analyses(view.driver, view.settings.neo4j_database).who_addresses(view.id).actors
     by_branch: dict[str | None, list[Any]] = defaultdict(list)
     for actor in actors:
         by_branch[actor.branch].append(actor)
-    narrower = _read(driver, settings, "page_phenomenon_narrower", id=id)
-    measures = _read(driver, settings, "page_phenomenon_measures", id=id)
-    goals = _read(driver, settings, "page_phenomenon_goals", id=id)
-    groups = _read(driver, settings, "page_phenomenon_groups", id=id)
-    named = _names(
-        driver,
-        settings,
+    named = view.names(
         {
             "organisations": [
                 *(a.organisation for a in actors),
@@ -314,68 +363,52 @@ def phenomenon_page(
             "priority-groups": [
                 *(g for a in actors for g in a.groups),
                 *(g["group"] for g in goals),
-                *(g["id"] for g in groups),
+                *(g["id"] for g in view.rows["groups"]),
             ],
-            "phenomena": [record.get("parent"), *(c["id"] for c in narrower)],
+            "phenomena": [record.get("parent"), *(c["id"] for c in view.rows["narrower"])],
             "themes": record.get("themes", []),
             "goals": [g["id"] for g in goals],
-        },
+        }
     )
-    lang = choose_lang(request)
     branches = sorted(
         by_branch.items(),
-        key=lambda item: (item[0] is None, _shown(named, "branches", item[0], lang).casefold()),
+        key=lambda item: (item[0] is None, view.shown("branches", item[0]).casefold()),
     )
     via_measures = sorted({m for a in actors for m in a.measures})
     # every measure the page shows, once: those behind the actors (narrower phenomena
     # included) and those addressing this phenomenon directly (any status)
     measure_sources = {m: named["measures"].get(m, {}).get("source") for m in via_measures}
     measure_sources.update({m["id"]: m["source"] for m in measures})
-    shares = [
-        (*_illustrative(measure_sources.values()), N_("measures")),
-        (*_illustrative(g["source"] for g in goals), N_("goals")),
-    ]
-    # like every page's render call in shape only: each names its own template's context
-    return render(
-        request,
-        "phenomenon.html",
-        record=record,
-        branches=branches,
-        narrower=narrower,
-        measures=measures,
-        goals=goals,
-        groups=groups,
-        named=named,
-        actor_count=len(actors),
-        via_measure_count=len(via_measures),
-        shares=shares,
-        today=dt.date.today(),
-        definitions=_definitions(
+    return {
+        "branches": branches,
+        "actor_count": len(actors),
+        "via_measure_count": len(via_measures),
+        "shares": [
+            (*_illustrative(measure_sources.values()), N_("measures")),
+            (*_illustrative(g["source"] for g in goals), N_("goals")),
+        ],
+        "today": dt.date.today(),
+        "definitions": _definitions(
             *ANALYSIS_DEFINITIONS.get("who_addresses", ()),
             "active_measure",
             "addressed_directly",
             "including_narrower",
         ),
-    )
+    }
 
 
-@_record_page("/organisations/{id}", "organisations")
-def organisation_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
-    profile = Analyses(driver, settings.neo4j_database).profile(id)
-    children = _read(driver, settings, "page_organisation_children", id=id)
-    named = _names(
-        driver,
-        settings,
+@_record_page("/organisations/{id}", "organisations", "organisation", ("children",))
+def organisation_page(view: RecordView) -> Mapping[str, Any]:
+    profile = Analyses(view.driver, view.settings.neo4j_database).profile(view.id)
+    named = view.names(
         {
             "priority-groups": [g.id for g in profile.groups],
             "bodies": [b.id for b in profile.bodies],
             "measures": [m.id for m in profile.measures],
             "phenomena": profile.phenomena,
             "branches": [profile.branch],
-            "organisations": [profile.parent, *(c["id"] for c in children)],
-        },
+            "organisations": [profile.parent, *(c["id"] for c in view.rows["children"])],
+        }
     )
     shares = [
         (
@@ -390,37 +423,23 @@ def organisation_page(
         ),
         (*_illustrative(m.source for m in profile.measures), N_("responsibilities")),
     ]
-    # like every page's render call in shape only: each names its own template's context
-    return render(
-        request,
-        "organisation.html",
-        record=record,
-        profile=profile,
-        children=children,
-        named=named,
-        shares=shares,
-    )
+    return {"profile": profile, "shares": shares}
 
 
-@_record_page("/groups/{id}", "priority_groups")
-def group_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
-    goals = _read(driver, settings, "page_group_goals", id=id)
+@_record_page("/groups/{id}", "priority_groups", "group", ("goals",))
+def group_page(view: RecordView) -> Mapping[str, Any]:
+    record, goals = view.record, view.rows["goals"]
     for goal in goals:
         goal["measures"] = [m for m in goal["measures"] if m["id"] is not None]
         goal["deadline"] = str(goal["deadline"]) if goal["deadline"] else None
-    # each page names the records it shows: alike in shape only to the other pages' calls
-    named = _names(
-        driver,
-        settings,
+    named = view.names(
         {
             "organisations": [m["organisation"] for m in record["members"]],
             "phenomena": record["focuses_on"],
             "themes": record.get("themes", []),
-        },
+        }
     )
-    members = _members_in_order(record["members"], named, choose_lang(request))
+    members = view.members_in_order(record["members"])
     measures = {m["id"]: m for g in goals for m in g["measures"]}
     shares = [
         (
@@ -433,15 +452,7 @@ def group_page(
         (*_illustrative(g["source"] for g in goals), N_("goals")),
         (*_illustrative(m["source"] for m in measures.values()), N_("measures")),
     ]
-    return render(
-        request,
-        "group.html",
-        record=record,
-        goals=goals,
-        members=members,
-        named=named,
-        shares=shares,
-    )
+    return {"members": members, "shares": shares}
 
 
 def overdue(record: Mapping[str, Any], today: dt.date) -> bool:
@@ -459,41 +470,32 @@ def overdue(record: Mapping[str, Any], today: dt.date) -> bool:
     return day < today
 
 
-@_record_page("/measures/{id}", "measures")
-def measure_page(
-    request: Request, id: str, record: dict[str, Any], driver: Driver, settings: Settings
-) -> Response:
+@_record_page("/measures/{id}", "measures", "measure")
+def measure_page(view: RecordView) -> Mapping[str, Any]:
+    record = view.record
+    advances = record.get("advances", [])
     goal_groups = {
-        row["id"]: row["group"]
-        for row in _read(
-            driver, settings, "page_measure_goal_groups", ids=record.get("advances", [])
-        )
+        row["id"]: row["group"] for row in view.read("page_measure_goal_groups", ids=advances)
     }
-    named = _names(
-        driver,
-        settings,
+    view.names(
         {
             "organisations": [r["organisation"] for r in record["responsible"]],
             "phenomena": record["addresses"],
-            "goals": record.get("advances", []),
+            "goals": advances,
             "priority-groups": goal_groups.values(),
-        },
+        }
     )
     today = dt.date.today()
     shares = [
         (*_illustrative([record.get("source")]), N_("measures")),
         (*_illustrative(r.get("source") for r in record["responsible"]), N_("responsibilities")),
     ]
-    return render(
-        request,
-        "measure.html",
-        record=record,
-        named=named,
-        goal_groups=goal_groups,
-        today=today,
-        is_overdue=overdue(record, today),
-        shares=shares,
-    )
+    return {
+        "goal_groups": goal_groups,
+        "today": today,
+        "is_overdue": overdue(record, today),
+        "shares": shares,
+    }
 
 
 def _gap_heading(section: str, column: str) -> str:
@@ -541,12 +543,12 @@ def _filter_choices(driver: Driver, settings: Settings) -> dict[str, Any]:
 
 def _check_filters(choices: Mapping[str, Any], asked: Mapping[str, str | None]) -> None:
     """Refuse a filter value the graph does not have, naming the field."""
-    for field in FILTERS:
-        value = asked.get(field)
-        if value and value not in {c["id"] for c in choices[field]}:
+    for name in FILTERS:
+        value = asked.get(name)
+        if value and value not in {c["id"] for c in choices[name]}:
             raise BadArgument.said(
                 N_("%(field)s: no such id %(value)s; choose one from the list"),
-                field=field,
+                field=name,
                 value=repr(value),
             )
 
@@ -688,23 +690,59 @@ def render_analysis(
     )
 
 
-@pages.get("/gaps", response_class=HTMLResponse)
-def gaps_page(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    filters: FiltersDep,
-    period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    as_of: Annotated[dt.date | None, Query()] = None,
-) -> Response:
-    analyses = Analyses(driver, settings.neo4j_database)
-    choices = _filter_choices(driver, settings)
+#: an analysis page's illustrative banner: (result, named, sections) -> its shares
+Shares = Callable[[Any, Mapping[str, Mapping[str, Any]], list[dict[str, Any]]], list[Any]]
+
+
+def table_analysis_page(
+    page: Page,
+    analysis: str,
+    filters: Mapping[str, str | None],
+    run: Callable[[Analyses, dict[str, str]], Any],
+    params: Callable[[Any], Mapping[str, Any]],
+    shares: Shares,
+    heading_of: Callable[[str, str], str] | None = None,
+) -> HTMLResponse:
+    """The page of an analysis of result tables with the filter form (``{analysis}.html``
+    after ``_analysis_tables.html``): ``run(analyses, filters chosen)`` makes the result,
+    ``params(result)`` the downloads' parameters and ``shares`` the banner; its tables
+    are the page's sections (columns headed by ``heading_of``). A filter or a sort the
+    graph does not have is answered with the 422 page."""
+    analyses = Analyses(page.driver, page.settings.neo4j_database)
+    choices = _filter_choices(page.driver, page.settings)
     try:
         _check_filters(choices, filters)
-        gaps = analyses.gaps(period, as_of, **_given(filters))
-        named, sections = _result_sections(request, driver, settings, gaps, _gap_heading)
+        result = run(analyses, _given(filters))
+        named, sections = _result_sections(
+            page.request, page.driver, page.settings, result, heading_of
+        )
     except TurvaError as e:
-        return _bad_input(request, e)
+        return _bad_input(page.request, e)
+    return render_analysis(
+        page.request,
+        analysis,
+        choices,
+        filters,
+        params(result),
+        sections=sections,
+        named=named,
+        periods=analyses.periods(),
+        shares=shares(result, named, sections),
+        **{analysis: result},
+    )
+
+
+#: a period asked for (a year); none: the latest
+PeriodQuery = Annotated[int | None, Query(ge=1900, le=2200)]
+#: the day an analysis is made as of; none: today
+AsOfQuery = Annotated[dt.date | None, Query()]
+
+
+def _gap_shares(
+    gaps: Any, named: Mapping[str, Mapping[str, Any]], sections: list[dict[str, Any]]
+) -> list[tuple[int, int, str]]:
+    """The gap report's banner: the illustrative goals and measures of its rows (each
+    section's own share is kept in its ``share``)."""
     for section in sections:
         kind = id_kind(section["name"], "id")
         share = (
@@ -716,27 +754,27 @@ def gaps_page(
         )
         section["share"] = (*share, N_("measures") if kind == "measures" else N_("goals"))
     record_shares: list[tuple[int, int, str]] = [s["share"] for s in sections if s["share"][1]]
-    return render_analysis(
-        request,
+    return [(sum(s[0] for s in record_shares), sum(s[1] for s in record_shares), N_("rows"))]
+
+
+@pages.get("/gaps", response_class=HTMLResponse)
+def gaps_page(
+    page: PageDep, filters: FiltersDep, period: PeriodQuery = None, as_of: AsOfQuery = None
+) -> Response:
+    return table_analysis_page(
+        page,
         "gaps",
-        choices,
         filters,
-        {"period": gaps.period, "as_of": gaps.as_of},
-        gaps=gaps,
-        sections=sections,
-        named=named,
-        periods=analyses.periods(),
-        shares=[(sum(s[0] for s in record_shares), sum(s[1] for s in record_shares), N_("rows"))],
+        lambda analyses, given: analyses.gaps(period, as_of, **given),
+        lambda gaps: {"period": gaps.period, "as_of": gaps.as_of},
+        _gap_shares,
+        _gap_heading,
     )
 
 
 @pages.get("/coverage", response_class=HTMLResponse)
-def coverage_page(
-    request: Request,
-    driver: DriverDep,
-    settings: SettingsDep,
-    filters: FiltersDep,
-) -> Response:
+def coverage_page(page: PageDep, filters: FiltersDep) -> Response:
+    request, driver, settings = page.request, page.driver, page.settings
     choices = _filter_choices(driver, settings)
     try:
         _check_filters(choices, filters)

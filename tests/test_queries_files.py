@@ -14,6 +14,7 @@ from tests.api_client import client, signed_in_as, token
 from turva.api.auth import login_required
 from turva.api.login_pages import router as login_router
 from turva.api.routes import maps as maps_routes
+from turva.api.situation_pages import router as situation_router
 from turva.api.web import router as web_router
 from turva.graph.domain.model import ACTIVE_STATUSES, MEASURE_STATUSES
 from turva.graph.domain.schema import NODE_TYPES
@@ -170,7 +171,12 @@ def test_every_page_but_login_and_assets_has_the_guard():
     pages = [
         (path, deps)
         for path, deps in _routes(
-            [*web_router.routes, *maps_routes.router.routes, *login_router.routes]
+            [
+                *web_router.routes,
+                *situation_router.routes,
+                *maps_routes.router.routes,
+                *login_router.routes,
+            ]
         )
         if not path.startswith("/api/")
     ]

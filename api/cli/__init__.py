@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "changes",
         "what-if",
     ),
+    "briefing": ("briefing",),
     "data": ("load", "export"),
     "maps": ("map",),
     "server": ("serve", "neo4j"),

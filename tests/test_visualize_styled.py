@@ -29,10 +29,13 @@ ORDER = [
     {"views"},
     {"analytics"},
     {"style", "layout"},
+    {"summary"},
     {"styled"},
-    {"write_html", "write_png", "write_graphml", "write_gexf", "write_json"},
+    # charts: the situation picture's charts (branch colours from style)
+    {"write_html", "write_png", "write_graphml", "write_gexf", "write_json", "charts"},
     {"export"},
-    {"render", "__init__"},  # render: only until api/routes/maps.py stops importing it
+    # briefing: the printable briefing (maps through export, charts)
+    {"render", "__init__", "briefing"},  # render: until api/routes/maps.py stops importing it
 ]
 
 

@@ -13,7 +13,7 @@ from tests.conftest import wipe
 from tests.maps_support import TINY, edge_pairs, map_data, map_html, node_ids
 from turva.graph.errors import BadArgument, NotFound
 from turva.graph.store.load import load_document
-from turva.visualize import MapRequest, read_map
+from turva.visualize import MapRequest, read_map, styled_map
 
 BASE = "http://turva.example:8000"
 
@@ -49,7 +49,7 @@ ALL_WORK = {
 
 
 def test_who_works_on_what_links_organisations_to_phenomena_of_their_active_measures(tiny):
-    html = html_of(tiny, view="who-works-on-what")
+    html = html_of(tiny, view="who-works-on-what", all_periods=True)
     # m4 (done, LONE) and m6 (cancelled, SM) are not active: LONE and SM are absent
     assert node_ids(html) == {
         o("POHA"),
@@ -76,10 +76,10 @@ def test_who_works_on_what_links_organisations_to_phenomena_of_their_active_meas
         ({"period": 2023}, {(o("THL"), p("falls"))}),
         # T1 is cyber's theme; fraud is in it through its broader phenomenon
         (
-            {"theme": "T1"},
+            {"theme": "T1", "all_periods": True},
             {(o("POHA"), p("fraud")), (o("SPR"), p("fraud")), (o("POHA"), p("cyber"))},
         ),
-        ({"branch": "SM"}, {(o("POHA"), p("fraud")), (o("POHA"), p("cyber"))}),
+        ({"branch": "SM", "all_periods": True}, {(o("POHA"), p("fraud")), (o("POHA"), p("cyber"))}),
         ({"group": "G2"}, {(o("OM"), p("harass")), (o("THL"), p("harass"))}),
         ({"branch": "STM", "period": 2021}, {(o("THL"), p("harass"))}),
     ],
@@ -91,7 +91,7 @@ def test_who_works_on_what_filters(tiny, filters, expected):
 
 
 def test_who_works_on_what_marks_single_branch_phenomena(tiny):
-    graph = read_map(tiny, MapRequest("who-works-on-what"))
+    graph = read_map(tiny, MapRequest("who-works-on-what", all_periods=True))
     branches = {n: a["branches"] for n, a in graph.nodes(data=True) if a["type"] == "phenomenon"}
     # fraud: POHA (SM) + SPR (no branch); harass: OM + THL (STM)
     assert branches == {p("fraud"): 1, p("cyber"): 1, p("harass"): 2, p("falls"): 1}
@@ -101,7 +101,8 @@ def test_who_works_on_what_marks_single_branch_phenomena(tiny):
     # POHA holds cyber to the rest; THL holds falls: both are brokers (thick black border)
     assert {n for n, w in widths.items() if w == 4} == {o("POHA"), o("THL")}
     legend = map_html(graph, lang="en")
-    assert "single branch around it (red border)" in legend and "broker" in legend
+    assert "single branch around it (red border)" in legend
+    assert "connects parts of the network (thick black border)" in legend
 
 
 def test_group_map_holds_the_group_its_people_goals_and_measures(tiny):
@@ -171,7 +172,7 @@ def test_organisation_neighbourhood_and_period(tiny):
 
 
 def test_collaboration_weights_shared_phenomena_and_groups(tiny):
-    graph = read_map(tiny, MapRequest("collaboration"))
+    graph = read_map(tiny, MapRequest("collaboration", all_periods=True))
     edges = {
         frozenset((a.split(":")[1], b.split(":")[1])): (
             attrs["weight"],
@@ -193,7 +194,7 @@ def test_collaboration_weights_shared_phenomena_and_groups(tiny):
 
 
 def test_collaboration_brokers_and_communities_on_the_map(tiny):
-    data = map_data(map_html(read_map(tiny, MapRequest("collaboration"))))
+    data = map_data(map_html(read_map(tiny, MapRequest("collaboration", all_periods=True))))
     # SPR alone ties POHA to OM and THL
     brokers = {n["id"] for n in data["nodes"] if n["borderWidth"] == 4}
     assert brokers == {o("SPR")}
@@ -289,3 +290,23 @@ def test_empty_map_says_so(tiny):
     html = map_html(graph, lang="en")
     assert map_data(html)["nodes"] == []
     assert "Nothing on the map with these filters." in html
+
+
+def test_who_works_on_what_opens_on_the_latest_period(tiny):
+    # no period asked: the latest (2023: G3, THL on falls), and the subtitle says so
+    graph = read_map(tiny, MapRequest("who-works-on-what", lang="en"))
+    assert graph.graph["filters"] == {"period": 2023} and graph.graph["default_period"] == 2023
+    assert edge_pairs(map_html(graph)) == {(o("THL"), p("falls"))}
+    assert styled_map(graph).subtitle.startswith("latest period 2023 · ")
+    fi = styled_map(read_map(tiny, MapRequest("collaboration")))
+    assert fi.subtitle.startswith("viimeisin kausi 2023 · ")
+    # a period or a group asked for is kept; all_periods shows every period
+    asked = read_map(tiny, MapRequest("who-works-on-what", period=2021, lang="en"))
+    assert asked.graph["default_period"] is None
+    assert styled_map(asked).subtitle.startswith("period 2021 · ")
+    g2 = read_map(tiny, MapRequest("who-works-on-what", group="G2"))
+    assert edge_pairs(map_html(g2)) == {(o("OM"), p("harass")), (o("THL"), p("harass"))}
+    every = read_map(tiny, MapRequest("who-works-on-what", all_periods=True))
+    assert edge_pairs(map_html(every)) == ALL_WORK and every.graph["filters"] == {}
+    # views about one record and the overview show every period
+    assert read_map(tiny, MapRequest("overview")).graph["default_period"] is None

@@ -22,7 +22,7 @@ import numpy as np
 
 from turva.visualize.analytics import SEED, communities, undirected
 
-__all__ = ["SPRING_LIMIT", "layout", "community_layout"]
+__all__ = ["SPRING_LIMIT", "layout", "community_layout", "stretched"]
 
 #: maps up to this size get a plain spring layout
 SPRING_LIMIT = 300
@@ -123,12 +123,39 @@ def community_layout(
     return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
 
 
+def stretched(pos: Positions, aspect: float) -> Positions:
+    """Positions stretched along one axis so that they fill a ``aspect`` (width / height) box.
+
+    A spring layout is round and a canvas is wide: the narrower side is stretched (never
+    shrunk), so the picture uses the whole canvas.
+
+    >>> stretched({"a": (0.0, -1.0), "b": (0.0, 1.0), "c": (1.0, 0.0)}, 2.0)["c"]
+    (4.0, 0.0)
+    """
+    if len(pos) < 2:
+        return dict(pos)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    sx = sy = 1.0
+    if width > 0 and height > 0:
+        if width / height < aspect:
+            sx = aspect * height / width
+        else:
+            sy = width / (aspect * height)
+    return {n: (x * sx, y * sy) for n, (x, y) in pos.items()}
+
+
 def layout(
-    graph: nx.Graph, seed: int = SEED, parts: Iterable[Iterable[Hashable]] | None = None
+    graph: nx.Graph,
+    seed: int = SEED,
+    parts: Iterable[Iterable[Hashable]] | None = None,
+    aspect: float | None = None,
 ) -> Positions:
     """Positions for every node, deterministic for the same graph and seed.
 
-    A spring layout up to :data:`SPRING_LIMIT` nodes, :func:`community_layout` above.
+    A spring layout up to :data:`SPRING_LIMIT` nodes, :func:`community_layout` above;
+    with ``aspect`` (width / height) :func:`stretched` to fill a canvas of that shape.
 
     >>> sorted(layout(nx.Graph([("a", "b")])))
     ['a', 'b']
@@ -137,6 +164,7 @@ def layout(
     if len(und) == 0:
         return {}
     if len(und) > SPRING_LIMIT:
-        return community_layout(und, seed, parts)
-    pos = _spring(und, seed)
-    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+        found = community_layout(und, seed, parts)
+    else:
+        found = {n: (float(p[0]), float(p[1])) for n, p in _spring(und, seed).items()}
+    return stretched(found, aspect) if aspect else found

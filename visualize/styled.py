@@ -38,7 +38,7 @@ import networkx as nx
 
 from turva.graph.domain.provenance import PROVENANCE_WORDS, provenance
 from turva.graph.domain.words import BODY_KINDS, ORGANISATION_KINDS, ROLES
-from turva.graph.messages import gettext_for
+from turva.graph.messages import gettext_for, ngettext_for
 from turva.visualize.analytics import annotate
 from turva.visualize.layout import SPRING_LIMIT, layout
 from turva.visualize.style import (
@@ -51,6 +51,7 @@ from turva.visualize.style import (
     node_url,
     text,
 )
+from turva.visualize.summary import community_names, connections, headline, labelled_nodes
 
 __all__ = [
     "LARGE_MAP",
@@ -62,6 +63,7 @@ __all__ = [
     "display_label",
     "map_title",
     "flat_graph",
+    "node_looks",
     "illustrative_shares",
 ]
 
@@ -73,6 +75,8 @@ LARGE_MAP = 300
 #: layout spreads over about sqrt(nodes) units
 _SPRING_SCALE = 100.0
 _COMMUNITY_SCALE = 35.0
+#: the canvas's width over its height: the layout is stretched to fill it
+ASPECT = 1.6
 _LABEL_MAX = 40
 _SENTENCE_MAX = 28
 #: views whose edges are derived and weighted (drawn wider for more), not relationships
@@ -110,6 +114,10 @@ class StyledNode:
     name: str = ""
     kind: str = ""
     provenance: str = "unsourced"
+    #: the administrative branch id the node belongs to (a branch node: its own id)
+    branch: str | None = None
+    #: False for a node whose label shows only on hover or zoom (a minor node of a big map)
+    labelled: bool = True
 
     @property
     def dashed(self) -> bool:
@@ -172,10 +180,18 @@ class StyledMap:
     legend: tuple[LegendEntry, ...]
     notes: tuple[str, ...]
     physics: bool
+    #: one sentence computed from the analytics, in ``lang``, shown over the map
+    headline: str = ""
 
 
 def _name(attrs: Mapping[str, Any], lang: str) -> str:
     return str(attrs.get(f"label_{lang}") or attrs.get("label_fi") or attrs["id"])
+
+
+def _branch_of(attrs: Mapping[str, Any]) -> str | None:
+    if attrs["type"] == "branch":
+        return str(attrs["id"])
+    return str(attrs["branch"]) if attrs.get("branch") else None
 
 
 def display_label(attrs: Mapping[str, Any], lang: str = "fi") -> str:
@@ -218,7 +234,12 @@ def map_title(graph: nx.Graph, lang: str | None = None) -> tuple[str, str]:
     if centre is not None:
         title = f"{title}: {_name(centre, lang)}"
     filters = graph.graph.get("filters") or {}
-    parts = [f"{text('filter.' + k, lang)} {v}" for k, v in filters.items()]
+    # a period the view picked itself (the latest) says so: the reader did not choose it
+    latest = graph.graph.get("default_period")
+    parts = [
+        f"{text('latest_period' if k == 'period' and v == latest else 'filter.' + k, lang)} {v}"
+        for k, v in filters.items()
+    ]
     size = (
         f"{graph.number_of_nodes()} {text('nodes', lang)}, "
         f"{graph.number_of_edges()} {text('edges', lang)}"
@@ -243,6 +264,8 @@ def _fill(view: str, attrs: Mapping[str, Any], palette: Mapping[str, str]) -> st
         return palette.get(attrs.get("branch") or "", NO_BRANCH_COLOUR)
     if attrs["type"] == "measure":
         return STATUS_COLOURS.get(str(attrs.get("status")), NODE_STYLES["measure"].colour)
+    if attrs["type"] == "branch":
+        return palette.get(str(attrs["id"]), NODE_STYLES["branch"].colour)
     return NODE_STYLES[attrs["type"]].colour
 
 
@@ -260,7 +283,11 @@ def _provenance_word(value: str, lang: str) -> str:
 
 
 def _tooltip(
-    view: str, attrs: Mapping[str, Any], lang: str, branches: Mapping[str, str] | None = None
+    view: str,
+    attrs: Mapping[str, Any],
+    lang: str,
+    branches: Mapping[str, str] | None = None,
+    clusters: Mapping[int, str] | None = None,
 ) -> str:
     name = _name(attrs, lang)
     abbreviation = attrs.get("abbreviation")
@@ -277,13 +304,17 @@ def _tooltip(
     if attrs.get("period") is not None:
         lines.append(f"{text('filter.period', lang)}: {attrs['period']}")
     if "branches" in attrs:
-        lines.append(f"{text('branches', lang)}: {attrs['branches']}")
-    lines.append(f"{text('degree', lang)}: {attrs.get('degree', 0)}")
-    lines.append(f"{text('betweenness', lang)}: {attrs.get('betweenness', 0.0):.3f}")
-    if view == "collaboration":
-        lines.append(f"{text('community', lang)}: {int(attrs.get('community', 0)) + 1}")
+        n = int(attrs["branches"])
+        ngettext = ngettext_for(lang)
+        lines.append(
+            ngettext("%(n)s branch works on it", "%(n)s branches work on it", n) % {"n": n}
+        )
+    # plain words, no measures' names: "5 connections", "connects parts of the network"
+    lines.append(connections(int(attrs.get("degree", 0)), lang))
+    if view == "collaboration" and clusters:
+        lines.append(f"{text('community', lang)}: {clusters[int(attrs.get('community', 0))]}")
     if attrs.get("broker"):
-        lines.append(text("broker", lang).split(" (")[0])
+        lines.append(text("connects", lang))
     return "\n".join(lines)
 
 
@@ -326,20 +357,25 @@ def _positions(graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
     scale = _COMMUNITY_SCALE if len(graph) > SPRING_LIMIT else _SPRING_SCALE
     return {
         node: (x * scale, -y * scale)
-        for node, (x, y) in layout(graph, parts=parts.values()).items()
+        for node, (x, y) in layout(graph, parts=parts.values(), aspect=ASPECT).items()
     }
 
 
 def _swatches(
-    graph: nx.Graph, view: str, node_type: str, palette: Mapping[str, str], lang: str
+    graph: nx.Graph,
+    view: str,
+    node_type: str,
+    palette: Mapping[str, str],
+    lang: str,
+    clusters: Mapping[int, str],
 ) -> list[tuple[str, str, str]]:
     """The legend's (kind, colour, words) for one node type on this map."""
     if node_type == "organisation":
         org = text("type.organisation", lang)
         if view == "collaboration":
             return [
-                ("community", community_colour(i), f"{org}, {text('community', lang)} {i + 1}")
-                for i in range(int(graph.graph.get("communities", 0)))
+                ("community", community_colour(i), f"{text('community', lang)}: {name}")
+                for i, name in sorted(clusters.items())
             ]
         named = graph.graph.get("branch_names") or {}
         found = [
@@ -350,7 +386,8 @@ def _swatches(
                 if branch in named
                 else f"{org}, {text('filter.branch', lang)} {branch}",
             )
-            for branch, colour in palette.items()
+            # by the name a reader looks for, not by the branch's code
+            for branch, colour in sorted(palette.items(), key=lambda i: named.get(i[0], i[0]))
         ]
         if any(
             a["type"] == "organisation" and not a.get("branch") for _, a in graph.nodes(data=True)
@@ -376,13 +413,14 @@ def _legend(
     lang: str,
     illustrative_nodes: bool = False,
     illustrative_edges: bool = False,
+    clusters: Mapping[int, str] | None = None,
 ) -> tuple[LegendEntry, ...]:
     present = {a["type"] for _, a in graph.nodes(data=True)}
     entries = [
         LegendEntry(kind, style.shape, colour, None, words)
         for node_type, style in NODE_STYLES.items()
         if node_type in present
-        for kind, colour, words in _swatches(graph, view, node_type, palette, lang)
+        for kind, colour, words in _swatches(graph, view, node_type, palette, lang, clusters or {})
     ]
     entries.extend(
         LegendEntry(
@@ -422,10 +460,12 @@ def _legend(
     return tuple(entries)
 
 
-def _notes(view: str, size: int, lang: str) -> tuple[str, ...]:
+def _notes(view: str, size: int, lang: str, branches: bool = False) -> tuple[str, ...]:
     notes = [text("size", lang)]
     if view == "collaboration":
         notes.append(text("communities", lang))
+    elif branches:
+        notes.append(text("branch_colours", lang))
     if size > LARGE_MAP:
         notes.append(text("large", lang))
     return tuple(notes)
@@ -476,12 +516,15 @@ def styled_map(
     view = str(graph.graph.get("view", "overview"))
     physics = len(graph) <= LARGE_MAP
     where = _positions(graph) if positions or not physics else {}
+    # one colour per branch (style.BRANCH_COLOURS), whichever map shows it
     palette = branch_colours(
-        a["branch"]
+        b
         for _, a in graph.nodes(data=True)
-        if a["type"] == "organisation" and a.get("branch")
+        if a["type"] in ("organisation", "branch") and (b := _branch_of(a))
     )
     top = max((a["degree"] for _, a in graph.nodes(data=True)), default=0) or 1
+    clusters = community_names(graph, lang) if view == "collaboration" else {}
+    labelled = labelled_nodes(graph)
     nodes = []
     for key in sorted(graph.nodes, key=str):
         attrs = graph.nodes[key]
@@ -494,7 +537,7 @@ def styled_map(
                 type=attrs["type"],
                 record_id=str(attrs["id"]),
                 label=display_label(attrs, lang),
-                tooltip=_tooltip(view, attrs, lang, graph.graph.get("branch_names")),
+                tooltip=_tooltip(view, attrs, lang, graph.graph.get("branch_names"), clusters),
                 shape=NODE_STYLES[attrs["type"]].shape,
                 fill=fill,
                 border=MARK_BORDERS[mark] if mark else fill,
@@ -508,6 +551,8 @@ def styled_map(
                 name=_name(attrs, lang),
                 kind=_kind(attrs, lang),
                 provenance=str(attrs.get("provenance") or provenance(attrs.get("source"))),
+                branch=_branch_of(attrs),
+                labelled=key in labelled,
             )
         )
     derived = view in _DERIVED
@@ -547,9 +592,11 @@ def styled_map(
             lang,
             illustrative_nodes=any(n.dashed for n in nodes),
             illustrative_edges=any(e.dashed for e in edges),
+            clusters=clusters,
         ),
-        notes=_notes(view, len(graph), lang),
+        notes=_notes(view, len(graph), lang, branches=bool(palette)),
         physics=physics,
+        headline=headline(graph, lang, clusters or None),
     )
 
 
@@ -619,7 +666,35 @@ def flat_graph(styled: StyledMap) -> nx.Graph:
     for a, b, attrs in graph.edges(data=True):
         flat.add_edge(a, b, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
     for node in styled.nodes:
-        flat.nodes[node.key]["provenance"] = node.provenance
+        flat.nodes[node.key].update(node_looks(styled, node))
         if node.x is not None and node.y is not None:
             flat.nodes[node.key].update(x=round(node.x, 1), y=round(node.y, 1))
+    if styled.headline:
+        flat.graph["headline"] = styled.headline
     return flat
+
+
+def node_looks(styled: StyledMap, node: StyledNode) -> dict[str, Any]:
+    """What every export says of a node besides its data: provenance, label (and whether
+    it is always drawn), colour, and its branch's id and full name (one colour a branch,
+    :func:`turva.visualize.style.branch_colour`); no None values.
+
+    Examples
+    --------
+    >>> g = nx.Graph(view="overview", lang="fi", branch_names={"SM": "SM:n hallinnonala"})
+    >>> g.add_node("organisation:SM", type="organisation", id="SM", branch="SM")
+    >>> styled = styled_map(g, positions=False)
+    >>> node_looks(styled, styled.nodes[0])  # doctest: +NORMALIZE_WHITESPACE
+    {'provenance': 'unsourced', 'label': 'SM', 'labelled': True, 'colour': '#0072b2',
+     'branch': 'SM', 'branch_name': 'SM:n hallinnonala'}
+    """
+    looks: dict[str, Any] = {
+        "provenance": node.provenance,
+        "label": node.label,
+        "labelled": node.labelled,
+        "colour": node.fill,
+    }
+    if node.branch:
+        names = styled.graph.graph.get("branch_names") or {}
+        looks.update(branch=node.branch, branch_name=names.get(node.branch, node.branch))
+    return looks

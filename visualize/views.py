@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
@@ -80,6 +80,7 @@ __all__ = [
     "TYPE_OF_LABEL",
     "MapRequest",
     "read_map",
+    "LATEST_PERIOD_VIEWS",
     "node_key",
     "node_attributes",
     "collaboration_graph",
@@ -120,6 +121,10 @@ VIEW_FILTERS: dict[str, tuple[str, ...]] = {
     "organisation": ("period", "radius"),
     "overview": ("period",),
 }
+
+#: views that open on the latest period's priority groups when no period is asked for (a
+#: leader reads what the cooperation does now; ``MapRequest(all_periods=True)`` shows all)
+LATEST_PERIOD_VIEWS = frozenset({"who-works-on-what", "collaboration"})
 
 #: views about one record, and what their id names
 ID_VIEWS = {"group": "priority group", "phenomenon": "phenomenon", "organisation": "organisation"}
@@ -166,6 +171,10 @@ _TEXT_FIELDS = ("name", "title", "text")
 class MapRequest:
     """What a person asked to see: a view, its subject and its filters.
 
+    Without a ``period`` (or a ``group``, which has its own), the views in
+    :data:`LATEST_PERIOD_VIEWS` show the latest period's priority groups;
+    ``all_periods=True`` asks for every period instead.
+
     >>> MapRequest("who-works-on-what", period=2021).filters()
     {'period': 2021}
     """
@@ -179,6 +188,7 @@ class MapRequest:
     radius: int | None = None
     lang: str = "fi"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    all_periods: bool = False
 
     def filters(self) -> dict[str, Any]:
         """The filters given, in a fixed order."""
@@ -267,7 +277,8 @@ def node_attributes(node_type: str, props: Mapping[str, Any], **extra: Any) -> d
     return attrs
 
 
-def _check_filters(driver: Driver, request: MapRequest, database: str | None) -> None:
+def _check_filters(driver: Driver, request: MapRequest, database: str | None) -> list[int]:
+    """Refuse filters naming nothing; returns the periods in the graph."""
     found = run_query(
         driver,
         "map_filters",
@@ -289,6 +300,7 @@ def _check_filters(driver: Driver, request: MapRequest, database: str | None) ->
             period=request.period,
             known=known,
         )
+    return [int(p) for p in periods]
 
 
 def _work_filters(request: MapRequest) -> dict[str, Any]:
@@ -406,7 +418,13 @@ def _collaboration(driver: Driver, request: MapRequest, database: str | None) ->
     }
     works_on = {node_key("organisation", r["organisation"]["id"]): r["phenomena"] for r in rows}
     member_of = {node_key("organisation", r["organisation"]["id"]): r["groups"] for r in rows}
-    return collaboration_graph(works_on, member_of, organisations)
+    graph = collaboration_graph(works_on, member_of, organisations)
+    # the clusters are named by the phenomena their organisations share: by name, not id
+    shared = {p for r in rows for p in r["phenomena"]}
+    if shared:
+        names = names_of(driver, shared, request.lang, database, types=["phenomena"])
+        graph.graph["phenomenon_names"] = {p: names[p].text for p in sorted(names)}
+    return graph
 
 
 def _ids(rows: list[dict[str, Any]]) -> list[str]:
@@ -482,7 +500,9 @@ def read_map(driver: Driver, request: MapRequest, database: str | None = None) -
 
     Raises :class:`~turva.graph.errors.BadArgument` for a bad view, filter or radius and
     :class:`~turva.graph.errors.NotFound` for an unknown subject id. ``graph.graph`` holds
-    ``view``, ``subject`` (the id or None), ``filters`` and ``lang``.
+    ``view``, ``subject`` (the id or None), ``filters`` (with the latest period the view
+    picked itself, see :class:`MapRequest`), ``default_period`` (that period, else None)
+    and ``lang``.
 
     Examples
     --------
@@ -491,7 +511,17 @@ def read_map(driver: Driver, request: MapRequest, database: str | None = None) -
     'organisation'
     """
     request.check()
-    _check_filters(driver, request, database)
+    periods = _check_filters(driver, request, database)
+    latest = None
+    if (
+        request.period is None
+        and request.group is None  # a group names its own period
+        and not request.all_periods
+        and request.view in LATEST_PERIOD_VIEWS
+        and periods
+    ):
+        latest = max(periods)
+        request = replace(request, period=latest)
     graph: nx.Graph
     if request.view == "who-works-on-what":
         graph = _who_works_on_what(driver, request, database)
@@ -510,7 +540,11 @@ def read_map(driver: Driver, request: MapRequest, database: str | None = None) -
         ids = _ids(run_query(driver, "map_overview", database=database, period=request.period))
         graph = _induced(driver, ids, database)
     graph.graph.update(
-        view=request.view, subject=request.id, filters=request.filters(), lang=request.lang
+        view=request.view,
+        subject=request.id,
+        filters=request.filters(),
+        lang=request.lang,
+        default_period=latest,
     )
     # the legend and tooltips name branches, not their codes
     branches = {a["branch"] for _, a in graph.nodes(data=True) if a.get("branch")}

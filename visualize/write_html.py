@@ -2,9 +2,18 @@
 
 The HTML references nothing on the internet: vis-network (shipped in the pyvis package)
 is inlined into standalone files, or served by the web UI itself (:data:`ASSETS`).
-Clicking a node opens its page in the web UI. Large maps (``physics`` off) are drawn at
-the positions of the styled map so that the browser stays responsive; smaller ones
-settle with vis-network's physics from a fixed seed and then stop.
+Large maps (``physics`` off) are drawn at the positions of the styled map so that the
+browser stays responsive; smaller ones settle with vis-network's physics from a fixed
+seed and then stop.
+
+Inside the map (``assets/map.js``): the headline over the canvas; zoom in, zoom out and
+fit buttons; a search box that finds a node by name and focuses it; a first click (or a
+search, or a neighbour's button) highlights the node's neighbours, dims the rest and
+shows a side panel with its details and an "open page" link; a second click on the same
+node opens its page. Nodes marked ``labelled`` always show their label, the others on
+hover, when selected or zoomed in; labels are at least :data:`MIN_LABEL_PX` pixels at
+the first zoom. The focused node lives in the page's URL (``focus=<node id>``), so a
+link or a saved view opens the map on it. An empty map says so inside its canvas.
 
 A map's HTML runs exactly two scripts, both fixed: vis-network (:func:`vis_js`, inlined
 into standalone files) and the drawing script (:func:`map_js`, ``assets/map.js``), which
@@ -41,13 +50,16 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from turva.graph.domain.provenance import PROVENANCE_WORDS
-from turva.graph.messages import gettext_for
+from turva.graph.messages import NC_, gettext_for, pgettext_for
 from turva.visualize.style import text
 from turva.visualize.styled import LegendEntry, StyledMap
 
 __all__ = [
     "ASSETS",
     "VIS_SEED",
+    "MIN_LABEL_PX",
+    "FOCUS_PARAM",
+    "CONTROL_WORDS",
     "vis_js",
     "map_js",
     "map_css",
@@ -56,6 +68,7 @@ __all__ = [
     "vis_options",
     "vis_data",
     "text_alternative",
+    "control_words",
     "html_fragment",
     "html_document",
     "html_bytes",
@@ -64,6 +77,40 @@ __all__ = [
 ASSETS = Path(__file__).resolve().parent / "assets"
 #: vis-network's layout seed: the same data gives the same picture
 VIS_SEED = 7
+#: the smallest on-screen size of a label at the map's first zoom, in CSS pixels
+MIN_LABEL_PX = 12
+#: the URL query parameter that names the focused node (a vis node id such as
+#: ``organisation:POHA``); map.js reads it on load and keeps it current
+FOCUS_PARAM = "focus"
+#: the words of the map's controls: the template's (buttons, labels) and map.js's (read
+#: from the data block: the script itself holds no words of any language)
+CONTROL_WORDS = {
+    "controls": NC_("map", "Map controls"),
+    "search": NC_("map", "Find on the map"),
+    "find": NC_("map", "Find"),
+    "zoom_in": NC_("map", "Zoom in"),
+    "zoom_out": NC_("map", "Zoom out"),
+    "fit": NC_("map", "Show the whole map"),
+    "panel": NC_("map", "Selected node"),
+    "close": NC_("map", "Close"),
+    "open": NC_("map", "Open page"),
+    "no_page": NC_("map", "This node has no page of its own."),
+    "links": NC_("map", "Linked on the map (%(n)s)"),
+    "more": NC_("map", "… and %(n)s more"),
+    "not_found": NC_("map", "Nothing on the map matches “%(text)s”."),
+    "selected": NC_(
+        "map",
+        "%(name)s selected: its links are highlighted. Click it again or press Enter "
+        "to open its page.",
+    ),
+    "how": NC_(
+        "map",
+        "Click a node to highlight its links and see its details; click it again to open "
+        "its page. The search box finds a node by name.",
+    ),
+}
+#: how many lines of a node's tooltip the side panel shows under its name
+_ABOUT_LINES = 6
 #: the legend's symbol for each node shape
 _SYMBOLS = {
     "dot": "●",
@@ -141,8 +188,12 @@ class _Network(Network):  # type: ignore[misc]
 def vis_network(styled: StyledMap) -> Network:
     """The map as a pyvis Network: one vis node per styled node, one edge per edge.
 
-    Node dicts carry vis-network's styling plus ``url`` (the page a click opens, or
-    None) and ``ntype`` (the node type); positions only when ``physics`` is off.
+    Node dicts carry vis-network's styling plus what map.js and its side panel read:
+    ``type`` (the node type; ``ntype`` as well, its older name), ``branch`` (the
+    administrative branch id or None), ``url`` (the page a second click opens, or None),
+    ``name``, ``kind``, ``about`` (the tooltip's lines under the name), ``labelled``
+    (False: the label shows on hover, selection or zoom) and ``centre``; positions only
+    when ``physics`` is off.
 
     Examples
     --------
@@ -153,6 +204,8 @@ def vis_network(styled: StyledMap) -> Network:
     >>> node = vis_network(styled_map(g)).nodes[0]
     >>> node["id"], node["label"], node["shape"], node["url"], "x" in node
     ('theme:T1', 'arki', 'triangleDown', None, False)
+    >>> node["type"], node["branch"], node["name"], node["labelled"]
+    ('theme', None, 'arki', True)
     """
     net = _Network(directed=True)
     for node in styled.nodes:
@@ -162,14 +215,19 @@ def vis_network(styled: StyledMap) -> Network:
             "borderWidth": node.border_width,
             "url": node.url,
             "ntype": node.type,
+            "type": node.type,
+            "branch": node.branch,
+            "name": node.name or node.label,
+            "kind": node.kind,
+            "about": "\n".join(node.tooltip.splitlines()[1 : 1 + _ABOUT_LINES]),
+            "labelled": node.labelled,
+            "centre": node.centre,
             "provenance": node.provenance,
         }
         if node.dashed:
             # an illustrative record: a dashed outline (and never a hair-thin one)
             options["shapeProperties"] = {"borderDashes": [5, 4]}
             options["borderWidth"] = max(node.border_width, 2)
-        if node.centre:
-            options["font"] = {"size": 18, "bold": True}
         if not styled.physics and node.x is not None and node.y is not None:
             options["x"], options["y"] = round(node.x, 1), round(node.y, 1)
         net.add_node(
@@ -215,7 +273,17 @@ def vis_options(node_count: int, physics: bool) -> dict[str, Any]:
             "hideEdgesOnDrag": node_count > 300,
             "hideEdgesOnZoom": node_count > 300,
         },
-        "nodes": {"font": {"size": 13, "face": "sans-serif"}},
+        # map.js sets the size once it knows the first zoom (MIN_LABEL_PX on screen); a
+        # white halo keeps a label readable over the lines it crosses
+        "nodes": {
+            "font": {
+                "size": 14,
+                "face": "sans-serif",
+                "color": "#1f1f1f",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            }
+        },
         "edges": {
             "smooth": False,
             "color": {"color": "#a0a0a0", "highlight": "#333333", "hover": "#555555"},
@@ -348,13 +416,31 @@ def text_alternative(styled: StyledMap) -> dict[str, Any]:
     }
 
 
+def control_words(lang: str) -> dict[str, str]:
+    """:data:`CONTROL_WORDS` in ``lang``.
+
+    >>> control_words("en")["open"]
+    'Open page'
+    """
+    words = pgettext_for(lang)
+    return {key: words("map", message) for key, message in CONTROL_WORDS.items()}
+
+
 def html_fragment(styled: StyledMap) -> Markup:
-    """The map as an HTML fragment (heading, legend, canvas, script) for a web page.
+    """The map as an HTML fragment (heading, headline, controls, canvas, side panel,
+    legend, script) for a web page.
 
     The page must load vis-network first (the web UI serves the vendored copy).
     """
     lang = styled.lang
-    data = vis_data(styled)
+    words = control_words(lang)
+    data = {
+        **vis_data(styled),
+        "words": words,
+        "minLabelPx": MIN_LABEL_PX,
+        "focusParam": FOCUS_PARAM,
+    }
+    table = text_alternative(styled)
     html = (
         _environment()
         .get_template("map_fragment.html.j2")
@@ -362,11 +448,14 @@ def html_fragment(styled: StyledMap) -> Markup:
             lang=lang,
             title=styled.title,
             subtitle=styled.subtitle,
+            headline=styled.headline,
+            words=words,
+            names=sorted({n["name"] for n in table["nodes"]}, key=str.casefold),
             legend_title=text("legend", lang),
             map_label=text("map_label", lang) % {"title": styled.title},
-            table=text_alternative(styled),
+            table=table,
             legend=[_swatch(entry) for entry in styled.legend],
-            notes=[*styled.notes, text("click", lang)],
+            notes=[*styled.notes, words["how"]],
             node_count=len(data["nodes"]),
             edge_count=len(data["edges"]),
             physics=styled.physics,

@@ -16,16 +16,18 @@ from typing import Any
 
 import networkx as nx
 
-from turva.visualize.styled import StyledMap
+from turva.visualize.styled import StyledMap, node_looks
 
 __all__ = ["node_link", "json_bytes"]
 
 
 def node_link(styled: StyledMap) -> dict[str, Any]:
     """``{"graph", "nodes", "edges", ...}`` as :func:`networkx.node_link_data` gives it,
-    each node with its ``provenance`` and ``x``/``y`` as drawn when the map is laid out
+    each node with its looks (:func:`~turva.visualize.styled.node_looks`: provenance,
+    label, colour, branch and its name) and ``x``/``y`` as drawn when the map is laid out
     (memberships and responsibilities carry their ``provenance`` too, and their own source
-    as ``provenance_source``: ``source`` and ``target`` are the edge's ends)."""
+    as ``provenance_source``: ``source`` and ``target`` are the edge's ends); the graph
+    carries the map's ``headline``."""
     graph = styled.graph.copy()
     # "source" and "target" name an edge's ends in node-link JSON: a membership's or a
     # responsibility's own source goes under another name
@@ -33,13 +35,13 @@ def node_link(styled: StyledMap) -> dict[str, Any]:
         if "source" in attrs:
             attrs["provenance_source"] = attrs.pop("source")
     data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
-    where = {n.key: (n.x, n.y) for n in styled.nodes if n.x is not None and n.y is not None}
-    provenances = {n.key: n.provenance for n in styled.nodes}
+    styled_nodes = {n.key: n for n in styled.nodes}
     for node in data["nodes"]:
-        node["provenance"] = provenances.get(node["id"], "unsourced")
-        if node["id"] in where:
-            x, y = where[node["id"]]
-            node["x"], node["y"] = round(x, 1), round(y, 1)
+        drawn = styled_nodes[node["id"]]
+        node.update(node_looks(styled, drawn))
+        if drawn.x is not None and drawn.y is not None:
+            node["x"], node["y"] = round(drawn.x, 1), round(drawn.y, 1)
+    data["graph"]["headline"] = styled.headline
     return data
 
 

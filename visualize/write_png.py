@@ -16,13 +16,17 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 from __future__ import annotations
 
 import io
+import textwrap
+from collections.abc import Hashable
+from typing import Any
 
 from turva.visualize.style import NODE_STYLES
 from turva.visualize.styled import LegendEntry, StyledMap
 
-__all__ = ["png_bytes"]
+__all__ = ["png_bytes", "label_boxes"]
 
-#: matplotlib's marker for each node shape
+#: matplotlib's marker for each node shape (a table of names alike in shape only to
+#: api/routes/records.py's RESOURCE_TAGS)
 _MARKERS = {
     "dot": "o",
     "diamond": "D",
@@ -34,9 +38,12 @@ _MARKERS = {
 }
 #: the outline of plain nodes and swatches
 _OUTLINE = "#555555"
-#: above this many nodes only the most connected ones are labelled
-_LABEL_ALL = 150
-_LABEL_MOST = 60
+#: labels in points: about 14 px at the default 100 dpi, legible on paper and screen
+_LABEL_SIZE = 10
+#: the gap in points between a node and its label
+_GAP = 2.0
+#: a label's room kept free around it (pixels), so neighbouring labels do not touch
+_PAD = 2.0
 
 
 def _points(width: float) -> float:
@@ -61,15 +68,17 @@ def _handle(entry: LegendEntry):  # noqa: ANN202 - matplotlib is imported lazily
     )
 
 
-def png_bytes(styled: StyledMap, dpi: int = 100) -> bytes:
-    """The map as a 16 x 10.5 inch PNG (1600 x 1050 pixels at the default ``dpi``).
+def _marker_radius(size: float) -> float:
+    """A node's marker radius in points (the scatter's area is ``(size * 1.4) ** 2 / 4``)."""
+    return size * 1.4 / 4
 
-    The styled map must be laid out (:func:`turva.visualize.styled.styled_map` with
-    ``positions=True``, the default).
-    """
+
+def _figure(styled: StyledMap, dpi: int) -> tuple[Any, dict[Hashable, Any]]:
+    """The drawn figure and the labels placed on it (node key -> matplotlib Text)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
 
@@ -78,10 +87,14 @@ def png_bytes(styled: StyledMap, dpi: int = 100) -> bytes:
     if len(pos) != len(styled.nodes):
         raise ValueError("a PNG needs a laid-out map: styled_map(graph, positions=True)")
     figure = Figure(figsize=(16, 10.5), dpi=dpi)
-    axes = figure.add_axes((0.01, 0.02, 0.68, 0.88))
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.01, 0.02, 0.68, 0.84))
     axes.set_axis_off()
     figure.text(0.01, 0.96, styled.title, fontsize=18, weight="bold")
-    figure.text(0.01, 0.925, styled.subtitle, fontsize=11, color="#555555")
+    figure.text(0.01, 0.93, styled.subtitle, fontsize=11, color="#555555")
+    if styled.headline:
+        figure.text(0.01, 0.885, textwrap.fill(styled.headline, 150), fontsize=13)
+    labels: dict[Hashable, Any] = {}
     if styled.nodes:
         segments = [(pos[e.source], pos[e.target]) for e in styled.edges]
         widths = [_points(e.width) for e in styled.edges]
@@ -100,28 +113,86 @@ def png_bytes(styled: StyledMap, dpi: int = 100) -> bytes:
                 linewidths=[_points(n.border_width) if n.mark else 0.5 for n in members],
                 zorder=2,
             )
-        labelled = sorted(styled.nodes, key=lambda n: (-n.size, str(n.key)))
-        for node in labelled[: len(labelled) if len(labelled) <= _LABEL_ALL else _LABEL_MOST]:
-            axes.annotate(
-                node.label,
-                pos[node.key],
-                fontsize=7,
-                ha="center",
-                va="bottom",
-                xytext=(0, 5),
-                textcoords="offset points",
-                zorder=3,
-            )
         axes.autoscale_view()
-        axes.margins(0.04)
+        axes.margins(0.05)
+        labels = _place_labels(figure, axes, styled, pos)
     figure.legend(
         handles=[_handle(entry) for entry in styled.legend],
         loc="upper left",
-        bbox_to_anchor=(0.70, 0.9),
-        fontsize=8,
+        bbox_to_anchor=(0.70, 0.86),
+        fontsize=9,
         frameon=False,
     )
-    figure.text(0.70, 0.04, "\n".join(styled.notes), fontsize=8, color="#555555")
+    notes = [textwrap.fill(note, 55) for note in styled.notes]
+    figure.text(0.70, 0.04, "\n".join(notes), fontsize=9, color="#555555")
+    return figure, labels
+
+
+def _place_labels(
+    figure: Any, axes: Any, styled: StyledMap, pos: dict[Hashable, tuple[float, float]]
+) -> dict[Hashable, Any]:
+    """Label the labelled nodes, most connected first, each where it overlaps no label
+    placed before it (above, below, right or left of its node); a label with no free
+    place is left out (its node's name is in the browser's map and the text table)."""
+    renderer = figure.canvas.get_renderer()
+    area = axes.get_window_extent(renderer)
+    taken: list[Any] = []
+    placed: dict[Hashable, Any] = {}
+    for node in sorted(
+        (n for n in styled.nodes if n.labelled), key=lambda n: (-n.size, str(n.key))
+    ):
+        away = _marker_radius(node.size) + _GAP
+        for dx, dy, ha, va in (
+            (0, away, "center", "bottom"),
+            (0, -away, "center", "top"),
+            (away, 0, "left", "center"),
+            (-away, 0, "right", "center"),
+        ):
+            label = axes.annotate(
+                node.label,
+                pos[node.key],
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=_LABEL_SIZE,
+                ha=ha,
+                va=va,
+                zorder=3,
+                annotation_clip=False,
+                # a light backing keeps a label legible over the lines behind it
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
+            )
+            box = label.get_window_extent(renderer).expanded(1.0, 1.0).padded(_PAD)
+            fits = area.x0 <= box.x0 and box.x1 <= area.x1 + area.width * 0.02
+            if fits and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                placed[node.key] = label
+                break
+            label.remove()
+    return placed
+
+
+def label_boxes(styled: StyledMap, dpi: int = 100) -> dict[Hashable, tuple[float, ...]]:
+    """Where the PNG draws each label: node key -> ``(x0, y0, x1, y1)`` in pixels.
+
+    Only labelled nodes (:attr:`~turva.visualize.styled.StyledNode.labelled`) are drawn,
+    and no two labels overlap.
+    """
+    figure, labels = _figure(styled, dpi)
+    renderer = figure.canvas.get_renderer()
+    return {
+        key: tuple(float(v) for v in label.get_window_extent(renderer).extents)
+        for key, label in labels.items()
+    }
+
+
+def png_bytes(styled: StyledMap, dpi: int = 100) -> bytes:
+    """The map as a 16 x 10.5 inch PNG (1600 x 1050 pixels at the default ``dpi``): title,
+    subtitle, headline, the network with the labelled nodes' names, legend and notes.
+
+    The styled map must be laid out (:func:`turva.visualize.styled.styled_map` with
+    ``positions=True``, the default).
+    """
+    figure, _ = _figure(styled, dpi)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()

@@ -64,7 +64,8 @@ def test_offline_file_map_draws_counts_and_clicks_through(driver: Driver, tmp_pa
     site = tmp_path / "site"
     (site / "organisations").mkdir(parents=True)
     (site / "organisations" / "POHA.html").write_text("<h1>POHA page</h1>", encoding="utf-8")
-    graph = read_map(driver, MapRequest("who-works-on-what"))
+    # every period: TINY's latest period alone (the view's default) holds no POHA
+    graph = read_map(driver, MapRequest("who-works-on-what", all_periods=True))
     page = tmp_path / "map.html"
     write_map(graph, page, base_url=site.as_uri())
     # the click opens <base>/organisations/POHA: give the file that name's .html twin
@@ -81,8 +82,13 @@ def test_offline_file_map_draws_counts_and_clicks_through(driver: Driver, tmp_pa
             "return performance.getEntriesByType('resource').map(function (e) {return e.name;})"
         )
         assert all(name.startswith("file:") for name in fetched), fetched
+        # the first click selects (its page is a link in the side panel), the second opens
         click_node(browser, "organisation:POHA")
-        WebDriverWait(browser, 10).until(lambda b: "POHA" in b.current_url)
+        panel_link = browser.find_element(By.ID, "turva-map-panel-link")
+        WebDriverWait(browser, 10).until(lambda b: panel_link.is_displayed())
+        assert panel_link.get_attribute("href") == (site / "organisations" / "POHA").as_uri()
+        click_node(browser, "organisation:POHA")
+        WebDriverWait(browser, 10).until(lambda b: "organisations/POHA" in b.current_url)
         assert browser.current_url == (site / "organisations" / "POHA").as_uri()
         assert "POHA page" in browser.page_source
 
@@ -114,6 +120,11 @@ def test_web_map_of_2021_draws_and_opens_an_organisation_page(
         legend = browser.find_element(By.CSS_SELECTOR, ".turva-map-legend").text
         assert "Selite" in legend and "ilmiö" in legend
         browser.save_screenshot(str(tmp_path / "who-works-on-what-2021.png"))
+        click_node(browser, "organisation:POHA")
+        WebDriverWait(browser, 10).until(
+            lambda b: b.execute_script("return window.turvaMap.selected") == "organisation:POHA"
+        )
+        assert "/maps/" in browser.current_url
         click_node(browser, "organisation:POHA")
         WebDriverWait(browser, 10).until(lambda b: "/organisations/" in b.current_url)
         assert browser.current_url == f"{base}/organisations/POHA"

@@ -3,6 +3,13 @@
 The API returns a map as a standalone offline HTML file, GraphML, GEXF, node-link JSON or
 a PNG. The pages show a map inside the web UI with its legend and the filters as a plain
 HTML form; vis-network is served from ``/maps/assets/`` (no CDN, works offline).
+
+A map page's URL holds its whole view: the filters (``id``, ``period``, ``theme``,
+``branch``, ``group``, ``radius``) and the focused node (``focus=<node id>``, e.g.
+``focus=organisation:POHA``, kept current by the page's script). A signed-in person saves
+a view under a name (``POST /maps/views``: ``name``, ``view``, ``query``, the CSRF token),
+finds their views on ``/maps`` and deletes them there (``POST /maps/views/{id}/delete``);
+nobody sees or deletes another person's views.
 """
 
 from __future__ import annotations
@@ -10,20 +17,23 @@ from __future__ import annotations
 from dataclasses import asdict
 from enum import Enum
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from turva.api.auth import PAGE_GUARD, ReadingDep
+from turva.api.auth import PAGE_GUARD, LoginRequired, PersonDep, ReadingDep
 from turva.api.caching import CACHED_RESPONSES, MAPS, cached
 from turva.api.deps import DriverDep, SettingsDep
 from turva.api.i18n import choose_lang
 from turva.api.problems import problem_responses
+from turva.api.sessions import verify_csrf
 from turva.api.web import render
 from turva.graph.domain.words import RECORD_TYPES
 from turva.graph.errors import BadArgument, NotFound
-from turva.graph.messages import N_, gettext_for
+from turva.graph.messages import LANGS, N_, gettext_for
+from turva.graph.store import saved_views
 from turva.queries.resolve import resolve
 from turva.queries.runner import run_query
 from turva.visualize import (
@@ -38,6 +48,7 @@ from turva.visualize import (
     map_section,
     read_map,
 )
+from turva.visualize.views import LATEST_PERIOD_VIEWS
 
 __all__ = ["router"]
 
@@ -191,6 +202,7 @@ FILTER_LABELS = {
     "branch": N_("Administrative branch"),
     "group": N_("Priority group"),
     "radius": N_("Radius"),
+    "focus": N_("Focused node"),
 }
 
 
@@ -198,8 +210,19 @@ def _choices(driver: Any, settings: Any) -> dict[str, Any]:
     return run_query(driver, "map_choices", database=settings.neo4j_database)[0]
 
 
-@pages.get("/maps", response_class=HTMLResponse)
-def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Response:
+def _index(
+    request: Request,
+    driver: Any,
+    settings: Any,
+    who: Any,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    done: str | None = None,
+    replaced: bool = False,
+) -> Response:
+    """The maps page: the views, the priority groups' maps and the person's saved views
+    (``done`` names the view just saved or replaced, ``error`` why a save was refused)."""
     views = [
         {
             "view": v,
@@ -210,7 +233,43 @@ def maps_index(request: Request, driver: DriverDep, settings: SettingsDep) -> Re
         for v in VIEWS
     ]
     choices = _choices(driver, settings)
-    return render(request, "maps_index.html", views=views, groups=choices["groups"])
+    mine = []
+    if who.signed_in:
+        rows = run_query(driver, "saved_views", database=settings.neo4j_database, owner=who.account)
+        mine = [
+            {
+                **row,
+                "url": f"/maps/{row['view']}" + (f"?{row['query']}" if row["query"] else ""),
+                "title": VIEW_TITLES.get(row["view"], row["view"]),
+                "saved": row["saved"].to_native() if row["saved"] else None,
+            }
+            for row in rows
+        ]
+    return render(
+        request,
+        "maps_index.html",
+        status_code=status_code,
+        views=views,
+        groups=choices["groups"],
+        saved_views=mine,
+        save_error=error,
+        save_done=done,
+        save_replaced=replaced,
+    )
+
+
+@pages.get("/maps", response_class=HTMLResponse)
+def maps_index(
+    request: Request,
+    driver: DriverDep,
+    settings: SettingsDep,
+    who: PersonDep,
+    saved: Annotated[str | None, Query(max_length=64)] = None,
+    replaced: bool = False,
+) -> Response:
+    """The maps page; ``saved`` names the view just saved (the save's redirect), and
+    ``replaced`` says it took the place of an earlier view of its name."""
+    return _index(request, driver, settings, who, done=saved, replaced=replaced)
 
 
 #: what the id box of each id view resolves to (turva.queries.resolve's resource names)
@@ -227,8 +286,19 @@ ID_HINTS = {
     "phenomenon": N_("For example money laundering or cybercrime."),
     "organisation": N_("For example POHA, Poliisihallitus or Polisstyrelsen."),
 }
+#: ``period=all``: every period, where a view opens on the latest one by default
+#: (turva.visualize.views.LATEST_PERIOD_VIEWS)
+ALL_PERIODS = "all"
 #: the longest text each field of the form takes
-_MAX_LENGTH = {"id": 200, "period": 8, "theme": 64, "branch": 64, "group": 64, "radius": 2}
+_MAX_LENGTH = {
+    "id": 200,
+    "period": 8,
+    "theme": 64,
+    "branch": 64,
+    "group": 64,
+    "radius": 2,
+    "focus": 200,
+}
 _TOO_LONG = N_("%(field)s: the text is too long (at most %(max)s characters); shorten it")
 _NOT_A_NUMBER = {
     "period": N_("Period must be a year such as 2021, not %(value)r"),
@@ -240,7 +310,7 @@ def _numbers(given: dict[str, str]) -> dict[str, int]:
     """The form's whole-number fields, or a :class:`BadArgument` naming the field."""
     numbers: dict[str, int] = {}
     for name in ("period", "radius"):
-        if name in given:
+        if name in given and not (name == "period" and given[name] == ALL_PERIODS):
             try:
                 numbers[name] = int(given[name])
             except ValueError:
@@ -276,9 +346,12 @@ def map_page(
     branch: str | None = None,
     group: str | None = None,
     radius: str | None = None,
+    focus: str | None = None,
 ) -> Response:
     """A map inside the web UI: the filter form, the map, its legend, its text alternative,
-    download links. The id box takes a name, an abbreviation or an id in any language."""
+    download links, and for a signed-in person the form that saves the view. The id box
+    takes a name, an abbreviation or an id in any language; ``focus`` (a node id) is the
+    node the page's script selects and centres on."""
     lang = choose_lang(request)
     gettext = gettext_for(lang)
     if view not in VIEWS:
@@ -299,6 +372,7 @@ def map_page(
         "branch": branch,
         "group": group,
         "radius": radius,
+        "focus": focus,
     }
     given = {k: v.strip() for k, v in form.items() if v is not None and v.strip()}
     fragment = None
@@ -340,6 +414,7 @@ def map_page(
                 view=view,
                 id=record_id,
                 period=numbers.get("period"),
+                all_periods=given.get("period") == ALL_PERIODS,
                 theme=given.get("theme"),
                 branch=given.get("branch"),
                 group=given.get("group"),
@@ -353,7 +428,8 @@ def map_page(
     except NotFound as e:
         error, status = e.text_in(lang), 404
     resolved = {**given, **({"id": record_id} if record_id else {})}
-    query = urlencode({**resolved, **({"lang": lang} if lang != "fi" else {})})
+    filters_only = {k: v for k, v in resolved.items() if k != "focus"}
+    query = urlencode({**filters_only, **({"lang": lang} if lang != "fi" else {})})
     downloads = [
         {"format": f, "url": f"/api/v1/maps/{view}.{f}" + (f"?{query}" if query else "")}
         for f in FORMATS
@@ -368,6 +444,7 @@ def map_page(
         views=[{"view": v, "title": VIEW_TITLES.get(v, v)} for v in VIEWS if v not in ID_VIEWS],
         filters=VIEW_FILTERS[view],
         needs_id=view in ID_VIEWS,
+        latest_default=view in LATEST_PERIOD_VIEWS,
         id_label=ID_LABELS.get(view, FILTER_LABELS["id"]),
         id_hint=ID_HINTS.get(view),
         form=given,
@@ -379,7 +456,125 @@ def map_page(
         choice_links=choice_links,
         downloads=downloads,
         labels=FILTER_LABELS,
+        # the saved-view form's query: the page's own (map.js keeps it current)
+        view_query=urlencode(_canonical(view, resolved)),
+        name_max=saved_views.MAX_NAME,
     )
+
+
+#: a saved view's query keys, in the order its link writes them (``focus``: the node the
+#: page selects, a vis node id such as ``organisation:POHA``)
+_QUERY_KEYS = ("id", "period", "theme", "branch", "group", "radius", "focus", "lang")
+
+
+def _canonical(view: str, values: dict[str, str]) -> list[tuple[str, str]]:
+    """The keys of ``values`` a map of ``view`` takes, in :data:`_QUERY_KEYS` order.
+
+    >>> _canonical("overview", {"focus": "theme:T1", "period": "2021", "theme": "x"})
+    [('period', '2021'), ('focus', 'theme:T1')]
+    """
+    takes = {*VIEW_FILTERS.get(view, ()), "focus", "lang", *(["id"] if view in ID_VIEWS else [])}
+    return [(k, values[k]) for k in _QUERY_KEYS if k in takes and values.get(k)]
+
+
+def _checked_query(view: str, query: str) -> str:
+    """A saved view's query as its link will write it, or a :class:`BadArgument` naming
+    the field: only this map's filters, the focus and the language, each once and within
+    its length (a query made by hand, or forged, is refused rather than cleaned up)."""
+    query = query.strip().lstrip("?")
+    if len(query) > saved_views.MAX_QUERY:
+        raise BadArgument.said(
+            N_("query: a view keeps at most %(max)s characters of filters"),
+            max=saved_views.MAX_QUERY,
+        )
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        raise BadArgument.said(N_("query: %(query)r is not a map's query"), query=query) from None
+    values: dict[str, str] = {}
+    allowed = {k for k, _ in _canonical(view, dict.fromkeys(_QUERY_KEYS, "x"))}
+    for key, value in pairs:
+        if key not in allowed or key in values:
+            raise BadArgument.said(
+                N_("query: %(key)r is not a filter of this map, or it is given twice"), key=key
+            )
+        if len(value) > _MAX_LENGTH.get(key, 2):
+            raise BadArgument.said(N_("query: the value of %(key)r is too long"), key=key)
+        values[key] = value.strip()
+    if values.get("lang", "fi") not in LANGS:
+        raise BadArgument.said(N_("query: the language must be fi, sv or en"))
+    if view in ID_VIEWS and not values.get("id"):
+        raise BadArgument.said(N_("query: this map needs the id of its record"))
+    return urlencode(_canonical(view, values))
+
+
+async def _form_text(request: Request, name: str) -> str:
+    value = (await request.form()).get(name)
+    return value if isinstance(value, str) else ""
+
+
+@pages.post("/maps/views", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
+async def save_view(
+    request: Request, driver: DriverDep, settings: SettingsDep, who: PersonDep
+) -> Response:
+    """Save the map view the form names (``name``, ``view``, ``query``) for the signed-in
+    person; a view of the same name is replaced. Then back to ``/maps``, which lists it."""
+    if not who.signed_in or who.account is None:
+        raise LoginRequired("/maps")
+    name = await _form_text(request, "name")
+    view = (await _form_text(request, "view")).strip()
+    query = await _form_text(request, "query")
+    try:
+        if view not in VIEWS:
+            raise BadArgument.said(N_("view: there is no map view %(view)r"), view=view)
+        saved, replaced = await run_in_threadpool(
+            saved_views.save_view,
+            driver,
+            who.account,
+            name,
+            view,
+            _checked_query(view, query),
+            database=settings.neo4j_database,
+        )
+    except BadArgument as e:
+        return await run_in_threadpool(
+            _index,
+            request,
+            driver,
+            settings,
+            who,
+            status_code=422,
+            error=e.text_in(choose_lang(request)),
+        )
+    more = "&replaced=true" if replaced else ""
+    return RedirectResponse(f"/maps?saved={saved.id}{more}#saved-views", status_code=303)
+
+
+@pages.post(
+    "/maps/views/{view_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=[Depends(verify_csrf)],
+)
+async def delete_view(
+    request: Request, view_id: str, driver: DriverDep, settings: SettingsDep, who: PersonDep
+) -> Response:
+    """Delete one of the signed-in person's saved views; another person's view is not
+    found (404), exactly as one that does not exist."""
+    if not who.signed_in or who.account is None:
+        raise LoginRequired("/maps")
+    try:
+        await run_in_threadpool(
+            saved_views.delete_view,
+            driver,
+            who.account,
+            view_id[:64],
+            database=settings.neo4j_database,
+        )
+    except NotFound as e:
+        return render(
+            request, "error.html", status_code=404, message=e.text_in(choose_lang(request))
+        )
+    return RedirectResponse("/maps#saved-views", status_code=303)
 
 
 router.include_router(pages)

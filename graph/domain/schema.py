@@ -97,8 +97,16 @@ REL_TYPES: tuple[RelType, ...] = (
 SERVICE_LABELS = ("Change", "ApiToken", "IdempotencyKey", "GraphVersion")
 #: people's accounts (graph/store/accounts.py), their sign-in sessions, the changes made to
 #: accounts, the failed sign-ins per username and the key that signs the login form's CSRF
-#: cookie (graph/store/sessions.py): service records, never turva/1 data
-ACCOUNT_LABELS = ("Account", "Session", "AccountChange", "LoginThrottle", "SigningKey")
+#: cookie (graph/store/sessions.py), and the map views a person saved
+#: (graph/store/saved_views.py): service records, never turva/1 data
+ACCOUNT_LABELS = (
+    "Account",
+    "Session",
+    "AccountChange",
+    "LoginThrottle",
+    "SigningKey",
+    "SavedView",
+)
 #: the relationship of a session to its account (never part of turva/1 data either)
 SERVICE_REL_TYPES = ("SESSION_OF",)
 
@@ -163,6 +171,11 @@ def _statements() -> list[str]:
         "CREATE INDEX turva_measure_status IF NOT EXISTS FOR (m:Measure) ON (m.status)"
     )
     statements.append("CREATE INDEX turva_change_at IF NOT EXISTS FOR (c:Change) ON (c.at)")
+    # one saved map view of a name per account (saving the name again replaces it)
+    statements.append(
+        "CREATE CONSTRAINT turva_savedview_owner_name IF NOT EXISTS "
+        f"FOR (v:{label('SavedView')}) REQUIRE (v.owner, v.name) IS UNIQUE"
+    )
     # a record page's History tab and its "last changed" line find its changes by these
     statements.append(
         "CREATE INDEX turva_change_record IF NOT EXISTS FOR (c:Change) ON (c.type, c.record_id)"

@@ -25,16 +25,7 @@ from turva.queries.names import names_of
 from turva.queries.results import AnalysisResult, Coverage, Gaps, Overlaps
 from turva.queries.tables import names_for
 
-__all__ = [
-    "who_addresses",
-    "gaps",
-    "overlaps",
-    "coverage",
-    "profile",
-    "path",
-    "changes",
-    "what_if",
-]
+__all__ = ["who_addresses", "gaps", "overlaps", "coverage", "profile", "path", "changes", "what_if"]
 
 FORMAT_HELP = help_text(
     "Output: table (default), json (the documented JSON), csv, md or xlsx (with -o FILE)."

@@ -32,17 +32,7 @@ from turva.api.problems import ProblemError, problem_responses
 from turva.graph.domain.formats import iso_date
 from turva.graph.domain.model import ID_PATTERN
 from turva.graph.errors import BadArgument
-from turva.queries import Analyses, AnalysisResult
-from turva.queries.results import (
-    Connection,
-    Coverage,
-    Gaps,
-    Overlaps,
-    PeriodChanges,
-    Profile,
-    WhatIf,
-    WhoAddresses,
-)
+from turva.queries import Analyses, AnalysisResult, results
 from turva.queries.tables import (
     TABLE_FORMATS,
     TableFormat,
@@ -247,7 +237,7 @@ def _analysis(path: str, model: Any, operation_id: str, summary: str) -> Any:
 
 @_analysis(
     "/phenomena/{id}/actors",
-    WhoAddresses,
+    results.WhoAddresses,
     "who_addresses",
     "Who addresses a phenomenon (or a narrower one): organisations, branches, how",
 )
@@ -259,7 +249,7 @@ async def who_addresses(id: IdPath, asked: AskedDep, period: Period = None) -> R
 
 @_analysis(
     "/analysis/gaps",
-    Gaps,
+    results.Gaps,
     "gaps",
     "Gaps: unaddressed phenomena, single-branch work, missing owners, overdue measures",
 )
@@ -282,7 +272,7 @@ async def gaps(
 
 @_analysis(
     "/analysis/overlaps",
-    Overlaps,
+    results.Overlaps,
     "overlaps",
     "Overlaps: multi-branch phenomena, uncoordinated measures, overlapping groups",
 )
@@ -313,7 +303,7 @@ async def overlaps(
 
 @_analysis(
     "/analysis/coverage",
-    Coverage,
+    results.Coverage,
     "coverage",
     "Coverage: active measures per phenomenon and administrative branch",
 )
@@ -332,7 +322,7 @@ async def coverage(
 
 @_analysis(
     "/analysis/what-if",
-    WhatIf,
+    results.WhatIf,
     "what_if",
     "What would be left uncovered if organisations stepped out (nothing changes)",
 )
@@ -361,7 +351,7 @@ async def what_if(
 
 @_analysis(
     "/analysis/changes",
-    PeriodChanges,
+    results.PeriodChanges,
     "period_changes",
     "How the priority groups changed from one period to another",
 )
@@ -394,7 +384,7 @@ async def periods(
 
 @_analysis(
     "/organisations/{id}/profile",
-    Profile,
+    results.Profile,
     "profile",
     "An organisation's profile: branch, groups, bodies, measures, phenomena",
 )
@@ -404,7 +394,7 @@ async def profile(id: IdPath, asked: AskedSectionDep) -> Response:
 
 @_analysis(
     "/organisations/{a}/path/{b}",
-    Connection,
+    results.Connection,
     "path",
     "A shortest connection between two organisations (length null if none)",
 )

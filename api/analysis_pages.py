@@ -205,6 +205,42 @@ def _chosen(
     return None, N_("%(field)s: no organisation is called %(text)s; choose one from the list"), ()
 
 
+#: the organisations asked to step out, as the form's multiple choice sends them
+WithoutQuery = Annotated[list[str], Query(max_length=50)]
+
+
+@router.get("/what-if", response_class=HTMLResponse)
+def what_if_page(page: PageDep, without: WithoutQuery = [], period: PeriodQuery = None) -> Response:  # noqa: B006
+    """What would be left uncovered if the chosen organisations stepped out."""
+    lang = choose_lang(page.request)
+    organisations = _organisation_choices(page.driver, page.settings, lang)
+    chosen = sorted({w for w in without if w})
+    context: dict[str, Any] = {
+        "organisations": organisations,
+        "chosen": chosen,
+        "chosen_period": period,
+    }
+    no_filters: dict[str, str | None] = {"branch": None, "theme": None, "group": None}
+    if not chosen:
+        return render(
+            page.request,
+            "what-if.html",
+            definitions=_definitions(*ANALYSIS_DEFINITIONS["what-if"]),
+            periods=Analyses(page.driver, page.settings.neo4j_database).periods(),
+            sections=None,
+            **context,
+        )
+    return table_analysis_page(
+        page,
+        "what-if",
+        no_filters,
+        lambda analyses, _: analyses.what_if(chosen, period),
+        lambda result: {"without": result.without, "period": result.period},
+        lambda result, named, _: [(*_illustrative(_measure_sources(named)), N_("measures"))],
+        extra=context,
+    )
+
+
 #: the words of the form's two fields, for messages about them
 FIELDS = {"a": N_("First organisation"), "b": N_("Second organisation")}
 

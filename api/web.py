@@ -567,13 +567,16 @@ def _downloads(
     >>> [d["url"] for d in _downloads("gaps", {"lang": "fi", "branch": None})][1]
     '/api/v1/analysis/gaps?lang=fi&format=csv&dialect=excel-fi'
     """
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    # a list (what-if's organisations) is repeated: ?without=A&without=B
+    kept = {
+        k: v if isinstance(v, list) else str(v) for k, v in params.items() if v not in (None, "")
+    }
     base = path or f"/api/v1/analysis/{analysis}"
     return [
         {
             "label": label_,
             "format": fmt,
-            "url": f"{base}?" + urlencode({**kept, **extra}),
+            "url": f"{base}?" + urlencode({**kept, **extra}, doseq=True),
         }
         for label_, fmt, extra in (
             (N_("CSV"), "csv", {"format": "csv"}),
@@ -702,6 +705,7 @@ def table_analysis_page(
     params: Callable[[Any], Mapping[str, Any]],
     shares: Shares,
     heading_of: Callable[[str, str], str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> HTMLResponse:
     """The page of an analysis of result tables with the filter form (``{analysis}.html``
     after ``_analysis_tables.html``): ``run(analyses, filters chosen)`` makes the result,
@@ -729,6 +733,7 @@ def table_analysis_page(
         periods=analyses.periods(),
         shares=shares(result, named, sections),
         **{analysis: result},
+        **(extra or {}),
     )
 
 

@@ -62,6 +62,17 @@ DEFINITIONS: dict[str, str] = {
         "phenomena included. A measure whose organisations belong to two branches is shown "
         "in both branch columns but counted once in the total."
     ),
+    "stepping_out": N_(
+        "What if: the chosen organisations step out. Their responsibilities for measures and "
+        "their memberships of groups are taken away. An active measure for which only they "
+        "were responsible is left without anyone responsible and no longer counts as active. "
+        "Nothing in the data changes."
+    ),
+    "new_gaps": N_(
+        "The lists show only what would be new: phenomena and goals that have active "
+        "measures today but would have none, phenomena that would rest on one branch, and "
+        "priority groups of the period that would be left without a lead."
+    ),
     "filter_branch": N_(
         "Branch filter: only rows that concern the chosen administrative branch are shown: "
         "measures for which one of its organisations is responsible, its organisations and "
@@ -112,4 +123,5 @@ ANALYSIS_DEFINITIONS: dict[str, tuple[str, ...]] = {
     "path": ("active_measure",),
     "who_addresses": ("active_measure", "including_narrower", "branches", "period"),
     "profile": ("active_measure", "addressed_directly"),
+    "what-if": ("stepping_out", "new_gaps", "active_measure", "branches", "period"),
 }

@@ -53,6 +53,7 @@ PAGES = [
     ("changes", "/changes"),
     ("connection", "/connection"),
     ("history", "/measures/M01/history"),
+    ("what-if", "/what-if?without=POHA&without=Kuntaliitto"),
     # LEAD: add each new page type here as it lands: (type, a path on the 2021 dataset)
 ]
 

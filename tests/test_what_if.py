@@ -74,3 +74,27 @@ def test_the_api_refuses_an_unknown_organisation_with_422(site_2021: str) -> Non
     assert answer.status_code == 422
     assert "no-such-org" in answer.text
     assert httpx.get(f"{site_2021}/api/v1/analysis/what-if").status_code == 422
+
+
+def test_the_page_shows_what_would_be_left_uncovered_by_name(
+    site_2021: str, loaded_2021: Driver
+) -> None:
+    import httpx
+
+    got = Analyses(loaded_2021).what_if(["POHA", "Kuntaliitto"])
+    page = httpx.get(
+        f"{site_2021}/what-if", params=[("without", "POHA"), ("without", "Kuntaliitto")]
+    )
+    assert page.status_code == 200
+    text = page.text
+    assert "Painopisteryhmät, joille ei jäisi vetäjää" in text
+    # each new single-branch phenomenon by its Finnish name, with a link to its page
+    names = {p.id: p for p in got.new_single_branch_phenomena}
+    assert names
+    for phenomenon in names:
+        assert f'href="/phenomena/{phenomenon}"' in text
+    assert "without=POHA&amp;without=Kuntaliitto" in text  # the downloads ask the same
+    empty = httpx.get(f"{site_2021}/what-if")
+    assert empty.status_code == 200 and "Valitse vähintään yksi organisaatio" in empty.text
+    unknown = httpx.get(f"{site_2021}/what-if", params={"without": "no-such-org"})
+    assert unknown.status_code == 422 and "no-such-org" in unknown.text

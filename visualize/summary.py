@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from turva.graph.messages import gettext_for, ngettext_for
+from turva.graph.messages import N_, gettext_for, ngettext_for
 from turva.visualize.analytics import annotate
 
 __all__ = [
@@ -245,7 +245,9 @@ def _who_works_on_what(graph: nx.Graph, lang: str) -> list[str]:
             % {"n": single}
         )
     elif phenomena:
-        parts.append(gettext_for(lang)("every phenomenon has two or more branches working on it"))
+        parts.append(
+            gettext_for(lang)(N_("every phenomenon has two or more branches working on it"))
+        )
     return parts
 
 
@@ -274,7 +276,7 @@ def _central(graph: nx.Graph, lang: str) -> list[str]:
     if not top:
         return []
     attrs = graph.nodes[top[0]]
-    sentence = gettext_for(lang)("%(name)s is the most connected on this map: %(count)s") % {
+    sentence = gettext_for(lang)(N_("%(name)s is the most connected on this map: %(count)s")) % {
         "name": name_of(attrs, lang),
         "count": connections(int(attrs.get("degree", 0)), lang),
     }

@@ -54,11 +54,16 @@ __all__ = [
     "Responsibility",
     "Resources",
     "Measure",
+    "Indicator",
+    "Observation",
+    "Target",
     "Document",
     "ORGANISATION_KINDS",
     "BODY_KINDS",
     "MEASURE_STATUSES",
     "ACTIVE_STATUSES",
+    "DIRECTIONS",
+    "MAX_VALUE",
     "MAX_EUR",
     "MAX_PERSON_YEARS",
 ]
@@ -81,12 +86,15 @@ OrganisationKind = Literal[
 ]
 BodyKind = Literal["cooperation-group", "expert-network", "secretariat"]
 MeasureStatus = Literal["planned", "ongoing", "done", "cancelled"]
+#: which way an indicator's values are better
+Direction = Literal["decrease", "increase"]
 
 # the tuples are read from the types, so the model and the code that lists the choices
 # (the CLI's help, the pages, the tests) cannot drift apart
 ORGANISATION_KINDS: tuple[str, ...] = get_args(OrganisationKind)
 BODY_KINDS: tuple[str, ...] = get_args(BodyKind)
 MEASURE_STATUSES: tuple[str, ...] = get_args(MeasureStatus)
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
 #: statuses that count a measure as active in every analysis
 ACTIVE_STATUSES = ("planned", "ongoing")
 
@@ -172,6 +180,26 @@ PersonYears = Annotated[
     _up_to(MAX_PERSON_YEARS, "person-years, a finite number from 0 to 10^6", 1.5),
 ]
 Year = Annotated[StrictInt, Field(ge=1900, le=2200, description="a year, e.g. 2021")]
+#: the year of an observation or a goal target: statistics are kept from 1900 to 2100
+StatisticsYear = Annotated[
+    StrictInt, Field(ge=1900, le=2100, description="a year from 1900 to 2100, e.g. 2021")
+]
+#: the largest absolute value of an observation or a target: a quadrillion (10^15) is
+#: beyond any count or sum in euros that public statistics hold, and exact as a float
+MAX_VALUE = 10**15
+Value = Annotated[
+    _FiniteNumber,
+    Field(ge=-MAX_VALUE, le=MAX_VALUE),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": -MAX_VALUE,
+            "maximum": MAX_VALUE,
+            "description": "a finite number from -10^15 to 10^15",
+            "examples": [12345],
+        }
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -244,12 +272,34 @@ class CooperationBody(Record):
     members: list[Membership]
 
 
+class Target(_Strict):
+    """Where a goal wants an indicator to go: from ``baseline`` in ``baseline_year`` to
+    ``value`` in ``year``."""
+
+    indicator: Id
+    baseline_year: StatisticsYear
+    baseline: Value
+    year: StatisticsYear
+    value: Value
+
+    @model_validator(mode="after")
+    def _year_after_baseline(self) -> Target:
+        if self.year <= self.baseline_year:
+            raise InvalidValue.said(
+                N_("the target year %(year)s must be after the baseline year %(baseline_year)s"),
+                year=self.year,
+                baseline_year=self.baseline_year,
+            )
+        return self
+
+
 class Goal(Record):
     text: Text
     group: Id | None = None
     targets: list[Id]
     indicator: Text | None = None
     deadline: IsoDate | None = None
+    target: Target | None = None
 
 
 class Responsibility(_Strict):
@@ -291,6 +341,29 @@ class Measure(Record):
         return self
 
 
+class Indicator(Record):
+    """A statistic that measures phenomena over the years (``direction``: which way is better)."""
+
+    name: Text
+    unit: Text | None = None
+    direction: Direction
+    phenomena: Annotated[list[Id], Field(min_length=1)]
+
+
+class Observation(_Strict):
+    """One year's value of an indicator (not a record: the indicator and year are its key)."""
+
+    indicator: Id
+    year: StatisticsYear
+    value: Value
+    source: Annotated[StrictStr, Field(min_length=1, max_length=500)] | None = None
+
+    @property
+    def key(self) -> str:
+        """The observation's node id in the graph: ``<indicator>/<year>``."""
+        return f"{self.indicator}/{self.year}"
+
+
 class Document(_Strict):
     """A whole ``turva/1`` document: the unit people load and export."""
 
@@ -299,10 +372,13 @@ class Document(_Strict):
     branches: list[AdministrativeBranch] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
     phenomena: list[Phenomenon] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
     priority_groups: list[PriorityGroup] = Field(default_factory=list)
     bodies: list[CooperationBody] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    #: yearly values of the indicators: not records (no id), keyed by indicator and year
+    observations: list[Observation] = Field(default_factory=list)
 
     def record_count(self) -> int:
         """How many records the document holds."""
@@ -315,6 +391,7 @@ SECTIONS = (
     "branches",
     "organisations",
     "phenomena",
+    "indicators",
     "priority_groups",
     "bodies",
     "goals",

@@ -1,8 +1,10 @@
 """How a record's fields map to node properties and relationships, both ways.
 
 Multilingual texts become ``<field>_fi``, ``<field>_sv``, ``<field>_en`` (so the
-full-text indexes can give each language its own analyzer); ``resources`` becomes
-``resources_eur`` and ``resources_person_years``; dates are Neo4j dates.
+full-text indexes can give each language its own analyzer); a nested mapping
+(:data:`NESTED`) becomes one property per key: ``resources`` becomes ``resources_eur``
+and ``resources_person_years``, a goal's ``target`` ``target_indicator``,
+``target_baseline_year``...; dates are Neo4j dates.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from turva.graph.domain.schema import REL_TYPES, NodeType, RelType
 
 __all__ = [
     "LANGS",
+    "NESTED",
     "owned_rel_types",
     "relationship_fields",
     "to_properties",
@@ -30,6 +33,12 @@ __all__ = [
 ]
 
 LANGS = ("fi", "sv", "en")
+
+#: fields holding a small mapping, stored flat as ``<field>_<key>`` properties
+NESTED: dict[str, tuple[str, ...]] = {
+    "resources": ("eur", "person_years"),
+    "target": ("indicator", "baseline_year", "baseline", "year", "value"),
+}
 
 
 def owned_rel_types(label: str) -> tuple[RelType, ...]:
@@ -60,11 +69,10 @@ def to_properties(record: model.Record, nt: NodeType) -> dict[str, Any]:
                 text = getattr(value, lang)
                 if text is not None:
                     props[f"{name}_{lang}"] = text
-        elif isinstance(value, model.Resources):
-            if value.eur is not None:
-                props["resources_eur"] = value.eur
-            if value.person_years is not None:
-                props["resources_person_years"] = value.person_years
+        elif name in NESTED:
+            for key in NESTED[name]:
+                if getattr(value, key) is not None:
+                    props[f"{name}_{key}"] = getattr(value, key)
         else:
             props[name] = value
     return props
@@ -83,8 +91,8 @@ def property_keys(nt: NodeType) -> tuple[str, ...]:
             continue
         if _is_text(info.annotation):
             keys.extend(f"{name}_{lang}" for lang in LANGS)
-        elif name == "resources":
-            keys.extend(("resources_eur", "resources_person_years"))
+        elif name in NESTED:
+            keys.extend(f"{name}_{key}" for key in NESTED[name])
         else:
             keys.append(name)
     return tuple(keys)
@@ -105,11 +113,12 @@ def property_row(record: model.Record, nt: NodeType) -> list[Any]:
                 row.extend((None, None, None))
             else:
                 row.extend((value.fi, value.sv, value.en))
-        elif kind == "resources":
+        elif kind == "nested":
+            keys = NESTED[name]
             if value is None:
-                row.extend((None, None))
+                row.extend([None] * len(keys))
             else:
-                row.extend((value.eur, value.person_years))
+                row.extend(getattr(value, key) for key in keys)
         else:
             append(value)
     return row
@@ -121,11 +130,7 @@ def _field_kinds(nt: NodeType) -> tuple[tuple[str, str], ...]:
     return tuple(
         (
             name,
-            "text"
-            if _is_text(info.annotation)
-            else "resources"
-            if name == "resources"
-            else "plain",
+            "text" if _is_text(info.annotation) else "nested" if name in NESTED else "plain",
         )
         for name, info in nt.model.model_fields.items()
         if name not in skip
@@ -200,14 +205,14 @@ def record_dict(
                     out[name] = values
             elif values:
                 out[name] = values[0]
-        elif name == "resources":
-            resources = {
-                key: props[f"resources_{key}"]
-                for key in ("eur", "person_years")
-                if props.get(f"resources_{key}") is not None
+        elif name in NESTED:
+            nested = {
+                key: props[f"{name}_{key}"]
+                for key in NESTED[name]
+                if props.get(f"{name}_{key}") is not None
             }
-            if resources:
-                out[name] = resources
+            if nested:
+                out[name] = nested
         elif _is_text(info.annotation):
             text = {lang: props[f"{name}_{lang}"] for lang in LANGS if f"{name}_{lang}" in props}
             if text:

@@ -26,6 +26,7 @@ __all__ = [
     "apply_schema",
     "schema_in_place",
     "FULLTEXT_INDEXES",
+    "OBSERVATION_LABEL",
 ]
 
 
@@ -64,6 +65,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
     NodeType("branches", "AdministrativeBranch", model.AdministrativeBranch, "branch", "name"),
     NodeType("organisations", "Organisation", model.Organisation, "organisation", "name"),
     NodeType("phenomena", "Phenomenon", model.Phenomenon, "phenomenon", "name"),
+    NodeType("indicators", "Indicator", model.Indicator, "indicator", "name"),
     NodeType("priority_groups", "PriorityGroup", model.PriorityGroup, "priority group", "name"),
     NodeType("bodies", "CooperationBody", model.CooperationBody, "cooperation body", "name"),
     NodeType("goals", "Goal", model.Goal, "goal", "text"),
@@ -81,6 +83,7 @@ REL_TYPES: tuple[RelType, ...] = (
     RelType("PART_OF", "Phenomenon", "Phenomenon", "Phenomenon", "parent"),
     RelType("IN_THEME", "Phenomenon", "Theme", "Phenomenon", "themes"),
     RelType("IN_THEME", "PriorityGroup", "Theme", "PriorityGroup", "themes"),
+    RelType("MEASURES", "Indicator", "Phenomenon", "Indicator", "phenomena"),
     RelType("FOCUSES_ON", "PriorityGroup", "Phenomenon", "PriorityGroup", "focuses_on"),
     RelType("MEMBER_OF", "Organisation", "PriorityGroup", "PriorityGroup", "members"),
     RelType("MEMBER_OF", "Organisation", "CooperationBody", "CooperationBody", "members"),
@@ -90,6 +93,10 @@ REL_TYPES: tuple[RelType, ...] = (
     RelType("ADDRESSES", "Measure", "Phenomenon", "Measure", "addresses"),
     RelType("RESPONSIBLE_FOR", "Organisation", "Measure", "Measure", "responsible"),
 )
+
+#: a year's value of an indicator: turva/1 data (the ``observations`` section) but not a
+#: record type (no id of its own in the format; its node id is ``<indicator>/<year>``)
+OBSERVATION_LABEL = "Observation"
 
 #: labels of service records kept beside the domain graph (never part of turva/1 data):
 #: the change history, API tokens, idempotency keys of retried creates (kept a day), and
@@ -111,7 +118,10 @@ ACCOUNT_LABELS = (
 SERVICE_REL_TYPES = ("SESSION_OF",)
 
 LABELS = (
-    frozenset(nt.label for nt in NODE_TYPES) | frozenset(SERVICE_LABELS) | frozenset(ACCOUNT_LABELS)
+    frozenset(nt.label for nt in NODE_TYPES)
+    | {OBSERVATION_LABEL}
+    | frozenset(SERVICE_LABELS)
+    | frozenset(ACCOUNT_LABELS)
 )
 REL_TYPE_NAMES = frozenset(rt.type for rt in REL_TYPES) | frozenset(SERVICE_REL_TYPES)
 
@@ -169,6 +179,11 @@ def _statements() -> list[str]:
     )
     statements.append(
         "CREATE INDEX turva_measure_status IF NOT EXISTS FOR (m:Measure) ON (m.status)"
+    )
+    # an indicator's observations are found by its id
+    statements.append(
+        "CREATE INDEX turva_observation_indicator IF NOT EXISTS "
+        f"FOR (o:{label(OBSERVATION_LABEL)}) ON (o.indicator)"
     )
     statements.append("CREATE INDEX turva_change_at IF NOT EXISTS FOR (c:Change) ON (c.at)")
     # one saved map view of a name per account (saving the name again replaces it)

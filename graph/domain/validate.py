@@ -45,6 +45,7 @@ NOUNS: dict[str, Word] = {
     "branch": Word(N_("branch")),
     "organisation": Word(N_("organisation")),
     "phenomenon": Word(N_("phenomenon")),
+    "indicator": Word(N_("indicator")),
     "priority group": Word(N_("priority group")),
     "cooperation body": Word(N_("cooperation body")),
     "goal": Word(N_("goal")),
@@ -250,6 +251,42 @@ def reference_issues(doc: Document, known: KnownGraph | None = None) -> list[Val
 
     for section in ("organisations", "phenomena"):
         issues.extend(_cycle_issues(doc, section, known))
+    issues.extend(_indicator_issues(doc, ids["Indicator"]))
+    return issues
+
+
+def _indicator_issues(doc: Document, indicators: set[str]) -> list[ValidationIssue]:
+    """Observations and goal targets naming unknown indicators; a second observation of
+    an indicator for the same year."""
+    what = noun("indicator")
+    issues = []
+    first: dict[tuple[str, int], int] = {}
+    for i, observation in enumerate(doc.observations):
+        if observation.indicator not in indicators:
+            issues.append(
+                unknown_reference(("observations", i, "indicator"), what, observation.indicator)
+            )
+        key = (observation.indicator, observation.year)
+        if key in first:
+            issues.append(
+                ValidationIssue.said(
+                    ("observations", i, "year"),
+                    N_(
+                        "a second observation of indicator %(indicator)s for %(year)s "
+                        "(first at %(first)s): keep one value a year"
+                    ),
+                    indicator=repr(observation.indicator),
+                    year=observation.year,
+                    first=f"observations[{first[key]}]",
+                )
+            )
+        else:
+            first[key] = i
+    for i, goal in enumerate(doc.goals):
+        if goal.target is not None and goal.target.indicator not in indicators:
+            issues.append(
+                unknown_reference(("goals", i, "target", "indicator"), what, goal.target.indicator)
+            )
     return issues
 
 

@@ -12,7 +12,7 @@ from neo4j import Driver, RoutingControl
 
 from turva.graph.domain.model import FORMAT
 from turva.graph.domain.properties import owned_rel_types, record_dict
-from turva.graph.domain.schema import NODE_TYPES, label, rel_type
+from turva.graph.domain.schema import NODE_TYPES, OBSERVATION_LABEL, label, rel_type
 from turva.graph.store.history import export_changes
 
 __all__ = ["export_document"]
@@ -66,11 +66,29 @@ def export_document(
             rels = {k: sorted(v, key=_sort_key) for k, v in relations[props["id"]].items()}
             records.append(record_dict(nt, props, rels))
         out[nt.section] = records
+    observations = _observations(driver, database)
+    if observations:
+        out["observations"] = observations
     if history:
         changes = export_changes(driver, database, include_tokens=include_token_changes)
         if changes:
             out["changes"] = changes
     return out
+
+
+def _observations(driver: Driver, database: str | None) -> list[dict[str, Any]]:
+    """The indicators' yearly values, by indicator and year (``source`` left out when none)."""
+    rows, _, _ = driver.execute_query(
+        f"MATCH (o:{label(OBSERVATION_LABEL)}) "
+        "RETURN o.indicator AS indicator, o.year AS year, o.value AS value, o.source AS source "
+        "ORDER BY indicator, year",
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    return [
+        {k: row[k] for k in ("indicator", "year", "value", "source") if row[k] is not None}
+        for row in rows
+    ]
 
 
 def _ordered_entry(props: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from turva.graph.domain.properties import (
 )
 from turva.graph.domain.schema import (
     NODE_TYPES,
+    OBSERVATION_LABEL,
     REL_TYPES,
     NodeType,
     RelType,
@@ -100,6 +101,12 @@ def known_graph(driver: Driver, database: str | None = None) -> KnownGraph:
             routing_=RoutingControl.READ,
         )
         known.ids[nt.label] = set(records[0]["ids"])
+    records, _, _ = driver.execute_query(
+        f"MATCH (o:{label(OBSERVATION_LABEL)}) RETURN collect(o.id) AS ids",
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    known.ids[OBSERVATION_LABEL] = set(records[0]["ids"])
     for name in ("Organisation", "Phenomenon"):
         records, _, _ = driver.execute_query(
             f"MATCH (c:{label(name)})-[:PART_OF]->(p:{label(name)}) RETURN c.id AS c, p.id AS p",
@@ -155,6 +162,12 @@ def _check(
         report.created[section] = len(ids - existing)
         report.updated[section] = len(ids & existing)
         report.deleted[section] = len(existing - ids) if replace else 0
+    if doc.observations or replace:
+        keys = {o.key for o in doc.observations}
+        existing = known.ids.get(OBSERVATION_LABEL, set())
+        report.created["observations"] = len(keys - existing)
+        report.updated["observations"] = len(keys & existing)
+        report.deleted["observations"] = len(existing - keys) if replace else 0
     report.changes = len(changes)
     return doc, report, known, changes
 
@@ -234,6 +247,16 @@ def _rel_query(rt: RelType, *, by_node_id: bool = False) -> str:
     create = f"CREATE (o)-{arrow}->(x)" if rt.owner_is_start else f"CREATE (x)-{arrow}->(o)"
     return head + create + (" SET r = {role: t[1], source: t[2]}" if with_props else "")
 
+
+#: observations are keyed by ``<indicator>/<year>`` (their node id): a load replaces the
+#: value and source of an indicator's year, and ``--replace`` drops the others
+_MERGE_OBSERVATIONS = (
+    f"UNWIND $rows AS row MERGE (o:{label(OBSERVATION_LABEL)} {{id: row[0]}}) "
+    "SET o.indicator = row[1], o.year = row[2], o.value = row[3], o.source = row[4]"
+)
+_DELETE_OBSERVATIONS = (
+    f"MATCH (o:{label(OBSERVATION_LABEL)}) WHERE NOT o.id IN $keys DETACH DELETE o"
+)
 
 #: reference fields whose entries carry properties onto the relationship
 _ENTRY_FIELDS = frozenset({"members", "responsible"})
@@ -354,6 +377,13 @@ def _load(
                     done += count
                     if progress:
                         progress(done, total)
+        if replace:
+            tx.run(_DELETE_OBSERVATIONS, keys=[row[0] for row in plan.observations]).consume()
+        for batch in _batches(plan.observations, batch_size):
+            tx.run(_MERGE_OBSERVATIONS, rows=batch).consume()
+            done += len(batch)
+            if progress:
+                progress(done, total)
         restore_changes(tx, changes, imported_by=imported_by)
         if in_transaction is not None:
             in_transaction(tx)
@@ -434,10 +464,16 @@ class _WritePlan:
     #: per relationship type: (type, rows ``[owner id, [targets]]``)
     rels: list[tuple[RelType, list[list[Any]]]]
     relationships: int
+    #: rows ``[key, indicator, year, value, source]``
+    observations: list[list[Any]]
 
     @property
     def items(self) -> int:
-        return sum(len(n[3]) + len(n[4]) for n in self.nodes) + self.relationships
+        return (
+            sum(len(n[3]) + len(n[4]) for n in self.nodes)
+            + self.relationships
+            + len(self.observations)
+        )
 
 
 def _write_plan(doc: Document, known: KnownGraph) -> _WritePlan:
@@ -460,7 +496,8 @@ def _write_plan(doc: Document, known: KnownGraph) -> _WritePlan:
                 rows.append([record.id, targets])
                 count += len(targets)
         rels.append((rt, rows))
-    return _WritePlan(nodes, rels, count)
+    observations = [[o.key, o.indicator, o.year, o.value, o.source] for o in doc.observations]
+    return _WritePlan(nodes, rels, count, observations)
 
 
 def node_type_section(label_name: str) -> str:

@@ -217,3 +217,36 @@ def test_the_cli_loads_and_exports_indicators(empty_graph, turva, tmp_path):
     exported = yaml.safe_load(out.read_text())
     assert len(exported["observations"]) == 3
     assert exported["indicators"][1]["direction"] == "increase"
+
+
+def test_an_indicator_with_observations_or_targets_is_not_deleted(empty_graph):
+    from turva.graph.errors import Conflict
+    from turva.graph.store.records import delete_record
+
+    doc = _with_indicators()
+    load_document(empty_graph, doc)
+
+    with pytest.raises(Conflict) as caught:
+        delete_record(empty_graph, "indicators", "reported-fraud", who="test")
+
+    assert caught.value.referenced_by == [
+        f"goals/{doc['goals'][0]['id']}",
+        "observations/reported-fraud/2020",
+        "observations/reported-fraud/2021",
+    ]
+    assert len(export_document(empty_graph, history=False)["observations"]) == 3
+
+
+def test_a_goal_written_with_an_unknown_target_indicator_is_refused(empty_graph):
+    from turva.graph.domain.model import Goal
+    from turva.graph.store.records import replace_record
+
+    doc = _with_indicators()
+    load_document(empty_graph, doc)
+    goal = copy.deepcopy(doc["goals"][0])
+    goal["target"]["indicator"] = "nope"
+
+    with pytest.raises(ValidationFailed) as caught:
+        replace_record(empty_graph, "goals", Goal.model_validate(goal), who="test")
+
+    assert [i.path for i in caught.value.issues] == ["target.indicator"]

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from turva.graph.domain.properties import LANGS
+from turva.graph.domain.properties import LANGS, NESTED
 from turva.graph.domain.schema import NODE_TYPES, REL_TYPES, NodeType, node_type
 from turva.graph.domain.words import (
     BODY_KINDS,
@@ -204,7 +204,7 @@ def _is_parts(value: Any) -> bool:
 
 
 def _part_order(name: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    known = LANGS if name != "resources" else ("eur", "person_years")
+    known = NESTED.get(name, LANGS)
     rest = [k for k in (*before, *after) if k not in known]
     return [*known, *dict.fromkeys(rest)]
 

@@ -217,12 +217,15 @@ def apply_schema(driver: Driver, database: str | None = None) -> None:
     became eventually consistent) is dropped and created again.
     """
     records, _, _ = driver.execute_query(
-        "SHOW INDEXES YIELD name, state, type, options RETURN name, state, type, options",
+        "SHOW INDEXES YIELD name, state, type, options, labelsOrTypes "
+        "RETURN name, state, type, options, labelsOrTypes",
         database_=database,
     )
     online = {r["name"] for r in records if r["state"] == "ONLINE"}
     for r in records:
-        if r["type"] == "FULLTEXT" and _outdated_fulltext(r["name"], r["options"]):
+        if r["type"] == "FULLTEXT" and _outdated_fulltext(
+            r["name"], r["options"], r["labelsOrTypes"]
+        ):
             driver.execute_query(f"DROP INDEX {_schema_name(r['name'])}", database_=database)
             online.discard(r["name"])
     if _SCHEMA_NAMES <= online:
@@ -238,11 +241,14 @@ def apply_schema(driver: Driver, database: str | None = None) -> None:
 FULLTEXT_CONFIG = {"fulltext.eventually_consistent": True}
 
 
-def _outdated_fulltext(name: str, options: dict | None) -> bool:
-    """Whether ``name`` is one of the schema's full-text indexes, configured otherwise."""
+def _outdated_fulltext(name: str, options: dict | None, labels: list[str] | None = None) -> bool:
+    """Whether ``name`` is one of the schema's full-text indexes, configured otherwise or
+    over other labels (a store made before a record type was added: indicators)."""
     analyzers = dict(FULLTEXT_INDEXES.values())
     if name not in analyzers:
         return False
+    if labels is not None and set(labels) != {nt.label for nt in NODE_TYPES}:
+        return True
     config = (options or {}).get("indexConfig") or {}
     expected = {"fulltext.analyzer": analyzers[name], **FULLTEXT_CONFIG}
     return any(config.get(k) != v for k, v in expected.items())

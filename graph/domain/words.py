@@ -11,6 +11,7 @@ from turva.graph.messages import N_
 
 __all__ = [
     "BODY_KINDS",
+    "DIRECTIONS",
     "ENUMS",
     "FIELDS",
     "FIELD_PARTS",
@@ -50,11 +51,14 @@ ENUMS = {
         "expert-network": N_("expert network"),
         "secretariat": N_("secretariat"),
     },
+    # an indicator's direction: which way its values are better
+    "direction": {"decrease": N_("lower is better"), "increase": N_("higher is better")},
 }
 STATUSES = ENUMS["status"]
 ROLES = ENUMS["role"]
 ORGANISATION_KINDS = ENUMS["kind"]
 BODY_KINDS = ENUMS["body_kind"]
+DIRECTIONS = ENUMS["direction"]
 
 #: one record of each resource (a search hit's type)
 RECORD_TYPES = {
@@ -62,6 +66,7 @@ RECORD_TYPES = {
     "branches": N_("Administrative branch"),
     "organisations": N_("Organisation"),
     "phenomena": N_("Phenomenon"),
+    "indicators": N_("Indicator"),
     "priority-groups": N_("Priority group"),
     "bodies": N_("Cooperation body"),
     "goals": N_("Goal"),
@@ -109,6 +114,10 @@ FIELDS = {
     "start": N_("Start"),
     "end": N_("End"),
     "resources": N_("Resources"),
+    "unit": N_("Unit"),
+    "direction": N_("Direction"),
+    "phenomena": N_("Phenomena measured"),
+    "target": N_("Target"),
     "source": N_("Source"),
 }
 #: a field's words where one record type reads it otherwise: (section, field) -> words
@@ -120,4 +129,9 @@ FIELD_PARTS = {
     "en": N_("in English"),
     "eur": N_("euros"),
     "person_years": N_("person-years"),
+    "indicator": N_("indicator"),
+    "baseline_year": N_("baseline year"),
+    "baseline": N_("baseline"),
+    "year": N_("target year"),
+    "value": N_("target value"),
 }

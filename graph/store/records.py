@@ -40,6 +40,7 @@ from turva.graph.domain.properties import (
 # (load.py imports the same names: both build their writes from the schema's allow-list)
 from turva.graph.domain.schema import (
     NODE_TYPES,
+    OBSERVATION_LABEL,
     REL_TYPES,
     NodeType,
     RelType,
@@ -327,6 +328,16 @@ def _reference_issues(
             elif ref in seen:
                 issues.append(listed_twice(loc, what, ref))
             seen.add(ref)
+    target = getattr(record, "target", None)
+    if isinstance(target, model.Target):
+        found = tx.run(
+            f"MATCH (i:{label('Indicator')} {{id: $id}}) RETURN count(i) > 0 AS known",
+            id=target.indicator,
+        ).single()
+        if not (found and found["known"]):
+            issues.append(
+                unknown_reference(("target", "indicator"), noun("indicator"), target.indicator)
+            )
     parent = getattr(record, "parent", None)
     if parent is not None and nt.label in ("Organisation", "Phenomenon"):
         cycle = tx.run(
@@ -637,6 +648,18 @@ def _referencing(tx: ManagedTransaction, nt: NodeType, record_id: str) -> list[s
         owner = next(n for n in NODE_TYPES if n.label == rt.owner)
         rows = tx.run(f"MATCH {pattern} RETURN DISTINCT o.id AS id ORDER BY id", id=record_id)
         refs.extend(f"{resource_name(owner.section)}/{row['id']}" for row in rows)
+    if nt.label == "Indicator":
+        # goals' targets and the indicator's own yearly values: deleting it would lose them
+        rows = tx.run(
+            f"MATCH (g:{label('Goal')} {{target_indicator: $id}}) RETURN g.id AS ref "
+            f"UNION MATCH (o:{label(OBSERVATION_LABEL)} {{indicator: $id}}) "
+            "RETURN 'observations/' + o.id AS ref",
+            id=record_id,
+        )
+        refs.extend(
+            row["ref"] if row["ref"].startswith("observations/") else f"goals/{row['ref']}"
+            for row in rows
+        )
     return sorted(set(refs))
 
 

@@ -49,6 +49,7 @@ from turva.graph.messages import N_, gettext_for
 from turva.graph.store import records as store
 from turva.graph.store.import_plan import (
     ACTIONS,
+    OBSERVATION_COUNTS,
     ApplyResult,
     ImportPlan,
     StalePlan,
@@ -74,6 +75,7 @@ SECTION_HEADINGS = {
     "branches": N_("Administrative branches"),
     "organisations": N_("Organisations"),
     "phenomena": N_("Phenomena"),
+    "indicators": N_("Indicators"),
     "priority_groups": N_("Priority groups"),
     "bodies": N_("Cooperation bodies"),
     "goals": N_("Goals"),
@@ -331,7 +333,8 @@ def preview(key: PreviewId, ed: EditingDep) -> Response:
         filename=found.filename,
         plan=plan,
         sections=_section_summary(plan),
-        to_write=sum(plan.totals()[a] for a in ACTIONS),
+        observation_counts={k: plan.observations.get(k, 0) for k in OBSERVATION_COUNTS},
+        to_write=sum(plan.totals()[a] for a in ACTIONS) + plan.observations_to_write,
         done=found.applied is not None,
         applied=found.applied,
         named=named,

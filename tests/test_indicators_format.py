@@ -250,3 +250,30 @@ def test_a_goal_written_with_an_unknown_target_indicator_is_refused(empty_graph)
         replace_record(empty_graph, "goals", Goal.model_validate(goal), who="test")
 
     assert [i.path for i in caught.value.issues] == ["target.indicator"]
+
+
+def test_an_upload_plans_and_writes_yearly_values_and_keeps_them_on_replace(empty_graph):
+    from turva.graph.store.import_plan import apply_plan, plan_import
+
+    load_document(empty_graph, _with_indicators())
+    upload = export_document(empty_graph, history=False)
+    upload["observations"][1]["value"] = 12000
+    upload["observations"].append({"indicator": "trust", "year": 2022, "value": 0.93})
+
+    plan = plan_import(empty_graph, upload, replace=True)
+
+    assert plan.observations == {"create": 1, "update": 1, "unchanged": 2}
+    assert not plan.is_empty
+    apply_plan(empty_graph, plan, who="user:admin")
+    values = {
+        (o["indicator"], o["year"]): o["value"]
+        for o in export_document(empty_graph, history=False)["observations"]
+    }
+    assert values[("reported-fraud", 2021)] == 12000
+    assert len(values) == 4
+
+    # an editor's upload writes no yearly values: they belong to no organisation
+    upload["observations"][0]["value"] = 1
+    editor_plan = plan_import(empty_graph, upload, editor=["SM"])
+    assert editor_plan.observations == {"unchanged": 3, "refused": 1}
+    assert editor_plan.observations_to_write == 0

@@ -66,6 +66,7 @@ __all__ = [
     "plan_import",
     "apply_plan",
     "stored_shape",
+    "OBSERVATION_COUNTS",
 ]
 
 #: what a planned change does to a record, in the order a preview lists them
@@ -133,10 +134,18 @@ class ImportPlan:
     document: dict[str, Any]
     #: entries of the file's own ``changes:`` history, which an upload leaves out
     history_left_out: int = 0
+    #: the indicators' yearly values the upload would add, change, remove or leave
+    #: unchanged (keys of :data:`OBSERVATION_COUNTS`); an editor's are all refused
+    observations: dict[str, int] = field(default_factory=dict)
 
     @property
     def allowed(self) -> list[PlannedChange]:
         return [c for c in self.changes if c.allowed]
+
+    @property
+    def observations_to_write(self) -> int:
+        """The yearly values an apply writes (an editor's upload writes none)."""
+        return sum(self.observations.get(a, 0) for a in ACTIONS)
 
     @property
     def refused(self) -> list[PlannedChange]:
@@ -145,7 +154,7 @@ class ImportPlan:
     @property
     def is_empty(self) -> bool:
         """Whether applying would write nothing."""
-        return not self.allowed
+        return not self.allowed and not self.observations_to_write
 
     def counts(self, section: str) -> dict[str, int]:
         """Allowed creates, updates and deletes of ``section``, refusals and unchanged."""
@@ -477,12 +486,17 @@ def plan_import(
             kept[section] = len(missing) - len(removable)
         else:
             kept[section] = len(missing)
+    uploaded["observations"] = [o.model_dump(exclude_none=True) for o in doc.observations]
+    observations = _observation_counts(current, uploaded["observations"], replace=replace)
     if rules is not None:
         changes = [
             PlannedChange(c.section, c.id, c.action, c.before, c.after, c.changes, rules.refusal(c))
             for c in changes
         ]
         changes = _refuse_dangling(changes, current)
+        # yearly values belong to no organisation: an admin keeps them
+        refused = sum(observations.pop(a, 0) for a in ACTIONS)
+        observations = {**observations, "refused": refused}
     # alike in shape only to api/routes/changes.py's list_changes call: each names its own
     # keyword arguments, nothing to share
     return ImportPlan(
@@ -494,7 +508,30 @@ def plan_import(
         kept=kept,
         document=uploaded,
         history_left_out=len(history) if isinstance(history, list) else 0,
+        observations=observations,
     )
+
+
+#: what a plan counts of the yearly values: new, changed, removed, unchanged, refused
+OBSERVATION_COUNTS = (*ACTIONS, "unchanged", "refused")
+
+
+def _observation_key(o: Mapping[str, Any]) -> str:
+    return f"{o['indicator']}/{o['year']}"
+
+
+def _observation_counts(
+    current: Mapping[str, Any], uploaded: list[dict[str, Any]], *, replace: bool
+) -> dict[str, int]:
+    now = {_observation_key(o): o for o in current.get("observations", [])}
+    listed = {_observation_key(o): o for o in uploaded}
+    counts = {
+        "create": sum(1 for k in listed if k not in now),
+        "update": sum(1 for k, o in listed.items() if k in now and now[k] != o),
+        "delete": sum(1 for k in now if k not in listed) if replace else 0,
+        "unchanged": sum(1 for k, o in listed.items() if now.get(k) == o),
+    }
+    return {k: n for k, n in counts.items() if n}
 
 
 def _check_version(tx: ManagedTransaction, planned: GraphVersion) -> None:
@@ -558,10 +595,14 @@ def _apply_document(driver: Driver, plan: ImportPlan, *, who: str, database: str
             data[section] = [
                 r for r in plan.document.get(section, []) if (section, r["id"]) in wanted
             ]
+        # every yearly value of the file: one that is unchanged is written as it was
+        data["observations"] = plan.document.get("observations", [])
     # the history entry counts what the preview showed, in a load report's shape
     counts: dict[str, dict[str, int]] = {}
     for action, key in (("create", "created"), ("update", "updated"), ("delete", "deleted")):
         per_section = {s: plan.counts(s)[action] for s in SECTIONS if plan.counts(s)[action]}
+        if plan.observations.get(action):
+            per_section["observations"] = plan.observations[action]
         if per_section:
             counts[key] = per_section
 

@@ -76,6 +76,7 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templat
 #: the page of one record of each resource (the kinds of :func:`_names` and ``ref``)
 REF_PATHS = {
     "phenomena": "/phenomena/",
+    "indicators": "/indicators/",
     "organisations": "/organisations/",
     "priority-groups": "/groups/",
     "measures": "/measures/",

@@ -9,8 +9,14 @@ relationship-bearing list entries: about 110,000 things to write. Larger scales 
 priority groups over several periods (2021, 2023, ...) whose groups carry over most
 members and focus phenomena from the previous period, so "what changed" has data.
 
+With ``indicators=True`` the document also measures its phenomena: two indicators per
+phenomenon (a random direction), ten years of observations each (2016-2025, a random
+walk) and a target on about half of the goals, on an indicator of a phenomenon the goal
+targets. That is opt-in so that the load benchmarks keep measuring the same documents
+as before (at 100x it adds 12,800 indicators and 128,000 observations).
+
 Every record is marked ``source: illustrative``. The output is deterministic for a
-``(scale, seed)`` pair.
+``(scale, seed, indicators)`` triple.
 
 >>> doc = generate(1)
 >>> len(doc["measures"]), doc["format"]
@@ -398,7 +404,61 @@ def _measures(
     return measures
 
 
-def generate(scale: float, seed: int = 0) -> dict[str, Any]:
+#: the years of the generated observations
+OBSERVATION_YEARS = range(2016, 2026)
+INDICATORS_PER_PHENOMENON = 2
+
+
+def _indicators(
+    rng: random.Random, phenomenon_ids: list[str], goals: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Indicators and their observations; sets ``target`` on about half of ``goals``."""
+    indicators: list[dict[str, Any]] = []
+    observations: list[dict[str, Any]] = []
+    measuring: dict[str, list[dict[str, Any]]] = {}
+    for phenomenon in phenomenon_ids:
+        for _ in range(INDICATORS_PER_PHENOMENON):
+            n = len(indicators) + 1
+            indicator = {
+                "id": f"I-{n:06d}",
+                "name": _text(f"Mittari {n}", f"Indicator {n}", f"Indikator {n}"),
+                "unit": _text("tapausta", "cases", "fall"),
+                "direction": rng.choice(("decrease", "increase")),
+                "phenomena": [phenomenon],
+                "source": ILLUSTRATIVE,
+            }
+            indicators.append(indicator)
+            measuring.setdefault(phenomenon, []).append(indicator)
+            value = rng.randint(100, 50_000)
+            for year in OBSERVATION_YEARS:
+                observations.append(
+                    {
+                        "indicator": indicator["id"],
+                        "year": year,
+                        "value": value,
+                        "source": ILLUSTRATIVE,
+                    }
+                )
+                value = max(0, value + rng.randint(-value // 8 - 1, value // 8 + 1))
+    baseline_of = {(o["indicator"], o["year"]): o["value"] for o in observations}
+    for goal in goals:
+        candidates = [i for p in goal["targets"] for i in measuring.get(p, [])]
+        if not candidates or rng.random() < 0.5:
+            continue
+        indicator = rng.choice(candidates)
+        baseline = baseline_of[(indicator["id"], 2020)]
+        better = -1 if indicator["direction"] == "decrease" else 1
+        goal["target"] = {
+            "indicator": indicator["id"],
+            "baseline_year": 2020,
+            "baseline": baseline,
+            "year": rng.choice((2024, 2027, 2030)),
+            "value": round(baseline * (1 + better * rng.uniform(0, 0.3))),
+        }
+    return indicators, observations
+
+
+def generate(scale: float, seed: int = 0, *, indicators: bool = False) -> dict[str, Any]:
     """A valid turva/1 document about ``scale`` times the size of the 2021 dataset.
 
     Parameters
@@ -407,11 +467,17 @@ def generate(scale: float, seed: int = 0) -> dict[str, Any]:
         Multiple of the 2021 dataset's record counts (themes and branches stay fixed).
     seed : int
         Random seed; the same ``(scale, seed)`` always gives the same document.
+    indicators : bool
+        Also two indicators per phenomenon, ten years of observations each, and goal
+        targets (drawn after everything else: the other records stay the same).
 
     Examples
     --------
     >>> generate(10)["priority_groups"][0]["id"]
     'PG2021-1'
+    >>> doc = generate(1, indicators=True)
+    >>> len(doc["indicators"]), len(doc["observations"])
+    (128, 1280)
     """
     if not scale > 0:
         raise ValueError(f"scale must be > 0, got {scale}")
@@ -424,7 +490,7 @@ def generate(scale: float, seed: int = 0) -> dict[str, Any]:
     goals = _goals(rng, scale, groups, phenomenon_ids)
     period_of_group = {g["id"]: g["period"] for g in groups}
     period_of_goal = {g["id"]: period_of_group[g["group"]] for g in goals}
-    return {
+    doc = {
         "format": "turva/1",
         "themes": _themes(),
         "branches": _branches(),
@@ -435,6 +501,12 @@ def generate(scale: float, seed: int = 0) -> dict[str, Any]:
         "goals": goals,
         "measures": _measures(rng, scale, org_ids, phenomenon_ids, goals, period_of_goal),
     }
+    if indicators:
+        # a random stream of its own, so the records above are the same either way
+        doc["indicators"], doc["observations"] = _indicators(
+            random.Random(f"turva-bench-{seed}-indicators"), phenomenon_ids, goals
+        )
+    return doc
 
 
 def record_count(doc: dict[str, Any]) -> int:
@@ -448,6 +520,7 @@ _REL_FIELDS = {
     "phenomena": ("themes", "parent"),
     "priority_groups": ("themes", "focuses_on", "members"),
     "bodies": ("members",),
+    "indicators": ("phenomena",),
     "goals": ("group", "targets"),
     "measures": ("responsible", "addresses", "advances"),
 }
@@ -488,12 +561,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="multiple of 2021 (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("-o", "--output", type=Path, required=True, help=".yaml or .json file")
+    parser.add_argument(
+        "--indicators",
+        action="store_true",
+        help="also 2 indicators per phenomenon, 10 years of observations, goal targets",
+    )
     args = parser.parse_args(argv)
     if not args.scale > 0:
         parser.error("--scale must be greater than 0")
     if args.output.suffix.lower() not in (".yaml", ".yml", ".json"):
         parser.error("--output must end in .yaml, .yml or .json")
-    doc = generate(args.scale, args.seed)
+    doc = generate(args.scale, args.seed, indicators=args.indicators)
     write_document(doc, args.output)
     print(
         f"wrote {args.output}: {record_count(doc)} records, "

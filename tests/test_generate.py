@@ -26,7 +26,8 @@ def test_generated_documents_validate(scale: float) -> None:
 def test_scale_one_has_the_2021_datasets_composition() -> None:
     real = read_document_data(DATASET_2021)
     synthetic = generate(1)
-    for section in SECTIONS:
+    # indicators are opt-in and follow the benchmark's own rule (two per phenomenon)
+    for section in (s for s in SECTIONS if s != "indicators"):
         assert len(synthetic[section]) == len(real[section]), section
     # relationships within a quarter of the real dataset's
     assert (
@@ -96,3 +97,27 @@ def test_cli_refuses_a_bad_scale(tmp_path) -> None:
     assert result.returncode != 0
     assert "--scale" in result.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_indicators_measure_every_phenomenon_for_ten_years(scale: float) -> None:
+    plain, measured = generate(scale), generate(scale, indicators=True)
+    doc = validate_document(measured)
+
+    # the other records are the same with or without indicators
+    for section, records in plain.items():
+        if section == "goals":
+            without_targets = [
+                {k: v for k, v in g.items() if k != "target"} for g in measured["goals"]
+            ]
+            assert without_targets == records
+        else:
+            assert measured[section] == records, section
+    per_phenomenon = Counter(p for i in doc.indicators for p in i.phenomena)
+    assert set(per_phenomenon.values()) == {2}
+    assert len(per_phenomenon) == len(doc.phenomena)
+    years = Counter(o.indicator for o in doc.observations)
+    assert set(years.values()) == {10}
+    targeted = [g for g in doc.goals if g.target is not None]
+    assert 0 < len(targeted) < len(doc.goals)
+    assert all(g.target.indicator in {i.id for i in doc.indicators} for g in targeted)

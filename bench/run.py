@@ -20,7 +20,7 @@ from bench import neo4j_env, parse_scales
 __all__ = ["MODULES", "main"]
 
 #: bench modules in the order they run (the ones that exist)
-MODULES = ("load", "workbook", "analyses", "api", "maps", "hardening", "situation")
+MODULES = ("load", "workbook", "analyses", "api", "maps", "hardening", "situation", "monitoring")
 
 
 def _exists(name: str) -> bool:

@@ -79,8 +79,13 @@ def percent(share: float, lang: str) -> str:
 
     >>> percent(0.375, "fi"), percent(0.375, "en")
     ('38 %', '38%')
+    >>> percent(0.004, "fi"), percent(0.004, "en")
+    ('alle 1 %', 'under 1%')
     """
     _ = gettext_for(lang)
+    if 0 < share < 0.005:
+        # a share that rounds to 0 is still there: "0 %" would say it is not
+        return _("under %(n)s%%") % {"n": 1}
     # round half up: 37.5 % is 38 %, as a reader rounds
     return _("%(n)s%%") % {"n": int(share * 100 + 0.5)}
 

@@ -277,3 +277,31 @@ def test_an_upload_plans_and_writes_yearly_values_and_keeps_them_on_replace(empt
     editor_plan = plan_import(empty_graph, upload, editor=["SM"])
     assert editor_plan.observations == {"unchanged": 3, "refused": 1}
     assert editor_plan.observations_to_write == 0
+
+
+def test_the_api_keeps_indicators_as_records(empty_graph, neo4j_target):
+    from tests.api_client import bearer, client, token
+
+    load_document(empty_graph, _with_indicators())
+    with client(empty_graph, neo4j_target.settings()) as api:
+        api.headers.update(bearer(token(empty_graph, "admin", name="admin")))
+        listed = api.get("/api/v1/indicators", params={"direction": "increase"})
+        assert listed.status_code == 200, listed.text
+        assert [i["id"] for i in listed.json()["data"]] == ["trust"]
+
+        created = api.post(
+            "/api/v1/indicators",
+            json={
+                "id": "new-one",
+                "name": {"fi": "Uusi"},
+                "direction": "decrease",
+                "phenomena": ["missing-phenomenon"],
+            },
+        )
+        assert created.status_code == 422
+        assert "phenomena" in created.text and "missing-phenomenon" in created.text
+
+        # an indicator with yearly values is not deleted: they would be lost
+        refused = api.delete("/api/v1/indicators/trust")
+        assert refused.status_code == 409
+        assert "observations/trust/2021" in refused.text

@@ -38,6 +38,7 @@ RESOURCE_TAGS = {
     "branches": "administrative branches",
     "organisations": "organisations",
     "phenomena": "phenomena",
+    "indicators": "indicators",
     "priority_groups": "priority groups",
     "bodies": "cooperation bodies",
     "goals": "goals",

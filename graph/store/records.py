@@ -145,6 +145,12 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "theme": Filter(str, "theme id", _linked("IN_THEME", "Theme", "theme")),
         "parent": Filter(str, "broader phenomenon id", _linked("PART_OF", "Phenomenon", "parent")),
     },
+    "indicators": {
+        "phenomenon": Filter(
+            str, "measured phenomenon id", _linked("MEASURES", "Phenomenon", "phenomenon")
+        ),
+        "direction": Filter(str, "decrease or increase", "n.direction = $direction"),
+    },
     "priority_groups": {
         "period": Filter(int, "period (year), e.g. 2021", "n.period = $period"),
         "phenomenon": Filter(

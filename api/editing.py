@@ -483,6 +483,11 @@ def parse_form(
         record.pop(name, None)
         if name in (stored or {}):
             record[name] = (stored or {})[name]
+    # a field the form does not show (a goal's ``target``) keeps its stored value: a save
+    # replaces the whole record, and must not drop what the person could not see
+    for name, value in (stored or {}).items():
+        if name not in fields and name != "id":
+            record.setdefault(name, value)
     if not creating and record_id is not None:
         record["id"] = record_id
     try:

@@ -39,6 +39,7 @@ PAGES = {
     "priority-groups": "/groups/{id}",
     "measures": "/measures/{id}",
     "goals": "/goals/{id}",
+    "indicators": "/indicators/{id}",
     "branches": "/branches/{id}",
     "bodies": "/bodies/{id}",
     "themes": "/themes/{id}",

@@ -20,6 +20,9 @@ CALL () {
   MATCH (n:Phenomenon) WHERE ($labels IS NULL OR 'Phenomenon' IN $labels) AND n.id IN $ids
   RETURN 'Phenomenon' AS label, n
   UNION ALL
+  MATCH (n:Indicator) WHERE ($labels IS NULL OR 'Indicator' IN $labels) AND n.id IN $ids
+  RETURN 'Indicator' AS label, n
+  UNION ALL
   MATCH (n:PriorityGroup)
   WHERE ($labels IS NULL OR 'PriorityGroup' IN $labels) AND n.id IN $ids
   RETURN 'PriorityGroup' AS label, n

@@ -44,6 +44,7 @@ TYPES: tuple[str, ...] = (
     "priority-groups",
     "goals",
     "measures",
+    "indicators",
     "branches",
     "themes",
     "bodies",

@@ -17,6 +17,8 @@ CALL () {
   UNION ALL
   MATCH (n:Phenomenon) WHERE $label = 'Phenomenon' AND n.id IN $ids RETURN n
   UNION ALL
+  MATCH (n:Indicator) WHERE $label = 'Indicator' AND n.id IN $ids RETURN n
+  UNION ALL
   MATCH (n:PriorityGroup) WHERE $label = 'PriorityGroup' AND n.id IN $ids RETURN n
   UNION ALL
   MATCH (n:CooperationBody) WHERE $label = 'CooperationBody' AND n.id IN $ids RETURN n

@@ -115,6 +115,7 @@ _UNKNOWN = {
     "priority-groups": N_("unknown priority group %(id)s"),
     "goals": N_("unknown goal %(id)s"),
     "measures": N_("unknown measure %(id)s"),
+    "indicators": N_("unknown indicator %(id)s"),
     "branches": N_("unknown administrative branch %(id)s"),
     "themes": N_("unknown theme %(id)s"),
     "bodies": N_("unknown cooperation body %(id)s"),

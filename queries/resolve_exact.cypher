@@ -17,6 +17,8 @@ CALL () {
   UNION
   MATCH (n:Phenomenon) WHERE n.id = $id RETURN n
   UNION
+  MATCH (n:Indicator) WHERE n.id = $id RETURN n
+  UNION
   MATCH (n:PriorityGroup) WHERE n.id = $id RETURN n
   UNION
   MATCH (n:CooperationBody) WHERE n.id = $id RETURN n

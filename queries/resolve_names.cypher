@@ -3,7 +3,7 @@
 // when the full-text indexes found nothing. At most $limit records, by id.
 // params: labels, limit
 // columns: labels, id, names ({fi, sv, en}; missing are null), abbreviation
-MATCH (n:Theme|AdministrativeBranch|Organisation|Phenomenon|PriorityGroup|CooperationBody|Goal|Measure)
+MATCH (n:Theme|AdministrativeBranch|Organisation|Phenomenon|Indicator|PriorityGroup|CooperationBody|Goal|Measure)
 WHERE $labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)
 RETURN labels(n) AS labels, n.id AS id,
   {fi: coalesce(n.name_fi, n.title_fi, n.text_fi),

@@ -18,6 +18,7 @@ from turva.graph.domain.model import Measure
 from turva.graph.errors import NotFound
 from turva.graph.store import records as store
 from turva.graph.store.history import list_changes
+from turva.graph.store.load import load_document
 
 OWN = "SM"  # the editor's organisation: lead of M03, partner of M01, nothing of M02
 
@@ -297,3 +298,40 @@ def test_an_admin_edits_a_groups_members_and_focus(web, graph_2021):
     assert answer.status_code == 303, visible(answer.text)[:2000]
     members = stored(graph_2021, "priority_groups", "PG2021-1")["members"]
     assert {"organisation": "Kuntaliitto", "role": "member"} in members
+
+
+def test_saving_a_goals_form_keeps_its_target_which_the_form_does_not_show(web, graph_2021):
+    signed_in_as(web, graph_2021, "admin")
+    goal = stored(graph_2021, "goals", "G1.1")
+    phenomenon = goal["targets"][0]
+    target = {
+        "indicator": "i-test",
+        "baseline_year": 2020,
+        "baseline": 10,
+        "year": 2027,
+        "value": 5,
+    }
+    load_document(
+        graph_2021,
+        {
+            "format": "turva/1",
+            "indicators": [
+                {
+                    "id": "i-test",
+                    "name": {"fi": "Testi"},
+                    "direction": "decrease",
+                    "phenomena": [phenomenon],
+                }
+            ],
+            "goals": [{**goal, "target": target}],
+        },
+    )
+    values = form_of(web.get("/goals/G1.1/edit").text)
+    values["text.fi"] = goal["text"]["fi"] + " (tarkennettu)"
+
+    answer = web.post("/goals/G1.1/edit", data=values, follow_redirects=False)
+
+    assert answer.status_code == 303, visible(answer.text)[:2000]
+    saved = stored(graph_2021, "goals", "G1.1")
+    assert saved["text"]["fi"].endswith("(tarkennettu)")
+    assert saved["target"] == target

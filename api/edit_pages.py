@@ -71,6 +71,7 @@ NOUNS = {
     "goals": (N_("Edit goal"), N_("New goal"), N_("Delete goal")),
     "groups": (N_("Edit priority group"), N_("New priority group"), N_("Delete priority group")),
     "phenomena": (N_("Edit phenomenon"), N_("New phenomenon"), N_("Delete phenomenon")),
+    "indicators": (N_("Edit indicator"), N_("New indicator"), N_("Delete indicator")),
     "organisations": (N_("Edit organisation"), N_("New organisation"), N_("Delete organisation")),
     "branches": (
         N_("Edit administrative branch"),

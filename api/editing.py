@@ -34,7 +34,13 @@ from pydantic import ValidationError
 from turva.api.auth import Principal
 from turva.graph.domain.schema import node_type
 from turva.graph.domain.validate import issues_from
-from turva.graph.domain.words import BODY_KINDS, ORGANISATION_KINDS, ROLES, STATUSES
+from turva.graph.domain.words import (
+    BODY_KINDS,
+    DIRECTIONS,
+    ORGANISATION_KINDS,
+    ROLES,
+    STATUSES,
+)
 from turva.graph.errors import ValidationIssue
 from turva.graph.messages import N_
 from turva.graph.store.permissions import PARTNER_FIELDS, lead_organisations
@@ -59,6 +65,7 @@ SECTIONS = {
     "goals": "goals",
     "groups": "priority_groups",
     "phenomena": "phenomena",
+    "indicators": "indicators",
     "organisations": "organisations",
     "branches": "branches",
     "bodies": "bodies",
@@ -247,6 +254,12 @@ FORMS: dict[str, tuple[FormField, ...]] = {
         FormField("description", "longtext", N_("Description")),
         _THEMES,
         FormField("parent", "ref", N_("Broader phenomenon"), target="phenomena"),
+    ),
+    "indicators": _form(
+        _NAME,
+        FormField("unit", "text", N_("Unit"), help=N_("What is counted, e.g. offences")),
+        FormField("direction", "enum", N_("Direction"), required=True, choices=DIRECTIONS),
+        FormField("phenomena", "refs", N_("Phenomena measured"), required=True, target="phenomena"),
     ),
     "organisations": _form(
         _NAME,

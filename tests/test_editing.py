@@ -335,3 +335,31 @@ def test_saving_a_goals_form_keeps_its_target_which_the_form_does_not_show(web, 
     saved = stored(graph_2021, "goals", "G1.1")
     assert saved["text"]["fi"].endswith("(tarkennettu)")
     assert saved["target"] == target
+
+
+def test_an_admin_creates_an_indicator_with_the_form_and_an_editor_may_not(web, graph_2021):
+    signed_in_as(web, graph_2021, "admin")
+    form = web.get("/indicators/new")
+    assert form.status_code == 200
+    assert "pienempi on parempi" in visible(form.text)  # the direction in words
+    values = form_of(form.text)
+    values.update(
+        {
+            "id": "reported-frauds",
+            "name.fi": "Ilmoitetut petokset",
+            "unit.fi": "rikosta",
+            "direction": "decrease",
+            "phenomena.0": "disinformation",
+        }
+    )
+
+    answer = web.post("/indicators/new", data=values, follow_redirects=False)
+
+    assert answer.status_code == 303, visible(answer.text)[:2000]
+    assert answer.headers["location"] == "/indicators/reported-frauds"
+    saved = stored(graph_2021, "indicators", "reported-frauds")
+    assert saved["direction"] == "decrease" and saved["phenomena"] == ["disinformation"]
+    assert saved["unit"] == {"fi": "rikosta"}
+
+    signed_in_as(web, graph_2021, "editor", OWN)
+    assert web.get("/indicators/new").status_code == 403

@@ -174,7 +174,8 @@ def broken(dataset_2021: dict) -> ValidationFailed:
     measures["B11"] = None  # a required cell left empty
     measures["F10"] = "ei tällaista ilmiötä"  # a name no record has
     book["Teemat"]["E1"] = "Source"  # a header row in two languages
-    book["Tavoitteet"]["L1"] = "Huomautus"  # an unknown column
+    goals = book["Tavoitteet"]
+    goals.cell(1, goals.max_column + 1, "Huomautus")  # an unknown column (Q1)
     book.create_sheet("Muistiinpanot")  # an unknown sheet
     return _problems(_saved(book))
 
@@ -193,7 +194,7 @@ def broken(dataset_2021: dict) -> ValidationFailed:
                 "Toimenpiteet!B11: pakollinen solu on tyhjä",
                 "Toimenpiteet!F10: tuntematon ilmiö 'ei tällaista ilmiötä'",
                 "Teemat!A1: otsikkorivillä on useita kieliä (E1 'Source')",
-                "Tavoitteet!L1: tuntematon sarake 'Huomautus'; tämän välilehden sarakkeet ovat "
+                "Tavoitteet!Q1: tuntematon sarake 'Huomautus'; tämän välilehden sarakkeet ovat "
                 "Tunnus, Teksti (fi)",
                 "Muistiinpanot: tuntematon välilehti 'Muistiinpanot'",
             ],
@@ -209,7 +210,7 @@ def broken(dataset_2021: dict) -> ValidationFailed:
                 "Toimenpiteet!B11: required cell is empty",
                 "Toimenpiteet!F10: unknown phenomenon 'ei tällaista ilmiötä'",
                 "Teemat!A1: the header row mixes languages (E1 'Source')",
-                "Tavoitteet!L1: unknown column 'Huomautus'; the columns of this sheet are "
+                "Tavoitteet!Q1: unknown column 'Huomautus'; the columns of this sheet are "
                 "Tunnus, Teksti (fi)",
                 "Muistiinpanot: unknown sheet 'Muistiinpanot'; a turva/1 workbook has the "
                 "sheets Ohjeet, Asiakirja, Teemat",

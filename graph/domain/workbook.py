@@ -107,6 +107,7 @@ _ENUM_CODES: dict[str, tuple[str, ...]] = {
     "body_kind": tuple(enum_words.BODY_KINDS),
     "member_role": ("lead", "member"),
     "responsible_role": ("lead", "partner"),
+    "direction": tuple(enum_words.DIRECTIONS),
 }
 _ENUM_WORDS: dict[str, dict[str, str]] = {
     "status": enum_words.STATUSES,
@@ -114,6 +115,7 @@ _ENUM_WORDS: dict[str, dict[str, str]] = {
     "body_kind": enum_words.BODY_KINDS,
     "member_role": enum_words.ROLES,
     "responsible_role": enum_words.ROLES,
+    "direction": enum_words.DIRECTIONS,
 }
 #: what an enumeration is called in messages
 _ENUM_NOUNS = {
@@ -122,6 +124,7 @@ _ENUM_NOUNS = {
     "body_kind": Word(N_("kind")),
     "member_role": Word(N_("role")),
     "responsible_role": Word(N_("role")),
+    "direction": Word(N_("direction")),
 }
 
 
@@ -285,6 +288,25 @@ def _section_rows(
     return rows, entries
 
 
+_OBSERVATION_KEYS = frozenset({"indicator", "year", "value", "source"})
+
+
+def _observation_rows(observations: Any, lang: str, xlsx: bool) -> list[list[Any]]:
+    """The rows of the observations sheet; _Unwritable when one holds what the columns
+    cannot (another key, or a key whose value is null: an empty cell reads as no key)."""
+    spec = sheet_spec("observations")
+    if not isinstance(observations, list):
+        raise _Unwritable
+    rows = []
+    for observation in observations:
+        if not isinstance(observation, dict) or set(observation) - _OBSERVATION_KEYS:
+            raise _Unwritable
+        if any(v is None for v in observation.values()):
+            raise _Unwritable
+        rows.append([_cell_value(c, observation.get(c.key), lang, xlsx) for c in spec.columns])
+    return rows
+
+
 _CHANGE_KEYS = ("change", "at", "who", "type", "id", "action", "before", "after")
 
 
@@ -349,6 +371,11 @@ def document_sheets(data: dict[str, Any], lang: str, *, xlsx: bool = True) -> li
         elif key == "changes":
             try:
                 rows["changes"] = _change_rows(value, lang, xlsx)
+            except _Unwritable:
+                document_rows.append([_escape(key, xlsx), _escape(json_text(value), xlsx)])
+        elif key == "observations":
+            try:
+                rows["observations"] = _observation_rows(value, lang, xlsx)
             except _Unwritable:
                 document_rows.append([_escape(key, xlsx), _escape(json_text(value), xlsx)])
         elif key == "format" and isinstance(value, str):
@@ -709,13 +736,17 @@ def locate_issues(error: ValidationFailed, data: Any) -> ValidationFailed:
 _MISSING = N_("required field is missing")
 
 
-#: issues the model reports at the record whose cell is one of its fields
-_AT_FIELD = {"end %(end)s is before start %(start)s": "end"}
+#: issues the model reports at a record (or a goal's ``target``) whose cell is one of its
+#: fields: the cell a person changes to fix it
+_AT_FIELD = {
+    "end %(end)s is before start %(start)s": "end",
+    "the target year %(year)s must be after the baseline year %(baseline_year)s": "year",
+}
 
 
 def _located(issue: ValidationIssue, data: WorkbookDocument) -> ValidationIssue:
     loc = issue.loc
-    if issue.message_id in _AT_FIELD and loc and isinstance(loc[-1], int):
+    if issue.message_id in _AT_FIELD and loc and loc[-1] != _AT_FIELD[issue.message_id]:
         loc = (*loc, _AT_FIELD[issue.message_id])
     cell = data.locate(loc) if loc else None
     if cell is None:
@@ -819,6 +850,7 @@ class _Reader:
         for spec in SHEETS:
             if spec.field:
                 self._entries(spec, tables.get(spec.key), known)
+        self._observations(tables.get("observations"))
         self._changes(tables.get("changes"))
         self._resolve()
         return self.doc
@@ -1005,14 +1037,13 @@ class _Reader:
                     continue
                 if value is None:
                     continue
-                if column.kind == "ref":
-                    self._ref(cell, column.target or "", value, record, column.key)
-                    continue
                 head, *rest = column.path
-                if rest:
-                    record.setdefault(head, {})[rest[0]] = value
-                else:
-                    record[head] = value
+                holder = record.setdefault(head, {}) if rest else record
+                if column.kind == "ref":
+                    # a goal's ``target.indicator`` goes into its target
+                    self._ref(cell, column.target or "", value, holder, column.path[-1])
+                    continue
+                holder[column.path[-1]] = value
             for name in entry_fields:
                 record[name or ""] = []
             records.append(record)
@@ -1116,6 +1147,42 @@ class _Reader:
         )
         return None
 
+    def _observations(
+        self, table: tuple[str, list[tuple[int, dict[str, Any]]], dict[str, int]] | None
+    ) -> None:
+        """The observations sheet: a row an indicator's value in a year (the indicator by
+        id or name, as every reference)."""
+        if table is None:
+            return
+        sheet_name, rows, columns = table
+        spec = sheet_spec("observations")
+        observations: list[dict[str, Any]] = []
+        for row, cells in rows:
+            observation: dict[str, Any] = {}
+            for column in spec.columns:
+                if column.key not in cells:
+                    continue
+                cell = _cell(sheet_name, columns[column.key], row)
+                value = self._convert(column, cells[column.key], cell)
+                if value is None:
+                    continue
+                if column.kind == "ref":
+                    self._ref(cell, column.target or "", value, observation, column.key)
+                else:
+                    observation[column.key] = value
+            self.doc.places[("observations", len(observations))] = self._place(
+                sheet_name, row, columns, "indicator"
+            )
+            observations.append(observation)
+        if observations:
+            if "observations" in self.doc:
+                self.issue(
+                    _quoted(sheet_name),
+                    N_("%(key)s is given twice"),
+                    key=repr("observations"),
+                )
+            self.doc["observations"] = observations
+
     def _changes(
         self, table: tuple[str, list[tuple[int, dict[str, Any]]], dict[str, int]] | None
     ) -> None:
@@ -1206,6 +1273,7 @@ _TEXT_FIELDS = {
     "bodies": "name",
     "goals": "text",
     "measures": "title",
+    "indicators": "name",
 }
 
 

@@ -46,7 +46,7 @@ class Column:
 
     - ``id`` an id; ``text`` text as it is; ``json`` a JSON value (the document sheet);
     - ``enum`` a word (or code) of ``enum``: ``status``, ``kind``, ``body_kind``,
-      ``member_role``, ``responsible_role``;
+      ``member_role``, ``responsible_role``, ``direction``;
     - ``ref`` one id or name of a record of section ``target``; ``refs`` several, split at
       ``;``; ``owner`` the record (of ``target``) a row of a relationship sheet belongs to;
     - ``int`` a whole number; ``number`` a whole or decimal number; ``date`` a day.
@@ -68,7 +68,8 @@ class Column:
 @dataclass(frozen=True)
 class SheetSpec:
     """One sheet: ``key`` is a record section (``measures``), a relationship sheet
-    (``measures.responsible``), ``instructions``, ``document`` or ``changes``."""
+    (``measures.responsible``), ``observations`` (the indicators' yearly values: rows of
+    the document, not records), ``instructions``, ``document`` or ``changes``."""
 
     key: str
     words: Words
@@ -124,6 +125,7 @@ _KIND = _w("Tyyppi", "Typ", "Kind")
 _GROUP = _w("Ryhmä", "Grupp", "Group")
 _INDICATOR = _texts("indicator", _w("Mittari", "Indikator", "Indicator"))
 _THEME_REFS = _refs("themes", "themes", _THEMES)
+_INDICATOR_REF = _w("Indikaattori", "Indikator", "Indicator")
 _ORGANISATION = _ref(
     "organisation",
     "organisations",
@@ -194,6 +196,37 @@ SHEETS: tuple[SheetSpec, ...] = (
         _ref("parent", "phenomena", _w("Yläilmiö", "Överordnat fenomen", "Broader phenomenon")),
     ),
     _records(
+        "indicators",
+        _w("Indikaattorit", "Indikatorer", "Indicators"),
+        *_NAME,
+        *_texts("unit", _w("Yksikkö", "Enhet", "Unit")),
+        Column(
+            "direction",
+            "enum",
+            _w("Suunta", "Riktning", "Direction"),
+            enum="direction",
+            required=True,
+        ),
+        Column(
+            "phenomena",
+            "refs",
+            _w("Mitattavat ilmiöt", "Fenomen som mäts", "Phenomena measured"),
+            target="phenomena",
+            required=True,
+        ),
+    ),
+    # the indicators' yearly values: one row per indicator and year (no id of their own)
+    SheetSpec(
+        "observations",
+        _w("Havainnot", "Observationer", "Observations"),
+        (
+            _ref("indicator", "indicators", _INDICATOR_REF, required=True),
+            Column("year", "int", _w("Vuosi", "År", "Year"), required=True),
+            Column("value", "number", _w("Arvo", "Värde", "Value"), required=True),
+            _SOURCE,
+        ),
+    ),
+    _records(
         "priority_groups",
         _w("Painopisteryhmät", "Prioritetsgrupper", "Priority groups"),
         Column("number", "int", _w("Numero", "Nummer", "Number"), required=True),
@@ -228,6 +261,16 @@ SHEETS: tuple[SheetSpec, ...] = (
         _refs("targets", "phenomena", _w("Kohdeilmiöt", "Målfenomen", "Target phenomena")),
         *_INDICATOR,
         Column("deadline", "date", _w("Määräaika", "Tidsfrist", "Deadline")),
+        # the goal's ``target``: the five cells are given together or not at all
+        _ref(
+            "target.indicator",
+            "indicators",
+            _w("Tavoitteen indikaattori", "Målets indikator", "Target indicator"),
+        ),
+        Column("target.baseline_year", "int", _w("Lähtötason vuosi", "Basår", "Baseline year")),
+        Column("target.baseline", "number", _w("Lähtötaso", "Utgångsnivå", "Baseline")),
+        Column("target.year", "int", _w("Tavoitevuosi", "Målår", "Target year")),
+        Column("target.value", "number", _w("Tavoitearvo", "Målvärde", "Target value")),
     ),
     _records(
         "measures",
@@ -295,11 +338,19 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
         "Viittaukset muihin tietueisiin (esim. Organisaatio, Hallinnonala, Ryhmä): kirjoita "
         "tunnus tai nimi. Nimi haetaan tämän työkirjan tietueista; jos nimi ei ole "
         "yksiselitteinen, kirjoita tunnus.",
-        "Useita arvoja yhdessä solussa (Teemat, Ilmiöt, Kohdeilmiöt, Edistää tavoitteita): "
+        "Useita arvoja yhdessä solussa (Teemat, Ilmiöt, Mitattavat ilmiöt, Kohdeilmiöt, "
+        "Edistää tavoitteita): "
         "erota puolipisteellä, esim. kyber; rahanpesu.",
         "Jäsenet ja vastuutahot ovat omilla välilehdillään (Ryhmien jäsenet, Elinten jäsenet, "
         "Vastuutahot): yksi rivi kutakin organisaatiota ja sen roolia kohti.",
-        "Tila, Tyyppi ja Rooli: valitse luettelosta.",
+        "Tila, Tyyppi, Rooli ja Suunta: valitse luettelosta.",
+        "Indikaattorit: tilastot, jotka mittaavat ilmiöitä vuosittain. Suunta kertoo, kumpi "
+        "on parempi: pienempi vai suurempi arvo. Mitattavia ilmiöitä on oltava vähintään yksi.",
+        "Havainnot: yksi rivi kutakin indikaattoria ja vuotta kohden (Indikaattori, Vuosi, "
+        "Arvo). Vuosi on 1900–2100, arvo on luku.",
+        "Tavoitteen seuranta (Tavoitteet-välilehti): Tavoitteen indikaattori, Lähtötason vuosi, "
+        "Lähtötaso, Tavoitevuosi ja Tavoitearvo täytetään kaikki tai jätetään kaikki tyhjiksi. "
+        "Tavoitevuoden on oltava lähtötason vuoden jälkeen.",
         "Päivämäärät: päivämääränä tai muodossa VVVV-KK-PP tai P.K.VVVV. "
         "Luvut: numeroina (desimaalipilkku käy).",
         "Tekstit kolmella kielellä: (fi) on pakollinen, (sv) ja (en) vapaaehtoisia.",
@@ -321,11 +372,18 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
         "Hänvisningar till andra poster (t.ex. Organisation, Förvaltningsområde, Grupp): skriv "
         "id eller namn. Namnet söks bland posterna i denna arbetsbok; om namnet inte är "
         "entydigt, skriv id.",
-        "Flera värden i en cell (Teman, Fenomen, Målfenomen, Främjar mål): skilj dem åt med "
+        "Flera värden i en cell (Teman, Fenomen, Fenomen som mäts, Målfenomen, Främjar mål): "
+        "skilj dem åt med "
         "semikolon, t.ex. kyber; penningtvatt.",
         "Medlemmar och ansvariga finns på egna flikar (Gruppmedlemmar, Organens medlemmar, "
         "Ansvariga): en rad per organisation och roll.",
-        "Status, Typ och Roll: välj i listan.",
+        "Status, Typ, Roll och Riktning: välj i listan.",
+        "Indikatorer: statistik som mäter fenomen år för år. Riktning anger vilket som är "
+        "bättre: ett lägre eller ett högre värde. Minst ett fenomen som mäts krävs.",
+        "Observationer: en rad per indikator och år (Indikator, År, Värde). Året är "
+        "1900–2100, värdet är ett tal.",
+        "Uppföljning av mål (fliken Mål): Målets indikator, Basår, Utgångsnivå, Målår och "
+        "Målvärde fylls i alla eller lämnas alla tomma. Målåret ska vara efter basåret.",
         "Datum: som datum eller i formen ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ. Tal: som siffror "
         "(decimalkomma går bra).",
         "Texter på tre språk: (fi) är obligatorisk, (sv) och (en) frivilliga.",
@@ -347,11 +405,19 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
         "References to other records (e.g. Organisation, Branch, Group): write an id or a name. "
         "A name is looked up among the records of this workbook; when a name is ambiguous, "
         "write the id.",
-        "Several values in one cell (Themes, Phenomena addressed, Target phenomena, Advances "
-        "goals): separate them with semicolons, e.g. cyber; money-laundering.",
+        "Several values in one cell (Themes, Phenomena addressed, Phenomena measured, Target "
+        "phenomena, Advances goals): separate them with semicolons, e.g. cyber; "
+        "money-laundering.",
         "Members and responsible organisations have sheets of their own (Group members, Body "
         "members, Responsible): one row per organisation and its role.",
-        "Status, Kind and Role: pick from the list.",
+        "Status, Kind, Role and Direction: pick from the list.",
+        "Indicators: statistics that measure phenomena year by year. Direction says which is "
+        "better: a lower or a higher value. At least one phenomenon measured is required.",
+        "Observations: one row per indicator and year (Indicator, Year, Value). The year is "
+        "1900-2100, the value a number.",
+        "Goal targets (the Goals sheet): Target indicator, Baseline year, Baseline, Target "
+        "year and Target value are filled in together or all left empty. The target year "
+        "must be after the baseline year.",
         "Dates: as dates, or written YYYY-MM-DD or D.M.YYYY. Numbers: as numbers.",
         "Texts in three languages: (fi) is required, (sv) and (en) are optional.",
         "An empty cell means no value. On loading, a record replaces the whole record with the "

@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "briefing": ("briefing",),
     "data": ("load", "export"),
     "maps": ("map",),
+    "observations": ("observations",),
     "server": ("serve", "neo4j"),
     "template": ("template",),
     "tokens": ("token", "changes-log"),

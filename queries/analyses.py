@@ -22,10 +22,12 @@ from neo4j import Driver
 from turva.graph.errors import BadArgument, NotFound
 from turva.graph.messages import N_
 from turva.queries.results import (
+    Attention,
     Connection,
     Coverage,
     CoverageRow,
     Gaps,
+    GoalProgress,
     Overlaps,
     PeriodChanges,
     Profile,
@@ -294,6 +296,46 @@ class Analyses:
                 "as_of": day,
             }
         )
+
+    def goal_progress(self, as_of: dt.date | None = None) -> GoalProgress:
+        """Every goal with a target: its latest observation by ``as_of``, progress, status.
+
+        The latest observation is the target indicator's with the greatest year after the
+        baseline year and not after the year of ``as_of`` (default today); the definitions
+        of ``progress`` and ``status`` are docs/analyses.md's, "goal-progress".
+
+        >>> Analyses(driver).goal_progress(dt.date(2025, 7, 1)).goals[0].status  # doctest: +SKIP
+        'on_track'
+        """
+        day = dt.date.today() if as_of is None else _date("as_of", as_of)
+        rows = self._run("goal_progress", year=day.year)
+        return GoalProgress.model_validate({"as_of": day, "goals": rows})
+
+    def attention(self, as_of: dt.date | None = None, period: int | None = None) -> Attention:
+        """The phenomena that need attention: measured by a worsening indicator (its three
+        latest observations by the year of ``as_of`` each worse than the one before) and
+        unaddressed or single-branch by :meth:`gaps` of ``period`` and ``as_of``
+        (docs/analyses.md, "attention").
+
+        Raises :class:`~turva.graph.errors.BadArgument` for a period the graph does not
+        have.
+        """
+        day = dt.date.today() if as_of is None else _date("as_of", as_of)
+        used = self._period(period)
+        worsening = self._run("attention", year=day.year)
+        gaps = self.gaps(used, day) if worsening else None
+        unaddressed = {r.id for r in gaps.unaddressed_phenomena} if gaps else set()
+        single = {r.id for r in gaps.single_branch_phenomena} if gaps else set()
+        rows = [
+            {
+                "phenomenon": row["phenomenon"],
+                "indicators": row["indicators"],
+                "reason": "unaddressed" if row["phenomenon"] in unaddressed else "single_branch",
+            }
+            for row in worsening
+            if row["phenomenon"] in unaddressed or row["phenomenon"] in single
+        ]
+        return Attention.model_validate({"as_of": day, "phenomena": rows, "period": used})
 
     def overlaps(
         self,

@@ -73,6 +73,36 @@ DEFINITIONS: dict[str, str] = {
         "measures today but would have none, phenomena that would rest on one branch, and "
         "priority groups of the period that would be left without a lead."
     ),
+    "goal_target": N_(
+        "A goal's target names an indicator, its baseline value in a baseline year, and the "
+        "value the goal aims at in a target year. The latest value is the indicator's value "
+        "of the latest year after the baseline year, up to the year of the chosen date "
+        "(today unless you choose one)."
+    ),
+    "goal_status": N_(
+        "Achieved: the latest value has reached the target in the indicator's direction "
+        "(for an indicator where lower is better, the latest value is at most the target). "
+        "On track: not yet achieved, but a straight line through the baseline and the "
+        "latest value reaches the target by the target year. Off track: neither. No data: "
+        "there is no value after the baseline year."
+    ),
+    "goal_progress": N_(
+        "Progress is the change from the baseline to the latest value as a share of the "
+        "change the target asks for: 0 at the baseline, 1 at the target, negative when the "
+        "value has moved the wrong way. It is rounded to three decimals, halves away from "
+        "zero, and left empty when the target equals the baseline."
+    ),
+    "worsening": N_(
+        "An indicator is getting worse when each of its three latest values, up to the year "
+        "of the chosen date, is worse than the one before in the indicator's direction. An "
+        "unchanged value does not count as worse, and an indicator with fewer than three "
+        "values is not getting worse. Years without a value are skipped."
+    ),
+    "needs_attention": N_(
+        "A phenomenon needs attention when an indicator measuring it is getting worse and "
+        "no active measure addresses the phenomenon or a narrower one, or the organisations "
+        "responsible for those measures are of one administrative branch at most."
+    ),
     "filter_branch": N_(
         "Branch filter: only rows that concern the chosen administrative branch are shown: "
         "measures for which one of its organisations is responsible, its organisations and "
@@ -124,4 +154,6 @@ ANALYSIS_DEFINITIONS: dict[str, tuple[str, ...]] = {
     "who_addresses": ("active_measure", "including_narrower", "branches", "period"),
     "profile": ("active_measure", "addressed_directly"),
     "what-if": ("stepping_out", "new_gaps", "active_measure", "branches", "period"),
+    "goal-progress": ("goal_target", "goal_status", "goal_progress"),
+    "attention": ("worsening", "needs_attention", "active_measure", "branches", "period"),
 }

@@ -10,7 +10,7 @@ markdown; lists of ids become one space-separated cell (ids never contain spaces
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,6 +40,10 @@ __all__ = [
     "GroupChange",
     "PeriodChanges",
     "WhatIf",
+    "GoalProgressRow",
+    "GoalProgress",
+    "AttentionRow",
+    "Attention",
 ]
 
 
@@ -390,3 +394,80 @@ class WhatIf(_OnDay):
     new_single_branch_phenomena: list[PhenomenonBranches]
     new_goals_without_measures: list[IdRef]
     groups_without_lead: list[IdRef]
+
+
+# --- monitoring: goal progress and attention ---------------------------------------------
+
+#: a goal's status towards its target (docs/analyses.md, "goal-progress")
+GoalStatus = Literal["no_data", "achieved", "on_track", "off_track"]
+#: why a phenomenon with a worsening indicator needs attention (docs/analyses.md, "attention")
+AttentionReason = Literal["unaddressed", "single_branch"]
+
+
+class GoalProgressRow(_Model):
+    """One goal with a target: its baseline, target, latest observation and progress.
+
+    ``progress`` is ``(latest - baseline) / (target - baseline)`` rounded to 3 decimals
+    (halves away from zero); ``latest_year``, ``latest`` and ``progress`` are None when
+    there is no observation after the baseline year.
+    """
+
+    goal: str
+    indicator: str
+    baseline_year: int
+    baseline: int | float
+    target_year: int
+    target: int | float
+    latest_year: int | None
+    latest: int | float | None
+    progress: float | None
+    status: GoalStatus
+
+
+class GoalProgress(AnalysisResult):
+    """How the goals with a target are progressing (``turva goal-progress``)."""
+
+    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "goals": (
+            "goal",
+            "indicator",
+            "baseline_year",
+            "baseline",
+            "target_year",
+            "target",
+            "latest_year",
+            "latest",
+            "progress",
+            "status",
+        )
+    }
+
+    as_of: dt.date
+    goals: list[GoalProgressRow]
+
+
+class AttentionRow(_Model):
+    """A phenomenon that needs attention: its worsening indicators and why."""
+
+    phenomenon: str
+    indicators: list[str]
+    reason: AttentionReason
+
+
+class Attention(AnalysisResult):
+    """The phenomena that need attention (``turva attention``).
+
+    Its table's section is ``attention`` (the JSON's ``phenomena``): a profile's section
+    ``phenomena`` has other columns and words.
+    """
+
+    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "attention": ("phenomenon", "indicators", "reason")
+    }
+
+    as_of: dt.date
+    phenomena: list[AttentionRow]
+    period: int | None = Field(default=None, exclude=True)
+
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        return {"attention": _rows(self.phenomena)}  # type: ignore[arg-type]

@@ -60,6 +60,7 @@ from turva.graph.messages import LANGS, N_, gettext_for
 from turva.queries.names import TYPE_OF_LABEL, Name, names_of
 from turva.queries.results import AnalysisResult, Coverage
 from turva.queries.words import (
+    ANALYSIS_CODES,
     COLUMN_TITLES,
     ID_HEADING,
     SECTION_HEADING,
@@ -185,8 +186,10 @@ ID_COLUMNS: dict[tuple[str, str], str] = _columns(
             "left_phenomena",
             "matched_groups.entered_phenomena",
             "matched_groups.left_phenomena",
+            "attention.phenomenon",
         ),
-        "goals": ("goals_without_measures", "new_goals_without_measures"),
+        "goals": ("goals_without_measures", "new_goals_without_measures", "goals.goal"),
+        "indicators": ("goals.indicator", "attention.indicators"),
         "bodies": ("bodies",),
         _ROW_TYPE: ("path",),
     }
@@ -198,6 +201,8 @@ RECORD_COLUMNS: dict[str, str] = {
     "actors": "organisation",
     "rows": "phenomenon",
     "organisation": "organisation",
+    "goals": "goal",
+    "attention": "phenomenon",
     **{section: "id" for section, column in ID_COLUMNS if column == "id"},
 }
 
@@ -210,6 +215,9 @@ ENUM_COLUMNS: dict[tuple[str, str], str] = _columns(
         "kind": ("organisation.kind",),
         "body_kind": ("bodies.kind",),
         "label": ("path.type",),
+        # the analyses' own codes (turva.queries.words.ANALYSIS_CODES)
+        "goal_status": ("goals.status",),
+        "attention_reason": ("attention.reason",),
     }
 )
 
@@ -419,6 +427,9 @@ def _enum_text(field: str, value: Cell, gettext: Callable[[str], str]) -> Cell:
     if field == "label":
         resource = TYPE_OF_LABEL.get(value)
         return gettext(RECORD_TYPES[resource]) if resource in RECORD_TYPES else value
+    if field in ANALYSIS_CODES:
+        words = ANALYSIS_CODES[field].get(value)
+        return gettext(words) if words else value
     return gettext(enum_word(field, value))
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "ID_HEADING",
     "SECTION_HEADING",
     "SOURCE_HEADING",
+    "ANALYSIS_CODES",
     "column_words",
 ]
 
@@ -63,21 +64,32 @@ SECTION_TITLES = {
     "new_single_branch_phenomena": N_("Phenomena that would rest on one branch"),
     "new_goals_without_measures": N_("Goals that would be left without measures"),
     "groups_without_lead": N_("Priority groups that would be left without a lead"),
+    # goal-progress
+    "goals": N_("Progress towards goal targets"),
+    # attention (the JSON's ``phenomena``: profile's section of that name has other words)
+    "attention": N_("Phenomena that need attention"),
 }
 
 #: the heading of each column; :data:`SECTION_COLUMN_TITLES` first
 COLUMN_TITLES = {
+    "baseline": N_("Baseline value"),
+    "baseline_year": N_("Baseline year"),
     "branch": N_("Administrative branch"),
     "branches": N_("Administrative branches"),
     "end": N_("End"),
     "entered_phenomena": N_("Phenomena that entered"),
     "from_group": N_("Group in the earlier period"),
+    "goal": N_("Goal"),
     "group": N_("Priority group"),
     "groups": N_("Priority groups"),
     "id": N_("Id"),
+    "indicator": N_("Indicator"),
+    "indicators": N_("Indicators"),
     "jaccard": N_("Jaccard index"),
     "joined_members": N_("Members who joined"),
     "kind": N_("Kind"),
+    "latest": N_("Latest value"),
+    "latest_year": N_("Year of the latest value"),
     "left_members": N_("Members who left"),
     "left_phenomena": N_("Phenomena that left"),
     "measures": N_("Measures"),
@@ -88,11 +100,15 @@ COLUMN_TITLES = {
     "period": N_("Period"),
     "phenomena": N_("Phenomena"),
     "phenomenon": N_("Phenomenon"),
+    "progress": N_("Progress"),
+    "reason": N_("Reason"),
     "role": N_("Role"),
     "shared_members": N_("Shared members"),
     "shared_phenomena": N_("Shared phenomena"),
     "status": N_("Status"),
     "step": N_("Step"),
+    "target": N_("Target value"),
+    "target_year": N_("Target year"),
     "to_group": N_("Group in the later period"),
     "type": N_("Type"),
 }
@@ -123,6 +139,23 @@ SECTION_COLUMN_TITLES = {
     ("removed_groups", "id"): N_("Priority group"),
     ("entered_phenomena", "id"): N_("Phenomenon"),
     ("left_phenomena", "id"): N_("Phenomenon"),
+    ("attention", "indicators"): N_("Indicators getting worse"),
+}
+
+#: the words of the codes the analyses give themselves (not enums of the data format), by
+#: the field of :data:`turva.queries.tables.ENUM_COLUMNS`: a goal's status towards its
+#: target and why a phenomenon needs attention (docs/analyses.md)
+ANALYSIS_CODES = {
+    "goal_status": {
+        "no_data": N_("no data"),
+        "achieved": N_("achieved"),
+        "on_track": N_("on track"),
+        "off_track": N_("off track"),
+    },
+    "attention_reason": {
+        "unaddressed": N_("no active measures"),
+        "single_branch": N_("one administrative branch only"),
+    },
 }
 
 

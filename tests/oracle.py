@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -42,6 +44,8 @@ class Oracle:
         self.goals = {g["id"]: g for g in doc.get("goals", [])}
         self.measures = {m["id"]: m for m in doc.get("measures", [])}
         self.branch_ids = sorted(b["id"] for b in doc.get("branches", []))
+        self.indicators = {i["id"]: i for i in doc.get("indicators", [])}
+        self.observations = doc.get("observations", [])
         # child -> parent edges: the descendants of p are the nodes that reach p
         self.hierarchy = nx.DiGraph()
         self.hierarchy.add_nodes_from(self.phenomena)
@@ -507,3 +511,113 @@ class Oracle:
             "left_phenomena": sorted(focus_before - focus_after),
             "matched_groups": matched,
         }
+
+    # --- monitoring (docs/analyses.md, "goal-progress" and "attention") -------------------
+
+    def observed(self, indicator: str) -> dict[int, int | float]:
+        """The observations of ``indicator``: year -> value."""
+        return {o["year"]: o["value"] for o in self.observations if o["indicator"] == indicator}
+
+    def better(self, indicator: str, a: float, b: float) -> bool:
+        """Whether value ``a`` meets value ``b`` in the indicator's direction (at least as good)."""
+        if self.indicators[indicator]["direction"] == "decrease":
+            return a <= b
+        return a >= b
+
+    def goal_progress(self, as_of: dt.date) -> dict[str, Any]:
+        y = as_of.year
+        rows = []
+        for gid in sorted(self.goals):
+            target = self.goals[gid].get("target")
+            if target is None:
+                continue
+            ind = target["indicator"]
+            by, base, ty, want = (
+                target["baseline_year"],
+                target["baseline"],
+                target["year"],
+                target["value"],
+            )
+            years = [yr for yr in self.observed(ind) if by < yr <= y]
+            latest_year = max(years) if years else None
+            latest = self.observed(ind)[latest_year] if latest_year is not None else None
+            if latest is None or latest_year is None:
+                status = "no_data"
+            elif self.better(ind, latest, want):
+                status = "achieved"
+            elif self.better(
+                ind, _line_change(base, latest, ty - by), _line_change(base, want, latest_year - by)
+            ):
+                status = "on_track"
+            else:
+                status = "off_track"
+            rows.append(
+                {
+                    "goal": gid,
+                    "indicator": ind,
+                    "baseline_year": by,
+                    "baseline": base,
+                    "target_year": ty,
+                    "target": want,
+                    "latest_year": latest_year,
+                    "latest": latest,
+                    "progress": None if latest is None else _progress(base, latest, want),
+                    "status": status,
+                }
+            )
+        return {"as_of": as_of.isoformat(), "goals": rows}
+
+    def worsening(self, indicator: str, y: int) -> bool:
+        """The indicator's three latest observations with year <= y each got strictly worse."""
+        seen = self.observed(indicator)
+        last = [seen[yr] for yr in sorted(yr for yr in seen if yr <= y)][-3:]
+        if len(last) < 3:
+            return False
+        decrease = self.indicators[indicator]["direction"] == "decrease"
+        steps = zip(last, last[1:], strict=False)
+        return all((after > before) if decrease else (after < before) for before, after in steps)
+
+    def attention(self, as_of: dt.date, period: int | None = None) -> dict[str, Any]:
+        gaps = self.gaps(period, as_of)
+        unaddressed = {r["id"] for r in gaps["unaddressed_phenomena"]}
+        single = {r["id"] for r in gaps["single_branch_phenomena"]}
+        rows = []
+        for p in sorted(self.phenomena):
+            bad = sorted(
+                i["id"]
+                for i in self.indicators.values()
+                if p in i["phenomena"] and self.worsening(i["id"], as_of.year)
+            )
+            if bad and (p in unaddressed or p in single):
+                reason = "unaddressed" if p in unaddressed else "single_branch"
+                rows.append({"phenomenon": p, "indicators": bad, "reason": reason})
+        return {"as_of": as_of.isoformat(), "phenomena": rows}
+
+
+def _line_change(start: float, end: float, years: int) -> float:
+    """``(end - start) * years``: one side of the on-track comparison, without division.
+
+    The line through (baseline_year, baseline) and (latest_year, latest) meets the target
+    at target_year when baseline + (latest - baseline) * (target_year - baseline_year) /
+    (latest_year - baseline_year) meets it; latest_year > baseline_year, so multiply.
+    """
+    return (end - start) * years
+
+
+def _progress(baseline: float, latest: float, target: float) -> float | None:
+    """(latest - baseline) / (target - baseline) to 3 decimals, halves away from zero."""
+    a, b = latest - baseline, target - baseline
+    if b == 0:
+        return None
+    if isinstance(a, int) and isinstance(b, int):
+        # exact: 50 digits hold any quotient of numbers up to 2 * 10^15 near a half
+        with decimal.localcontext(prec=50):
+            exact = decimal.Decimal(a) / decimal.Decimal(b)
+            rounded = exact.quantize(decimal.Decimal("0.001"), rounding=decimal.ROUND_HALF_UP)
+            return float(int(rounded * 1000)) / 1000
+    # decimal numbers: double precision, in the documented order
+    p = float(a) / float(b)
+    thousandths = math.floor(abs(p) * 1000 + 0.5)
+    if thousandths == 0:
+        return 0.0
+    return (thousandths if p > 0 else -thousandths) / 1000

@@ -45,6 +45,14 @@ COMMANDS: dict[str, tuple[list[str], Any]] = {
         ["what-if", "POHA", "--as-of", AS_OF],
         lambda a: a.what_if(["POHA"], as_of=dt.date(2025, 7, 1)),
     ),
+    "goal-progress": (
+        ["goal-progress", "--as-of", AS_OF],
+        lambda a: a.goal_progress(dt.date(2025, 7, 1)),
+    ),
+    "attention": (
+        ["attention", "--as-of", AS_OF],
+        lambda a: a.attention(dt.date(2025, 7, 1)),
+    ),
 }
 
 

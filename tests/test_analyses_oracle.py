@@ -17,6 +17,7 @@ from neo4j import Driver
 from tests.conftest import dumped, load_random
 from tests.oracle import Oracle
 from tests.random_graphs import random_document
+from turva.graph.store.load import load_document
 from turva.queries import Analyses
 
 CASES = 200
@@ -116,4 +117,82 @@ def test_random_documents_cover_what_the_definitions_care_about() -> None:
             orgs = sorted(oracle.orgs)
             seen["unreachable path"] += oracle.path(orgs[0], orgs[-1])["length"] is None
     seen["statuses"] = len(statuses) == 4
+    assert all(seen.values()), seen
+
+
+# --- monitoring: goal progress and attention on documents with indicators ---------------
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_monitoring_analyses_equal_the_oracle(
+    seed: int, driver: Driver, analyses: Analyses
+) -> None:
+    doc = random_document(seed, monitoring=True)
+    load_document(driver, doc, replace=True)
+    oracle = Oracle(doc)
+    rng = random.Random(f"monitoring-params-{seed}")
+    periods = oracle.periods()
+    for _ in range(3):
+        as_of = dt.date(rng.randint(2008, 2031), rng.randint(1, 12), 1)
+        _check(
+            f"goal_progress(as_of={as_of})",
+            dumped(analyses.goal_progress(as_of)),
+            oracle.goal_progress(as_of),
+        )
+        period = rng.choice([None, *periods])
+        _check(
+            f"attention(as_of={as_of}, period={period})",
+            dumped(analyses.attention(as_of, period)),
+            oracle.attention(as_of, period),
+        )
+    # indicators and observations change none of the other analyses
+    as_of = dt.date(2025, 7, 1)
+    _check("gaps with indicators", dumped(analyses.gaps(as_of=as_of)), oracle.gaps(None, as_of))
+
+
+def test_random_monitoring_documents_cover_what_the_definitions_care_about() -> None:
+    """The generator gives the cases the monitoring definitions turn on, in both directions."""
+    seen: dict[str, int] = dict.fromkeys(
+        (
+            "decrease",
+            "increase",
+            "missing year",
+            "tie",
+            "target == baseline",
+            "decimal value",
+            "exact half",
+            "no_data",
+            "achieved",
+            "on_track",
+            "off_track",
+            "worsening decrease",
+            "worsening increase",
+            "unaddressed",
+            "single_branch",
+        ),
+        0,
+    )
+    for seed in range(CASES):
+        doc = random_document(seed, monitoring=True)
+        oracle = Oracle(doc)
+        for indicator in doc["indicators"]:
+            seen[indicator["direction"]] += 1
+            years = sorted(oracle.observed(indicator["id"]))
+            seen["missing year"] += any(b - a > 1 for a, b in zip(years, years[1:], strict=False))
+            values = [oracle.observed(indicator["id"])[y] for y in years]
+            seen["tie"] += any(a == b for a, b in zip(values, values[1:], strict=False))
+            seen["decimal value"] += any(isinstance(v, float) for v in values)
+            if oracle.worsening(indicator["id"], 2030):
+                seen[f"worsening {indicator['direction']}"] += 1
+        for year in (2015, 2020, 2026):
+            for row in oracle.goal_progress(dt.date(year, 1, 1))["goals"]:
+                seen[row["status"]] += 1
+                seen["target == baseline"] += row["target"] == row["baseline"]
+                progress = row["progress"]
+                seen["exact half"] += progress is not None and (
+                    abs(row["target"] - row["baseline"]) == 2000
+                    and (row["latest"] - row["baseline"]) % 2 == 1
+                )
+            for row in oracle.attention(dt.date(year, 1, 1))["phenomena"]:
+                seen[row["reason"]] += 1
     assert all(seen.values()), seen

@@ -76,6 +76,18 @@ ANALYSES: dict[str, tuple[list[str], str, dict[str, Any], Any]] = {
         {"without": ["POHA", "Kuntaliitto"], "as_of": AS_OF},
         lambda a: a.what_if(["POHA", "Kuntaliitto"], as_of=AS_OF),
     ),
+    "goal-progress": (
+        ["goal-progress", "--as-of", AS_OF],
+        "/api/v1/analysis/goal-progress",
+        {"as_of": AS_OF},
+        lambda a: a.goal_progress(AS_OF),
+    ),
+    "attention": (
+        ["attention", "--as-of", AS_OF],
+        "/api/v1/analysis/attention",
+        {"as_of": AS_OF},
+        lambda a: a.attention(AS_OF),
+    ),
 }
 
 

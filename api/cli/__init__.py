@@ -37,6 +37,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "path",
         "changes",
         "what-if",
+        "goal-progress",
+        "attention",
     ),
     "briefing": ("briefing",),
     "data": ("load", "export"),

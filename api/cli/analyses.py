@@ -1,6 +1,6 @@
 """The analyses on the command line: ``turva who-addresses``, ``gaps``, ``overlaps``,
-``coverage``, ``profile``, ``path``, ``changes`` and ``what-if`` (definitions:
-docs/analyses.md)."""
+``coverage``, ``profile``, ``path``, ``changes``, ``what-if``, ``goal-progress`` and
+``attention`` (definitions: docs/analyses.md)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,18 @@ from turva.queries.names import names_of
 from turva.queries.results import AnalysisResult, Coverage, Gaps, Overlaps
 from turva.queries.tables import names_for
 
-__all__ = ["who_addresses", "gaps", "overlaps", "coverage", "profile", "path", "changes", "what_if"]
+__all__ = [
+    "who_addresses",
+    "gaps",
+    "overlaps",
+    "coverage",
+    "profile",
+    "path",
+    "changes",
+    "what_if",
+    "goal_progress",
+    "attention",
+]
 
 FORMAT_HELP = help_text(
     "Output: table (default), json (the documented JSON), csv, md or xlsx (with -o FILE)."
@@ -381,5 +392,60 @@ def what_if(
         context=lambda r: (
             _("%(period)s, as of %(date)s, without %(organisations)s")
             % {"period": _period_text(r.period), "date": r.as_of, "organisations": ", ".join(ids)}
+        ),
+    )
+
+
+@app.command(
+    "goal-progress",
+    help=help_text(
+        "How the goals with a target are progressing: the latest value of the target's "
+        "indicator, progress from the baseline and the status (achieved, on track, off "
+        "track, no data)."
+    ),
+)
+@output_options
+def goal_progress(
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help=help_text("Date YYYY-MM-DD: observations up to its year count; default: today."),
+    ),
+    fmt: Format = FormatOption,
+) -> None:
+    """How the goals with a target are progressing: the latest value of the target's
+    indicator, progress from the baseline and the status."""
+    day = _as_of(as_of)
+    _show(
+        lambda a: a.goal_progress(day),
+        fmt,
+        context=lambda r: _("as of %(date)s") % {"date": r.as_of},
+    )
+
+
+@app.command(
+    help=help_text(
+        "Phenomena that need attention: an indicator of theirs got worse three times in a "
+        "row, and no active measure addresses them or only one branch does."
+    )
+)
+@output_options
+def attention(
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help=help_text("Date YYYY-MM-DD: observations up to its year count; default: today."),
+    ),
+    period: int | None = PeriodOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Phenomena that need attention: an indicator of theirs got worse three times in a
+    row, and no active measure addresses them or only one branch does."""
+    day = _as_of(as_of)
+    _show(
+        lambda a: a.attention(day, period),
+        fmt,
+        context=lambda r: (
+            _("%(period)s, as of %(date)s") % {"period": _period_text(r.period), "date": r.as_of}
         ),
     )

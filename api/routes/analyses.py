@@ -350,6 +350,45 @@ async def what_if(
 
 
 @_analysis(
+    "/analysis/goal-progress",
+    results.GoalProgress,
+    "goal_progress",
+    "Goal progress: each goal's target, latest value, progress and status",
+)
+async def goal_progress(
+    asked: AskedDep,
+    as_of: Annotated[
+        IsoDateQuery | None,
+        Query(
+            description="the day (YYYY-MM-DD): observations up to its year count; today if omitted"
+        ),
+    ] = None,
+) -> Response:
+    return await asked.answer({"as_of": as_of}, lambda a: a.goal_progress(as_of), "goal-progress")
+
+
+@_analysis(
+    "/analysis/attention",
+    results.Attention,
+    "attention",
+    "Phenomena that need attention: a worsening indicator, and unaddressed or single-branch",
+)
+async def attention(
+    asked: AskedDep,
+    as_of: Annotated[
+        IsoDateQuery | None,
+        Query(
+            description="the day (YYYY-MM-DD): observations up to its year count; today if omitted"
+        ),
+    ] = None,
+    period: Period = None,
+) -> Response:
+    return await asked.answer(
+        {"as_of": as_of, "period": period}, lambda a: a.attention(as_of, period), "attention"
+    )
+
+
+@_analysis(
     "/analysis/changes",
     results.PeriodChanges,
     "period_changes",

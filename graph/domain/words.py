@@ -66,7 +66,8 @@ RECORD_TYPES = {
     "branches": N_("Administrative branch"),
     "organisations": N_("Organisation"),
     "phenomena": N_("Phenomenon"),
-    "indicators": N_("Indicator"),
+    # not "Indicator": that is a goal's or a measure's free-text indicator ("Mittari")
+    "indicators": N_("Statistical indicator"),
     "priority-groups": N_("Priority group"),
     "bodies": N_("Cooperation body"),
     "goals": N_("Goal"),

@@ -32,6 +32,7 @@ from turva.api.i18n import choose_lang
 from turva.api.import_pages import router as import_pages_router
 from turva.api.limits import BodyLimit
 from turva.api.login_pages import router as login_pages_router
+from turva.api.monitoring_pages import router as monitoring_pages_router
 from turva.api.problems import Problem, ProblemError, install_problem_handlers
 from turva.api.record_pages import router as record_pages_router
 from turva.api.routes import (
@@ -159,6 +160,7 @@ def create_app(settings: Settings | None = None, driver: Driver | None = None) -
     app.include_router(situation_pages_router)
     app.include_router(record_pages_router)
     app.include_router(analysis_pages_router)
+    app.include_router(monitoring_pages_router)
     app.include_router(history_pages_router)
     app.include_router(login_pages_router)
     app.include_router(sso_router)

@@ -1,7 +1,8 @@
 """The pages of the records that have no page in :mod:`turva.api.web`: administrative
-branches, goals, cooperation bodies and themes.
+branches, goals, cooperation bodies, themes and indicators.
 
-Paths: ``/branches/{id}``, ``/goals/{id}``, ``/bodies/{id}``, ``/themes/{id}``. Like every
+Paths: ``/branches/{id}``, ``/goals/{id}``, ``/bodies/{id}``, ``/themes/{id}``,
+``/indicators/{id}``. Like every
 page they show names, not ids (the ``ref`` macro of ``_macros.html``), mark the provenance
 of each record, membership and responsibility, open with the illustrative banner when part
 of what they show is illustrative, and answer an unknown id with the 404 page. Every query
@@ -19,11 +20,21 @@ from fastapi.responses import Response
 
 from turva.api.auth import PAGE_GUARD
 from turva.api.editing import RESOURCE_PARTS
+from turva.api.indicator_views import (
+    STATUS_WORDS,
+    goal_progress_rows,
+    goal_texts,
+    number,
+    series_of,
+    with_targets,
+)
 from turva.api.sorting import headers, sort_rows, sorting_of
 from turva.api.web import RecordPage, RecordView, _illustrative
 from turva.api.web import _record_page as record_page
+from turva.graph.domain.words import DIRECTIONS
 from turva.graph.errors import TurvaError
 from turva.graph.messages import N_
+from turva.queries import Analyses
 
 __all__ = ["router", "amount", "resources_summary"]
 
@@ -201,4 +212,48 @@ def theme_page(view: RecordView) -> Mapping[str, Any]:
         "phenomena": phenomena,
         "groups": row["groups"],
         "shares": [(*_illustrative(sources), N_("rows"))],
+    }
+
+
+@_record_page("/indicators/{id}", "indicators", "indicator", ("observations", "goals"))
+def indicator_page(view: RecordView) -> Mapping[str, Any]:
+    """An indicator: its chart, the phenomena it measures, its observations with their
+    sources and the goals whose target is on it, with their progress."""
+    record, goals = view.record, view.rows["goals"]
+    series = series_of(
+        {
+            **record,
+            "phenomena": record.get("phenomena", []),
+            "observations": view.rows["observations"],
+        }
+    )
+    goal_ids = {g["id"] for g in goals}
+    progress = [
+        p
+        for p in Analyses(view.driver, view.settings.neo4j_database).goal_progress().goals
+        if p.goal in goal_ids
+    ]
+    (series,) = with_targets([series], progress)
+    view.names(
+        {
+            "phenomena": series.phenomena,
+            "goals": list(goal_ids),
+            "indicators": [view.id],
+            "priority-groups": [g["group"] for g in goals],
+        }
+    )
+    lang = view.lang
+    sources = [s for _, _, s in series.observations]
+    return {
+        "series": series,
+        "chart": series.chart(lang, goal_texts(view.named, lang)),
+        "goal_rows": goal_progress_rows(progress),
+        "direction_word": DIRECTIONS.get(record.get("direction", ""), ""),
+        "shares": [
+            (*_illustrative([record.get("source")]), N_("indicators")),
+            (*_illustrative(sources), N_("observations")),
+            (*_illustrative(g["source"] for g in goals), N_("goals")),
+        ],
+        "number": lambda value: number(value, lang),
+        "STATUS_WORDS": STATUS_WORDS,
     }

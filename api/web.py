@@ -46,6 +46,7 @@ from turva.api.i18n import (
     text_and_lang,
     text_in,
 )
+from turva.api.indicator_views import phenomenon_indicators
 from turva.api.problems import ProblemError
 from turva.api.search import search
 from turva.api.sessions import csrf_field
@@ -345,7 +346,10 @@ def search_page(page: PageDep, q: TextQuery = "") -> Response:
 
 
 @_record_page(
-    "/phenomena/{id}", "phenomena", "phenomenon", ("narrower", "measures", "goals", "groups")
+    "/phenomena/{id}",
+    "phenomena",
+    "phenomenon",
+    ("narrower", "measures", "goals", "groups", "indicators"),
 )
 def phenomenon_page(view: RecordView) -> Mapping[str, Any]:
     record, measures, goals = view.record, view.rows["measures"], view.rows["goals"]
@@ -395,6 +399,8 @@ def phenomenon_page(view: RecordView) -> Mapping[str, Any]:
             "addressed_directly",
             "including_narrower",
         ),
+        # the indicators measuring it, their charts and the goals' progress (after names)
+        **phenomenon_indicators(view),
     }
 
 

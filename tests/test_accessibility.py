@@ -54,6 +54,11 @@ PAGES = [
     ("connection", "/connection"),
     ("history", "/measures/M01/history"),
     ("what-if", "/what-if?without=POHA&without=Kuntaliitto"),
+    # issue 12: the monitoring page (its indicator rows once data/2021.yaml has indicators;
+    # the indicator page and the phenomenon charts with data: tests/test_monitoring_pages.py)
+    ("monitoring", "/monitoring"),
+    ("indicator", "/indicators/fraud-offences-known"),
+    ("phenomenon with indicators", "/phenomena/online-fraud"),
     # LEAD: add each new page type here as it lands: (type, a path on the 2021 dataset)
 ]
 

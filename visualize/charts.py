@@ -35,6 +35,8 @@ __all__ = [
     "coverage_chart",
     "timeline_chart",
     "trend_chart",
+    "indicator_chart",
+    "sparkline",
 ]
 
 #: an overdue measure's bar: a red with 5.6:1 contrast on white
@@ -284,3 +286,153 @@ def trend_chart(
         legend = _label_inches([label for label, _values in series], 9) + 0.4
         _margins(fig, left=0.45, top=0.15, bottom=0.35, right=legend)
         return _svg(fig, name, summary)
+
+
+#: an indicator's line (Okabe and Ito blue) and its goal targets (vermilion, dashed)
+_LINE_COLOUR = "#0072b2"
+_TARGET_COLOUR = "#d55e00"
+
+
+def indicator_chart(
+    name: str,
+    points: Sequence[tuple[int, float, bool]],
+    *,
+    summary: str,
+    axis_label: str,
+    series_label: str,
+    illustrative_label: str,
+    targets: Sequence[tuple[str, int, float, int, float]] = (),
+    written: Callable[[float], str] = str,
+    width: float = 6.4,
+) -> str:
+    """An indicator's values over the years: ``points`` are (year, value, illustrative),
+    drawn as one line whose illustrative points are hollow (with their own legend entry);
+    each of ``targets`` (label, baseline year, baseline, target year, target) is a dashed
+    line from its baseline (a square) to its target (a diamond). ``axis_label`` names the
+    unit; ``written`` writes a value as the reader does.
+
+    >>> svg = indicator_chart("ind", [(2020, 10, False), (2021, 8, True)], summary="Fell.",
+    ...                       axis_label="cases", series_label="Cases",
+    ...                       illustrative_label="illustrative",
+    ...                       targets=[("G1 target", 2020, 10, 2025, 5)])
+    >>> 'aria-label="Fell."' in svg and ">2021<" in svg and "G1 target" in svg
+    True
+    """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    years = [p[0] for p in points]
+    values = [float(p[1]) for p in points]
+    legend_lines = (1 if points else 0) + (1 if any(p[2] for p in points) else 0) + len(targets)
+    with _figure(name, width, 2.5 + 0.2 * legend_lines) as fig:
+        ax = fig.subplots()
+        if points:
+            ax.plot(years, values, color=_LINE_COLOUR, linewidth=1.8, zorder=2)
+            sourced = [(y, v) for y, v, ill in points if not ill]
+            hollow = [(y, v) for y, v, ill in points if ill]
+            if sourced:
+                ax.plot(
+                    *zip(*sourced, strict=True),
+                    "o",
+                    color=_LINE_COLOUR,
+                    markersize=5,
+                    label=series_label,
+                    zorder=3,
+                )
+            if hollow:
+                ax.plot(
+                    *zip(*hollow, strict=True),
+                    "o",
+                    markerfacecolor="white",
+                    markeredgecolor=_LINE_COLOUR,
+                    markeredgewidth=1.5,
+                    markersize=6,
+                    label=f"{series_label} ({illustrative_label})",
+                    zorder=3,
+                )
+        all_years = list(years)
+        all_values = list(values)
+        for i, (label, base_year, base, year, value) in enumerate(targets):
+            colour = _SERIES_COLOURS[(i + 1) % len(_SERIES_COLOURS)] if i else _TARGET_COLOUR
+            ax.plot(
+                [base_year, year],
+                [float(base), float(value)],
+                linestyle="--",
+                color=colour,
+                linewidth=1.2,
+                label=label,
+                zorder=1,
+            )
+            ax.plot([base_year], [float(base)], "s", color=colour, markersize=5, zorder=1)
+            ax.plot([year], [float(value)], "D", color=colour, markersize=6, zorder=1)
+            all_years += [base_year, year]
+            all_values += [float(base), float(value)]
+        low, high = min(all_values, default=0.0), max(all_values, default=1.0)
+        # from zero when the values are all of one sign, so that a change is not magnified
+        bottom = min(0.0, low * 1.1)
+        top = max(high * 1.1, 0.0) or 1.0
+        ax.set_ylim(bottom, top)
+        if all_years:
+            ax.set_xlim(min(all_years) - 0.5, max(all_years) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{int(x)}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: written(y)))
+        ax.set_ylabel(axis_label)
+        _plain_axes(ax)
+        ax.grid(axis="x", visible=False)
+        ax.grid(axis="y", color=_GRID, linewidth=0.6)
+        # one entry a line: a goal's label is long and two columns would cut it on a phone
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.14), ncol=1, frameon=False, fontsize=8)
+        ticks = [written(t) for t in ax.get_yticks()]
+        _margins(
+            fig, left=0.55 + _label_inches(ticks, 9), top=0.15, bottom=0.5 + 0.2 * legend_lines
+        )
+        return _svg(fig, name, summary)
+
+
+def sparkline(
+    values: Sequence[tuple[int, float, bool]], *, width: int = 96, height: int = 24
+) -> str:
+    """A tiny line of (year, value, illustrative) points, drawn without matplotlib (a page
+    lists one per indicator): hidden from screen readers, whose words the page carries
+    beside it; the last point is marked, an illustrative point is hollow.
+
+    >>> svg = sparkline([(2019, 3, False), (2020, 5, False), (2021, 4, True)])
+    >>> svg.startswith("<svg") and 'aria-hidden="true"' in svg and "<polyline" in svg
+    True
+    >>> sparkline([]).count("<circle")
+    0
+    """
+    pad = 3.0
+    head = (
+        f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" aria-hidden="true" focusable="false">'
+    )
+    if not values:
+        return head + "</svg>"
+    years = [v[0] for v in values]
+    numbers = [float(v[1]) for v in values]
+    first, last = min(years), max(years)
+    low, high = min(numbers), max(numbers)
+
+    def at(year: int, value: float) -> tuple[float, float]:
+        x = pad + (width - 2 * pad) * ((year - first) / (last - first) if last > first else 0.5)
+        y = (
+            height
+            - pad
+            - (height - 2 * pad) * ((value - low) / (high - low) if high > low else 0.5)
+        )
+        return round(x, 1), round(y, 1)
+
+    spots = [at(y, v) for y, v in zip(years, numbers, strict=True)]
+    line = " ".join(f"{x},{y}" for x, y in spots)
+    dots = "".join(
+        f'<circle cx="{x}" cy="{y}" r="{2.2 if i == len(spots) - 1 else 1.4}" '
+        f'fill="{"#ffffff" if ill else _LINE_COLOUR}" stroke="{_LINE_COLOUR}" stroke-width="1"/>'
+        for i, ((x, y), (_year, _value, ill)) in enumerate(zip(spots, values, strict=True))
+    )
+    return (
+        head
+        + f'<polyline points="{line}" fill="none" stroke="{_LINE_COLOUR}" stroke-width="1.5"/>'
+        + dots
+        + "</svg>"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -14,6 +15,7 @@ import pytest
 from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -152,6 +154,10 @@ def shoot(browser: webdriver.Chrome, name: str, width: int) -> None:
     is kept in TURVA_SCREENS when it is set. The window is 1280 px wide again after."""
     browser.set_window_size(width, 900)
     try:
+        # the page reflows after the resize returns (on a busy machine, a map's tables
+        # were measured at their old width): give it a moment before judging
+        with contextlib.suppress(TimeoutException):
+            until(browser, lambda b: page_width(b) <= width, seconds=5)
         assert page_width(browser) <= width, overflowing(browser)
         if SCREENS:
             height = browser.execute_script("return document.documentElement.scrollHeight")

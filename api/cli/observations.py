@@ -19,6 +19,7 @@ import typer
 
 from turva.api.cli.common import app, driver_session, settings, stdout
 from turva.api.cli.language import _, help_text, ngettext
+from turva.graph.domain.formats import check_file_size, read_file_bytes
 from turva.graph.domain.jsonstat import (
     Observations,
     observations_from_csv,
@@ -33,8 +34,6 @@ from turva.graph.store.documents import ImportResult, import_document
 
 __all__ = ["observations_app", "read_observations"]
 
-#: the largest file read (a yearly slice of a table is small; a whole table may not be)
-MAX_BYTES = 50 * 1024 * 1024
 #: the suffixes read as JSON-stat
 JSON_SUFFIXES = (".json", ".jsonstat", ".json-stat")
 
@@ -54,23 +53,8 @@ def _who() -> str:
 
 def _text(path: Path) -> str:
     """The file's UTF-8 text; a missing, huge or non-UTF-8 file is an error naming it."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DataFileError.said(
-                N_(
-                    "%(path)s is %(size)s MiB, over the %(limit)s MiB limit for one document. "
-                    "Split it into several files and load them one after another."
-                ),
-                path=path,
-                size=f"{size / 2**20:.1f}",
-                limit=f"{MAX_BYTES / 2**20:.0f}",
-            )
-        raw = path.read_bytes()
-    except OSError as e:
-        raise DataFileError.said(
-            N_("Cannot read %(path)s: %(reason)s. Check the path."), path=path, reason=e.strerror
-        ) from e
+    check_file_size(path)
+    raw = read_file_bytes(path)
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:

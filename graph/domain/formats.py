@@ -48,6 +48,8 @@ __all__ = [
     "format_for_media_type",
     "suffix_text",
     "read_document_data",
+    "check_file_size",
+    "read_file_bytes",
     "decode_document",
     "encode_document",
     "dump_document",
@@ -198,6 +200,13 @@ def format_for_media_type(content_type: str) -> DocumentFormat | None:
 
 def read_document_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
     """The raw mapping in a document file, before validation; the suffix says the format."""
+    check_file_size(path, max_bytes)
+    fmt = format_for_path(path, "load")
+    return decode_document(read_file_bytes(path), fmt, name=str(path))
+
+
+def check_file_size(path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse a missing file, or one over ``max_bytes``, naming it and the fix."""
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -214,14 +223,16 @@ def read_document_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str,
             size=f"{size / 2**20:.1f}",
             limit=f"{max_bytes / 2**20:.0f}",
         )
-    fmt = format_for_path(path, "load")
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The file's bytes; an unreadable file is an error naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise DataFileError.said(
             N_("Cannot read %(path)s: %(reason)s."), path=path, reason=e.strerror
         ) from e
-    return decode_document(raw, fmt, name=str(path))
 
 
 def decode_document(raw: bytes, fmt: DocumentFormat, name: str = DOCUMENT) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from turva.graph.domain.schema import apply_schema
 from turva.graph.store.load import load_document
 from turva.queries import Analyses
 
-__all__ = ["pair_counts", "run", "main"]
+__all__ = ["growth_table", "pair_counts", "run", "main"]
 
 AS_OF = dt.date(2026, 1, 1)
 
@@ -107,14 +107,13 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
 
-def report(results: list[ScaleResult], repeat: int, server: str) -> str:
+def growth_table(results: list[Any]) -> list[str]:
+    """Markdown lines: each analysis' median per scale and its growth against the first
+    scale, under the graph's own growth (``results`` have ``scale``, ``size``, ``seconds``)."""
     base = results[0]
     head = ["analysis"] + [f"{r.scale:g}x (ms)" for r in results]
     growth = [f"{r.scale:g}x / {base.scale:g}x" for r in results[1:]]
     lines = [
-        f"Median of {repeat} runs after one warm-up, wall time of the Python call "
-        f"(`queries.Analyses`), {server}.",
-        "",
         "| " + " | ".join(head + growth) + " |",
         "|---|" + "---:|" * (len(head) - 1 + len(growth)),
     ]
@@ -125,6 +124,17 @@ def report(results: list[ScaleResult], repeat: int, server: str) -> str:
         row = [name] + [_ms(r.seconds[name]) for r in results]
         row += [f"{r.seconds[name] / base.seconds[name]:.1f}" for r in results[1:]]
         lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def report(results: list[ScaleResult], repeat: int, server: str) -> str:
+    base = results[0]
+    lines = [
+        f"Median of {repeat} runs after one warm-up, wall time of the Python call "
+        f"(`queries.Analyses`), {server}.",
+        "",
+        *growth_table(results),
+    ]
     lines += [
         "",
         "`uncoordinated_measures`: measure pairs examined (pairs on a shared phenomenon) "

@@ -33,6 +33,7 @@ from typing import Any
 
 import bench
 from bench import machine_line, median, neo4j_env, neo4j_version, open_bench_driver, parse_scales
+from bench.analyses import growth_table
 from bench.generate import generate, record_count, relationship_count
 from turva.graph.domain.schema import apply_schema
 from turva.graph.store.load import load_document
@@ -187,9 +188,6 @@ def run_import(env: dict[str, str], driver: Any, repeat: int) -> list[float]:
 
 
 def report(results: list[ScaleResult], imports: list[float], repeat: int, server: str) -> str:
-    base = results[0]
-    head = ["analysis"] + [f"{r.scale:g}x (ms)" for r in results]
-    growth = [f"{r.scale:g}x / {base.scale:g}x" for r in results[1:]]
     lines = [
         "## Monitoring",
         "",
@@ -197,17 +195,8 @@ def report(results: list[ScaleResult], imports: list[float], repeat: int, server
         f"(`queries.Analyses`, as of {AS_OF}), on `generate(scale, indicators=True)`; "
         f"{server}.",
         "",
-        "| " + " | ".join(head + growth) + " |",
-        "|---|" + "---:|" * (len(head) - 1 + len(growth)),
+        *growth_table(results),
     ]
-    size_row = ["records + relationships"] + [f"{r.size:,}" for r in results]
-    size_row += [f"{r.size / base.size:.1f}" for r in results[1:]]
-    lines.append("| " + " | ".join(size_row) + " |")
-    for name in base.seconds:
-        cells = [r.seconds[name] for r in results]
-        row = [name] + [f"{c * 1000:,.1f}" for c in cells]
-        row += [f"{c / cells[0]:.1f}" for c in cells[1:]]
-        lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",
         "The what-if takes out the organisation responsible for the most measures: "
